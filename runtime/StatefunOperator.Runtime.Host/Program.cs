@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Runtime.Configuration;
+using StatefunOperator.Runtime.Hosting;
+using StatefunOperator.Runtime.Host;
+
+// statefun-runtime --module <module.yaml>: runs a StateFun module's Kafka ingresses and egresses.
+// The module file may also be given by STATEFUN_MODULE; in a pod the operator mounts it at
+// /etc/statefun/module.yaml.
+var modulePath = ModulePathArgument.Resolve(args);
+ModuleConfiguration module;
+try
+{
+    module = ModuleYamlLoader.LoadFile(modulePath);
+}
+catch (ModuleConfigurationException e)
+{
+    await Console.Error.WriteLineAsync($"statefun-runtime: {modulePath} is not a valid module:").ConfigureAwait(false);
+    foreach (var problem in e.Problems)
+    {
+        await Console.Error.WriteLineAsync("  " + problem).ConfigureAwait(false);
+    }
+
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+});
+builder.Services.AddSingleton(module);
+builder.Services.AddHostedService<ModuleRunner>();
+using var host = builder.Build();
+await host.RunAsync().ConfigureAwait(false);
+return Environment.ExitCode;

@@ -1,0 +1,31 @@
+namespace StatefunOperator.Runtime.Configuration;
+
+/// <summary>The document kinds and legacy <c>meta.type</c> names the runtime understands.</summary>
+public static class ModuleKinds
+{
+    public const string KafkaIngressV1 = "io.statefun.kafka.v1/ingress";
+    public const string KafkaEgressV1 = "io.statefun.kafka.v1/egress";
+    public const string HttpEndpointV2 = "io.statefun.endpoints.v2/http";
+
+    public static readonly IReadOnlySet<string> Ingress = new HashSet<string>(StringComparer.Ordinal)
+    {
+        KafkaIngressV1,
+        "io.statefun.kafka/ingress",
+        "statefun.kafka.io/routable-protobuf-ingress",
+        "statefun.kafka.io/routable-kafka-ingress",
+    };
+
+    public static readonly IReadOnlySet<string> Egress = new HashSet<string>(StringComparer.Ordinal)
+    {
+        KafkaEgressV1,
+        "io.statefun.kafka/egress",
+        "statefun.kafka.io/generic-egress",
+    };
+
+    /// <summary>Kinds that are valid StateFun but not served by this runtime yet: reported, not fatal.</summary>
+    public static readonly IReadOnlySet<string> Deferred = new HashSet<string>(StringComparer.Ordinal)
+    {
+        HttpEndpointV2,
+        "io.statefun.endpoints.v1/http",
+    };
+}

@@ -1,0 +1,218 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace StatefunOperator.Runtime.Ingress;
+
+/// <summary>
+/// Runs one Kafka ingress: subscribes to its topics, decides every assigned partition's start offset
+/// (<see cref="StartOffsetResolver"/>, on every assignment, also after rebalances and for partitions
+/// added later), deserializes each record and hands it to the sink; a record's offset is stored for
+/// commit only after the sink took it (or the unreadable-record handler dealt with it).
+/// </summary>
+public sealed class KafkaIngress<T> : IDisposable
+    where T : class
+{
+    private readonly KafkaIngressSpec<T> _spec;
+    private readonly IIngressSink<T> _sink;
+    private readonly ILogger _logger;
+    private readonly bool _ownsMetrics;
+    private Error? _fatalError;
+
+    public KafkaIngress(KafkaIngressSpec<T> spec, IIngressSink<T> sink, ILogger logger, IngressMetrics? metrics = null)
+    {
+        _spec = spec ?? throw new ArgumentNullException(nameof(spec));
+        _sink = sink ?? throw new ArgumentNullException(nameof(sink));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _ownsMetrics = metrics is null;
+        Metrics = metrics ?? new IngressMetrics(spec.Id.ToString());
+    }
+
+    /// <summary>Raised with the decisions of every partition assignment.</summary>
+    public event Action<IReadOnlyList<StartOffsetDecision>>? StartOffsetsDecided;
+
+    public IngressMetrics Metrics { get; }
+
+    /// <summary>Consumes until cancelled; the blocking Kafka loop runs on a thread of its own.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Run(cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    public void Dispose()
+    {
+        if (_ownsMetrics)
+        {
+            Metrics.Dispose();
+        }
+    }
+
+    private void Run(CancellationToken cancellationToken)
+    {
+        var config = ConsumerConfigFactory.Create(_spec);
+        var overridden = ConsumerConfigFactory.OverriddenKeys(_spec);
+        if (overridden.Count > 0)
+        {
+            _logger.LogWarning(
+                "ingress {Ingress}: properties {Keys} are overridden by the ingress's named settings",
+                _spec.Id,
+                string.Join(", ", overridden));
+        }
+
+        using var ledger = _spec.StartupPosition is GroupOffsetsStartupPosition
+            ? (IStartupLedger)NoStartupLedger.Instance
+            : new KafkaStartupLedger(config, _spec.StartupPosition);
+        using var unreadable = new UnreadableRecordHandler(
+            _spec.Id.ToString(),
+            _spec.DeadLetterTopic,
+            _spec.DeadLetterTopic is null ? null : UnreadableRecordHandler.DeadLetterProducerConfig(config),
+            Metrics,
+            _logger);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
+            .SetPartitionsAssignedHandler((c, partitions) => AssignStartOffsets(c, partitions, ledger))
+            .SetPartitionsRevokedHandler((_, partitions) =>
+                _logger.LogInformation("ingress {Ingress}: partitions revoked: {Partitions}", _spec.Id, string.Join(", ", partitions)))
+            .SetPartitionsLostHandler((_, partitions) =>
+                _logger.LogWarning("ingress {Ingress}: partitions lost: {Partitions}", _spec.Id, string.Join(", ", partitions)))
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler((_, message) => KafkaClientLog.Write(_logger, message))
+            .Build();
+
+        consumer.Subscribe(_spec.Topics);
+        _logger.LogInformation(
+            "ingress {Ingress}: consuming {Topics} from {Address} as group {Group}, startup position {Position}, fallback {Fallback}",
+            _spec.Id,
+            string.Join(", ", _spec.Topics),
+            _spec.Address,
+            _spec.ConsumerGroupId,
+            _spec.StartupPosition.Describe(),
+            _spec.AutoOffsetResetPosition);
+        try
+        {
+            ConsumeUntilCancelled(consumer, unreadable, cancellationToken);
+        }
+        finally
+        {
+            consumer.Close();
+        }
+    }
+
+    private void ConsumeUntilCancelled(IConsumer<byte[], byte[]> consumer, UnreadableRecordHandler unreadable, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (_fatalError is { } fatal)
+            {
+                throw new KafkaException(fatal);
+            }
+
+            ConsumeResult<byte[], byte[]>? record;
+            try
+            {
+                record = consumer.Consume(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                _logger.LogWarning("ingress {Ingress}: consume error: {Error}", _spec.Id, e.Error.Reason);
+                continue;
+            }
+
+            if (record is null || record.IsPartitionEOF)
+            {
+                continue;
+            }
+
+            Handle(record, unreadable, cancellationToken);
+            StoreOffset(consumer, record);
+        }
+    }
+
+    private void Handle(ConsumeResult<byte[], byte[]> record, UnreadableRecordHandler unreadable, CancellationToken cancellationToken)
+    {
+        T? message;
+        string reason;
+        try
+        {
+            message = _spec.Deserializer.Deserialize(record);
+            reason = "the deserializer returned no message";
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            message = null;
+            reason = e.Message;
+        }
+
+        if (message is null)
+        {
+            unreadable.Handle(record, reason, cancellationToken);
+            return;
+        }
+
+        var ingressRecord = new IngressRecord<T>(
+            message,
+            record.TopicPartitionOffset,
+            record.Message.Timestamp.UtcDateTime,
+            record.Message.Key,
+            record.Message.Headers ?? []);
+        _sink.DeliverAsync(ingressRecord, cancellationToken).AsTask().GetAwaiter().GetResult();
+        Metrics.RecordDelivered();
+    }
+
+    private void StoreOffset(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> record)
+    {
+        try
+        {
+            consumer.StoreOffset(record);
+        }
+        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_State)
+        {
+            // The partition was revoked meanwhile; its new owner resumes from the last commit.
+            _logger.LogDebug("ingress {Ingress}: offset of revoked partition not stored: {Record}", _spec.Id, record.TopicPartitionOffset);
+        }
+    }
+
+    private IEnumerable<TopicPartitionOffset> AssignStartOffsets(
+        IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, IStartupLedger ledger)
+    {
+        if (partitions.Count == 0)
+        {
+            return [];
+        }
+
+        var alreadyStarted = ledger.AlreadyStarted(partitions);
+        var facts = PartitionFactsReader.Read(consumer, partitions, _spec.StartupPosition, alreadyStarted);
+        var decisions = facts
+            .Select(f => StartOffsetResolver.Resolve(_spec.StartupPosition, _spec.AutoOffsetResetPosition, f))
+            .ToArray();
+        foreach (var decision in decisions)
+        {
+            _logger.LogInformation("ingress {Ingress}: start offset {Decision}", _spec.Id, decision);
+        }
+
+        // Make the start position the group's progress right away, so that a crash before the first
+        // commit resumes from here rather than from the fallback.
+        var moved = decisions.Where((d, i) => facts[i].CommittedOffset != d.Offset).Select(d => d.ToTopicPartitionOffset()).ToArray();
+        if (moved.Length > 0)
+        {
+            consumer.Commit(moved);
+        }
+
+        ledger.RecordStarted(decisions.Where(d => !alreadyStarted.Contains(d.Partition)).Select(d => d.ToTopicPartitionOffset()).ToArray());
+        StartOffsetsDecided?.Invoke(decisions);
+        return decisions.Select(d => d.ToTopicPartitionOffset());
+    }
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            _logger.LogError("ingress {Ingress}: fatal Kafka error: {Error}", _spec.Id, error.Reason);
+            _fatalError = error;
+        }
+        else
+        {
+            _logger.LogWarning("ingress {Ingress}: Kafka error: {Error}", _spec.Id, error.Reason);
+        }
+    }
+}

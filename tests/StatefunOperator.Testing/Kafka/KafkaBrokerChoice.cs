@@ -1,0 +1,59 @@
+using System.Net.Sockets;
+
+namespace StatefunOperator.Testing.Kafka;
+
+/// <summary>
+/// Chooses the tests' broker: <c>KAFKA_BOOTSTRAP_SERVERS</c> if set; else Testcontainers.Kafka when a
+/// Docker engine answers; else the local mock broker. <c>STATEFUN_KAFKA_IS_MOCK=true</c> says that
+/// <c>KAFKA_BOOTSTRAP_SERVERS</c> itself points at a mock broker (as <c>make run</c>'s does).
+/// </summary>
+public static class KafkaBrokerChoice
+{
+    public const string BootstrapVariable = "KAFKA_BOOTSTRAP_SERVERS";
+    public const string IsMockVariable = "STATEFUN_KAFKA_IS_MOCK";
+    private static readonly Lazy<KafkaBrokerKind> Choice = new(DecideNow);
+
+    public static KafkaBrokerKind Decide() => Choice.Value;
+
+    public static bool ExternalIsMock =>
+        string.Equals(Environment.GetEnvironmentVariable(IsMockVariable), "true", StringComparison.OrdinalIgnoreCase);
+
+    private static KafkaBrokerKind DecideNow()
+    {
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(BootstrapVariable)))
+        {
+            return ExternalIsMock ? KafkaBrokerKind.LocalMock : KafkaBrokerKind.External;
+        }
+
+        return DockerEngineAnswers() ? KafkaBrokerKind.Testcontainers : KafkaBrokerKind.LocalMock;
+    }
+
+    private static bool DockerEngineAnswers()
+    {
+        var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
+        var socketPath = host is { Length: > 0 } && host.StartsWith("unix://", StringComparison.Ordinal)
+            ? host["unix://".Length..]
+            : "/var/run/docker.sock";
+        if (host is { Length: > 0 } && !host.StartsWith("unix://", StringComparison.Ordinal))
+        {
+            // A TCP or SSH engine: let Testcontainers try it.
+            return true;
+        }
+
+        if (!File.Exists(socketPath))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
