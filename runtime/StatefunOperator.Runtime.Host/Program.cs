@@ -31,6 +31,8 @@ builder.Logging.AddSimpleConsole(o =>
     o.SingleLine = true;
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
+// Within Kubernetes' default 30 s grace period: leave the group and commit, then go.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 builder.Services.AddSingleton(module);
 builder.Services.AddHostedService<ModuleRunner>();
 using var host = builder.Build();

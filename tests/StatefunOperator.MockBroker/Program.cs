@@ -1,12 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using StatefunOperator.MockBroker;
 using StatefunOperator.Testing.Kafka;
 
 // A long-running local Kafka broker for development and tests: librdkafka's mock cluster.
 // Prints "bootstrap: <address>" once it listens (on 127.0.0.1), then serves until SIGINT/SIGTERM,
 // until the --parent-pid process exits, or until standard input says "exit".
+// `statefun-mock-broker produce ...` writes sample records instead (see SampleProducer).
 // Standard input takes commands, one a line: "create-topic <name> <partitions>" -> "ok" | "error: ...".
+if (args is ["produce", ..])
+{
+    return await SampleProducer.RunAsync(args).ConfigureAwait(false);
+}
+
 var options = MockBrokerOptions.Parse(args);
 using var cluster = MockKafkaCluster.Start(options.Brokers);
 if (options.BootstrapFile is { } file)

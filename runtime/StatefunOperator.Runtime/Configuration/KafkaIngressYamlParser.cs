@@ -50,7 +50,7 @@ internal static class KafkaIngressYamlParser
         foreach (var (item, _) in spec.Sections("topics", required: true))
         {
             var topic = item.String("topic", required: true);
-            var valueType = item.Has("valueType") ? item.String("valueType", required: true) : item.String("typeUrl", required: true);
+            var valueType = item.Has("typeUrl") ? item.String("typeUrl", required: true) : item.String("valueType", required: true);
             var targets = new List<TypeName>();
             var targetNodes = item.Sequence("targets", required: true);
             if (item.Has("targets") && targetNodes.Count == 0)

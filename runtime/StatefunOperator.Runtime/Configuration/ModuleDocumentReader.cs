@@ -17,7 +17,7 @@ internal static class ModuleDocumentReader
             }
 
             var id = ModuleKinds.Deferred.Contains(kind) ? spec.String("functions") ?? string.Empty : spec.String("id") ?? string.Empty;
-            yield return new DeclaredComponent(kind, "kind", id, "spec.id", problems.Owner, spec);
+            yield return new DeclaredComponent(kind, "kind", id, "spec.id", problems.Owner, spec.AsRoot());
             yield break;
         }
 
@@ -54,7 +54,7 @@ internal static class ModuleDocumentReader
 
             var kind = meta.String("type", required: true) ?? string.Empty;
             var id = meta.String("id", required: true) ?? string.Empty;
-            yield return new DeclaredComponent(kind, meta.FieldPath("type"), id, meta.FieldPath("id"), location, spec);
+            yield return new DeclaredComponent(kind, meta.FieldPath("type"), id, meta.FieldPath("id"), location, spec.AsRoot());
         }
     }
 }

@@ -21,6 +21,9 @@ internal sealed class YamlSection
         _problems = problems;
     }
 
+    /// <summary>The same mapping with field paths counted from here (a component's spec is named by its id, not by 'spec').</summary>
+    public YamlSection AsRoot() => new(_node, string.Empty, _problems);
+
     public bool Has(string key) => Find(key) is not null;
 
     public string FieldPath(string key) => _path.Length == 0 ? key : _path + "." + key;

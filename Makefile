@@ -1,0 +1,49 @@
+# StatefunOperator: kubebuilder-style targets. `make test` sets up everything it needs (a local
+# Kafka broker, a local kube-apiserver + etcd) on a fresh machine; `make run` runs the main job.
+SHELL := /bin/bash
+SOLUTION := StatefunOperator.sln
+RESULTS := .local/test-results
+CACHE ?= $(HOME)/.cache/statefun-operator
+
+.PHONY: all build test unit-test run bench manifests docker-build deploy clean
+
+all: build
+
+build:
+	dotnet build $(SOLUTION) -nologo -v q -clp:ErrorsOnly
+
+## test: every test (unit, integration against a real broker / API server). Prints the totals and
+## how many tests need a real Kafka broker and did not run here.
+test: build
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	@set -o pipefail; \
+	if [[ -x scripts/kube-test-assets.sh && -z "$${KUBEBUILDER_ASSETS:-}" && "$${USE_EXISTING_CLUSTER:-}" != "true" ]]; then \
+	  assets=$$(scripts/kube-test-assets.sh | tail -n 1) || { echo "make test: could not prepare kube-apiserver/etcd (scripts/kube-test-assets.sh)"; exit 1; }; \
+	  export KUBEBUILDER_ASSETS="$$assets"; \
+	fi; \
+	status=0; \
+	dotnet test $(SOLUTION) --no-build -nologo --logger "trx" --logger "console;verbosity=normal" --results-directory $(RESULTS) 2>&1 \
+	  | grep -v -E '^\s*(Passed|Skipped) ' || status=$$?; \
+	scripts/test-summary.sh $(RESULTS); \
+	exit $$status
+
+## run: the runtime on the sample module against a local Kafka broker (KAFKA_BOOTSTRAP_SERVERS to use yours).
+run: build
+	scripts/run-local.sh
+
+bench: build
+	@echo "make bench: benchmarks arrive with the egress and operator work (see README)"
+
+manifests:
+	@if [[ -x scripts/generate-manifests.sh ]]; then scripts/generate-manifests.sh; else echo "make manifests: no generator yet"; fi
+
+docker-build:
+	docker build -f runtime/Dockerfile -t statefun-runtime:dev .
+	docker build -f operator/Dockerfile -t statefun-operator:dev .
+
+deploy:
+	kubectl apply -k config/default
+
+clean:
+	dotnet clean $(SOLUTION) -nologo -v q
+	rm -rf .local
