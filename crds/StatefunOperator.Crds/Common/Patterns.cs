@@ -1,0 +1,26 @@
+namespace StatefunOperator.Crds.Common;
+
+/// <summary>Regular expressions shared by the OpenAPI schema and the operator's validation.</summary>
+public static class Patterns
+{
+    /// <summary>A Kubernetes object name (DNS-1123 subdomain).</summary>
+    public const string DnsSubdomain = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    /// <summary>A Kafka topic name.</summary>
+    public const string KafkaTopic = "^[a-zA-Z0-9._-]{1,249}$";
+
+    /// <summary>A StateFun type name <c>namespace/name</c>.</summary>
+    public const string TypeName = "^[^/\\s]+/[^/\\s]+$";
+
+    /// <summary>A function type <c>namespace/name</c> (no wildcard).</summary>
+    public const string FunctionType = "^[^/*\\s]+/[^/*\\s]+$";
+
+    /// <summary>A function type pattern <c>namespace/name</c> or <c>namespace/*</c>.</summary>
+    public const string FunctionTypePattern = "^[^/*\\s]+/([^/*\\s]+|\\*)$";
+
+    /// <summary>A duration such as <c>2m</c>, <c>20s</c>, <c>1m30s</c>, <c>500ms</c>.</summary>
+    public const string Duration = "^([0-9]+(ms|s|m|h))+$";
+
+    /// <summary>A condition reason (metav1.Condition).</summary>
+    public const string ConditionReason = "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$";
+}

@@ -1,0 +1,20 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace StatefunOperator.Crds.Egress;
+
+[Description("The egress's delivery guarantee.")]
+public sealed class DeliverySemantic
+{
+    [JsonPropertyName("type")]
+    [Required]
+    [AllowedValues(DeliverySemanticTypes.None, DeliverySemanticTypes.AtLeastOnce, DeliverySemanticTypes.ExactlyOnce)]
+    [Description("none, at-least-once or exactly-once.")]
+    public string Type { get; set; } = DeliverySemanticTypes.AtLeastOnce;
+
+    [JsonPropertyName("transactionTimeoutMillis")]
+    [Range(1, 3_600_000)]
+    [Description("For exactly-once: the Kafka transaction timeout in milliseconds (default 100000).")]
+    public long? TransactionTimeoutMillis { get; set; }
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+using StatefunOperator.Crds.Common;
+using StatefunOperator.Crds.Schema;
+
+namespace StatefunOperator.Crds.Ingress;
+
+[Description("What the operator observed.")]
+public sealed class KafkaIngressStatus
+{
+    [JsonPropertyName("observedGeneration")]
+    [Description("The .metadata.generation this status describes.")]
+    public long? ObservedGeneration { get; set; }
+
+    [JsonPropertyName("conditions")]
+    [ListMapKeys("type")]
+    [Description("Ready and ConfigurationValid conditions.")]
+    public List<StatusCondition>? Conditions { get; set; }
+
+    [JsonPropertyName("replicas")]
+    [Description("Desired runtime pods.")]
+    public int? Replicas { get; set; }
+
+    [JsonPropertyName("readyReplicas")]
+    [Description("Runtime pods that are available.")]
+    public int? ReadyReplicas { get; set; }
+
+    [JsonPropertyName("configHash")]
+    [Description("Hash of the rendered runtime configuration currently applied.")]
+    public string? ConfigHash { get; set; }
+}

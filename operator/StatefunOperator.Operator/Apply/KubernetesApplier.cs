@@ -1,0 +1,64 @@
+using k8s;
+using k8s.Models;
+using StatefunOperator.Crds;
+
+namespace StatefunOperator.Operator.Apply;
+
+/// <summary>
+/// The only code that writes to the API server: server-side apply with the fixed field manager
+/// <see cref="OperatorOptions.FieldManager"/>, so applying the same desired state twice changes nothing.
+/// </summary>
+public sealed class KubernetesApplier(IKubernetes client)
+{
+    private long _writes;
+
+    /// <summary>Number of apply requests this instance sent (tests use it to see who writes).</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    public Task<V1ConfigMap> ApplyConfigMapAsync(V1ConfigMap configMap, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return client.CoreV1.PatchNamespacedConfigMapAsync(
+            new V1Patch(configMap, V1Patch.PatchType.ApplyPatch),
+            configMap.Metadata.Name,
+            configMap.Metadata.NamespaceProperty,
+            fieldManager: OperatorOptions.FieldManager,
+            force: true,
+            cancellationToken: cancellationToken);
+    }
+
+    public Task<V1Deployment> ApplyDeploymentAsync(V1Deployment deployment, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return client.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch(deployment, V1Patch.PatchType.ApplyPatch),
+            deployment.Metadata.Name,
+            deployment.Metadata.NamespaceProperty,
+            fieldManager: OperatorOptions.FieldManager,
+            force: true,
+            cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Applies the status subresource of a custom resource (only the fields the operator owns).</summary>
+    public async Task ApplyStatusAsync(string kind, string plural, string namespaceName, string name, object status, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        var body = new Dictionary<string, object>
+        {
+            ["apiVersion"] = StatefunApi.ApiVersion,
+            ["kind"] = kind,
+            ["metadata"] = new Dictionary<string, string> { ["name"] = name, ["namespace"] = namespaceName },
+            ["status"] = status,
+        };
+        await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch(body, V1Patch.PatchType.ApplyPatch),
+            StatefunApi.Group,
+            StatefunApi.Version,
+            namespaceName,
+            plural,
+            name,
+            fieldManager: OperatorOptions.FieldManager,
+            force: true,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

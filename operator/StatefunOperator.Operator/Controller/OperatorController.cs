@@ -1,0 +1,186 @@
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Crds.Egress;
+using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Operator.Apply;
+using StatefunOperator.Operator.Desired;
+
+namespace StatefunOperator.Operator.Controller;
+
+/// <summary>
+/// One leadership term of the operator: watchers fill the caches and feed keys to the work queue; once every
+/// cache has synced, workers reconcile keys (one key never on two workers), retrying failures with backoff.
+/// </summary>
+public sealed class OperatorController : IDisposable
+{
+    private readonly OperatorOptions _options;
+    private readonly ILogger _logger;
+    private readonly ResourceCaches _caches = new();
+    private readonly RateLimitedWorkQueue<ResourceKey> _queue;
+    private readonly KafkaIngressReconciler _ingresses;
+    private readonly KafkaEgressReconciler _egresses;
+    private readonly FunctionEndpointReconciler _endpoints;
+    private readonly ResourceWatcher<KafkaIngress> _ingressWatcher;
+    private readonly ResourceWatcher<KafkaEgress> _egressWatcher;
+    private readonly ResourceWatcher<FunctionEndpoint> _endpointWatcher;
+    private readonly ResourceWatcher<V1Deployment> _deploymentWatcher;
+    private long _reconciles;
+    private long _failures;
+
+    public OperatorController(IKubernetes client, KubernetesApplier applier, OperatorOptions options, ILoggerFactory loggers, TimeProvider clock)
+    {
+        _options = options;
+        _logger = loggers.CreateLogger<OperatorController>();
+        _queue = new RateLimitedWorkQueue<ResourceKey>(options.RetryBaseDelay, options.RetryMaxDelay, clock);
+        var events = new EventRecorder(client, options.Identity, _logger, clock);
+        _ingresses = new KafkaIngressReconciler(_caches, applier, events, options, clock, _logger);
+        _egresses = new KafkaEgressReconciler(_caches, applier, events, clock);
+        _endpoints = new FunctionEndpointReconciler(_caches, applier, events, clock);
+
+        var watchLogger = loggers.CreateLogger("StatefunOperator.Watch");
+        var ns = options.WatchNamespace;
+        var timeout = options.WatchTimeoutSeconds;
+        _ingressWatcher = new(new CustomResourceWatchSource<KafkaIngress>(client, KafkaIngress.Plural, ns, timeout), _caches.Ingresses, OnIngress, watchLogger);
+        _egressWatcher = new(new CustomResourceWatchSource<KafkaEgress>(client, KafkaEgress.Plural, ns, timeout), _caches.Egresses, OnEgress, watchLogger);
+        _endpointWatcher = new(new CustomResourceWatchSource<FunctionEndpoint>(client, FunctionEndpoint.Plural, ns, timeout), _caches.Endpoints, OnEndpoint, watchLogger);
+        _deploymentWatcher = new(new DeploymentWatchSource(client, ns, timeout), _caches.Deployments, OnDeployment, watchLogger);
+    }
+
+    public long Reconciles => Interlocked.Read(ref _reconciles);
+
+    public long Failures => Interlocked.Read(ref _failures);
+
+    public int Pending => _queue.Pending;
+
+    public int Relists => _ingressWatcher.Lists + _egressWatcher.Lists + _endpointWatcher.Lists + _deploymentWatcher.Lists;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watchers = new[]
+        {
+            Task.Run(() => _ingressWatcher.RunAsync(stop.Token), CancellationToken.None),
+            Task.Run(() => _egressWatcher.RunAsync(stop.Token), CancellationToken.None),
+            Task.Run(() => _endpointWatcher.RunAsync(stop.Token), CancellationToken.None),
+            Task.Run(() => _deploymentWatcher.RunAsync(stop.Token), CancellationToken.None),
+        };
+
+        try
+        {
+            await Task.WhenAll(_ingressWatcher.Synced, _egressWatcher.Synced, _endpointWatcher.Synced, _deploymentWatcher.Synced)
+                .WaitAsync(stop.Token).ConfigureAwait(false);
+            _logger.LogInformation("Caches synced ({Ingresses} ingresses, {Egresses} egresses, {Endpoints} endpoints, {Deployments} deployments); starting {Workers} workers",
+                _caches.Ingresses.Count, _caches.Egresses.Count, _caches.Endpoints.Count, _caches.Deployments.Count, _options.Workers);
+            var workers = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop.Token), CancellationToken.None)).ToArray();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Leadership lost or shutting down.
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(watchers).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _queue.Dispose();
+
+    private async Task WorkAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            ResourceKey key;
+            try
+            {
+                key = await _queue.TakeAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                await ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _reconciles);
+                _queue.Forget(key);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                Interlocked.Increment(ref _failures);
+                var delay = _queue.AddRateLimited(key);
+                _logger.LogWarning("Reconciling {Key} failed ({Message}); retrying in {Delay}", key, Describe(exception), delay);
+            }
+            finally
+            {
+                _queue.Done(key);
+            }
+        }
+    }
+
+    private Task ReconcileAsync(ResourceKey key, CancellationToken cancellationToken) => key.Kind switch
+    {
+        ResourceKinds.Ingress => _ingresses.ReconcileAsync(key.Namespace, key.Name, cancellationToken),
+        ResourceKinds.Egress => _egresses.ReconcileAsync(key.Namespace, key.Name, cancellationToken),
+        ResourceKinds.Endpoint => _endpoints.ReconcileAsync(key.Namespace, key.Name, cancellationToken),
+        _ => throw new InvalidOperationException($"unknown kind {key.Kind}"),
+    };
+
+    private void OnIngress(KafkaIngress ingress)
+    {
+        var ns = ingress.Metadata.NamespaceProperty;
+        _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
+        foreach (var egress in _caches.Egresses.List(ns))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Egress, ns, egress.Metadata.Name));
+        }
+
+        foreach (var endpoint in _caches.Endpoints.List(ns))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, endpoint.Metadata.Name));
+        }
+    }
+
+    private void OnEgress(KafkaEgress egress)
+    {
+        var ns = egress.Metadata.NamespaceProperty;
+        _queue.Add(new ResourceKey(ResourceKinds.Egress, ns, egress.Metadata.Name));
+        foreach (var ingress in _caches.Ingresses.List(ns).Where(i => i.Spec.Egresses?.Contains(egress.Metadata.Name) == true))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
+        }
+    }
+
+    private void OnEndpoint(FunctionEndpoint endpoint)
+    {
+        var ns = endpoint.Metadata.NamespaceProperty;
+        _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, endpoint.Metadata.Name));
+        foreach (var ingress in _caches.Ingresses.List(ns))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
+        }
+    }
+
+    private void OnDeployment(V1Deployment deployment)
+    {
+        if (deployment.Metadata.Labels?.TryGetValue(WorkloadNames.IngressLabel, out var ingress) == true)
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Ingress, deployment.Metadata.NamespaceProperty, ingress));
+        }
+    }
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        HttpOperationException http => $"{(int?)http.Response?.StatusCode} {http.Response?.Content}",
+        _ => exception.Message,
+    };
+}

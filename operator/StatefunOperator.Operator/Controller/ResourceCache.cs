@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+
+namespace StatefunOperator.Operator.Controller;
+
+/// <summary>The last state the watch delivered for every object of one kind (the operator's "observe").</summary>
+public sealed class ResourceCache<T>
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    private readonly ConcurrentDictionary<(string Namespace, string Name), T> _objects = new();
+
+    public int Count => _objects.Count;
+
+    public T? Get(string namespaceName, string name) => _objects.TryGetValue((namespaceName, name), out var value) ? value : default;
+
+    public IReadOnlyList<T> List(string namespaceName) =>
+        _objects.Where(entry => entry.Key.Namespace == namespaceName).Select(entry => entry.Value).OrderBy(o => o.Metadata.Name, StringComparer.Ordinal).ToList();
+
+    public IReadOnlyList<T> All() => _objects.Values.ToList();
+
+    public void Upsert(T item) => _objects[Key(item)] = item;
+
+    public void Remove(T item) => _objects.TryRemove(Key(item), out _);
+
+    /// <summary>Replaces the content with a fresh list; returns the objects that disappeared.</summary>
+    public IReadOnlyList<T> Replace(IReadOnlyList<T> items)
+    {
+        var fresh = items.ToDictionary(Key);
+        var gone = _objects.Where(entry => !fresh.ContainsKey(entry.Key)).Select(entry => entry.Value).ToList();
+        foreach (var item in gone)
+        {
+            Remove(item);
+        }
+
+        foreach (var item in items)
+        {
+            Upsert(item);
+        }
+
+        return gone;
+    }
+
+    private static (string, string) Key(T item) => (item.Metadata.NamespaceProperty ?? string.Empty, item.Metadata.Name);
+}

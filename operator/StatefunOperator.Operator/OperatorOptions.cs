@@ -1,0 +1,69 @@
+namespace StatefunOperator.Operator;
+
+/// <summary>Settings of one operator process. <see cref="Validate"/> says what to fix.</summary>
+public sealed record OperatorOptions
+{
+    /// <summary>The field manager of every server-side apply the operator makes.</summary>
+    public const string FieldManager = "statefun-operator";
+
+    /// <summary>Runtime image used when a KafkaIngress names none.</summary>
+    public string RuntimeImage { get; init; } = "statefun-runtime:latest";
+
+    /// <summary>Namespace to watch; all namespaces when null.</summary>
+    public string? WatchNamespace { get; init; }
+
+    /// <summary>Identity of this instance in the leader election (the pod name in a cluster).</summary>
+    public string Identity { get; init; } = Environment.MachineName;
+
+    public bool LeaderElection { get; init; } = true;
+
+    public string LeaseNamespace { get; init; } = "statefun-operator-system";
+
+    public string LeaseName { get; init; } = "statefun-operator-leader";
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    public int Workers { get; init; } = 4;
+
+    /// <summary>Seconds after which the API server ends a watch; the watcher then resumes from its resourceVersion.</summary>
+    public int WatchTimeoutSeconds { get; init; } = 300;
+
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(RuntimeImage))
+        {
+            problems.Add("--runtime-image (STATEFUN_RUNTIME_IMAGE) must name the runtime image, e.g. ghcr.io/example/statefun-runtime:0.1.0");
+        }
+
+        if (string.IsNullOrWhiteSpace(Identity))
+        {
+            problems.Add("--identity (POD_NAME) must be set so leader election can tell instances apart");
+        }
+
+        if (LeaderElection && string.IsNullOrWhiteSpace(LeaseNamespace))
+        {
+            problems.Add("--lease-namespace (POD_NAMESPACE) must name the namespace holding the leader Lease");
+        }
+
+        if (LeaderElection && !(RetryPeriod < RenewDeadline && RenewDeadline < LeaseDuration))
+        {
+            problems.Add($"leader election needs retry period ({RetryPeriod}) < renew deadline ({RenewDeadline}) < lease duration ({LeaseDuration})");
+        }
+
+        if (Workers < 1)
+        {
+            problems.Add($"--workers must be at least 1 (got {Workers})");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,83 @@
+using k8s;
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Crds.Schema;
+using StatefunOperator.Operator.Hosting;
+
+CommandLine commandLine;
+try
+{
+    commandLine = CommandLine.Parse(args);
+}
+catch (ArgumentException exception)
+{
+    await Console.Error.WriteLineAsync(exception.Message);
+    return 2;
+}
+
+switch (commandLine.Command)
+{
+    case "manifests":
+        var output = commandLine.Get("output") ?? Path.Combine("config", "crd", "bases");
+        Directory.CreateDirectory(output);
+        foreach (var (file, yaml) in CrdManifests.Render())
+        {
+            await File.WriteAllTextAsync(Path.Combine(output, file), yaml);
+            Console.WriteLine(Path.Combine(output, file));
+        }
+
+        return 0;
+    case "run":
+        break;
+    case "help" or "--help" or "-h":
+        Console.WriteLine(CommandLine.Usage);
+        return 0;
+    default:
+        await Console.Error.WriteLineAsync($"unknown command \"{commandLine.Command}\"\n{CommandLine.Usage}");
+        return 2;
+}
+
+using var loggers = LoggerFactory.Create(builder => builder.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+}).SetMinimumLevel(LogLevel.Information));
+var logger = loggers.CreateLogger("statefun-operator");
+
+var options = commandLine.ToOperatorOptions();
+var problems = options.Validate();
+if (problems.Count > 0)
+{
+    await Console.Error.WriteLineAsync("statefun-operator: invalid options:\n  " + string.Join("\n  ", problems));
+    return 2;
+}
+
+var configuration = KubernetesClientConfiguration.IsInCluster()
+    ? KubernetesClientConfiguration.InClusterConfig()
+    : KubernetesClientConfiguration.BuildConfigFromConfigFile(commandLine.Get("kubeconfig", "KUBECONFIG"));
+using var client = new Kubernetes(configuration);
+using var shutdown = new CancellationTokenSource();
+Console.CancelKeyPress += (_, eventArgs) =>
+{
+    eventArgs.Cancel = true;
+    shutdown.Cancel();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => shutdown.Cancel();
+
+logger.LogInformation("statefun-operator {Identity} starting against {Host} (namespace {Namespace}, runtime image {Image})",
+    options.Identity, configuration.Host, options.WatchNamespace ?? "<all>", options.RuntimeImage);
+var tasks = new List<Task> { new OperatorInstance(client, options, loggers).RunAsync(shutdown.Token) };
+if (commandLine.Get("health-prefix", "HEALTH_PREFIX") is { } healthPrefix)
+{
+    tasks.Add(new HealthServer(healthPrefix, logger).RunAsync(shutdown.Token));
+}
+
+try
+{
+    await Task.WhenAll(tasks);
+    return 0;
+}
+catch (Exception exception) when (exception is not OperationCanceledException)
+{
+    logger.LogCritical("statefun-operator stopped: {Message}", exception.Message);
+    return 1;
+}

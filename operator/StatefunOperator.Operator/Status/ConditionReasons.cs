@@ -1,0 +1,13 @@
+namespace StatefunOperator.Operator.Status;
+
+/// <summary>Reasons of the operator's conditions (validation reasons are in <see cref="Validation.ValidationReasons"/>).</summary>
+public static class ConditionReasons
+{
+    public const string Valid = "Valid";
+    public const string WorkloadAvailable = "WorkloadAvailable";
+    public const string WorkloadProgressing = "WorkloadProgressing";
+    public const string WorkloadPending = "WorkloadPending";
+    public const string ScaledToZero = "ScaledToZero";
+    public const string InUse = "InUse";
+    public const string NotUsed = "NotUsed";
+}

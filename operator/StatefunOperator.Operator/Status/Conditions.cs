@@ -1,0 +1,31 @@
+using StatefunOperator.Crds.Common;
+
+namespace StatefunOperator.Operator.Status;
+
+/// <summary>Condition helpers shaped after apimachinery's meta.SetStatusCondition. Pure.</summary>
+public static class Conditions
+{
+    /// <summary>
+    /// Returns the conditions with <paramref name="desired"/> set: the last transition time is kept when the
+    /// status did not change, so re-applying the same status changes nothing.
+    /// </summary>
+    public static List<StatusCondition> Set(IReadOnlyList<StatusCondition>? existing, StatusCondition desired)
+    {
+        var result = (existing ?? []).Where(c => c.Type != desired.Type).ToList();
+        var previous = existing?.FirstOrDefault(c => c.Type == desired.Type);
+        result.Add(previous is not null && previous.Status == desired.Status
+            ? desired with { LastTransitionTime = previous.LastTransitionTime }
+            : desired);
+        return result.OrderBy(c => c.Type, StringComparer.Ordinal).ToList();
+    }
+
+    public static StatusCondition? Find(IReadOnlyList<StatusCondition>? conditions, string type) =>
+        conditions?.FirstOrDefault(c => c.Type == type);
+
+    /// <summary>Truncates to whole seconds, as the API server stores metav1.Time.</summary>
+    public static DateTime Now(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+    }
+}

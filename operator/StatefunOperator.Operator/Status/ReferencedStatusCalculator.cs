@@ -1,0 +1,39 @@
+using StatefunOperator.Crds.Common;
+using StatefunOperator.Operator.Validation;
+
+namespace StatefunOperator.Operator.Status;
+
+/// <summary>The Ready condition of a KafkaEgress or FunctionEndpoint: valid or not, and who uses it. Pure.</summary>
+public static class ReferencedStatusCalculator
+{
+    public static List<StatusCondition> ReadyConditions(
+        IReadOnlyList<StatusCondition>? existing,
+        ValidationResult validation,
+        IReadOnlyList<string> usedBy,
+        long? generation,
+        DateTime now)
+    {
+        var ready = validation.IsValid
+            ? new StatusCondition
+            {
+                Type = ConditionTypes.Ready,
+                Status = ConditionStatus.True,
+                Reason = usedBy.Count > 0 ? ConditionReasons.InUse : ConditionReasons.NotUsed,
+                Message = usedBy.Count > 0
+                    ? $"Valid; used by KafkaIngress {string.Join(", ", usedBy)}."
+                    : "Valid; no KafkaIngress uses it yet.",
+                ObservedGeneration = generation,
+                LastTransitionTime = now,
+            }
+            : new StatusCondition
+            {
+                Type = ConditionTypes.Ready,
+                Status = ConditionStatus.False,
+                Reason = validation.Reason!,
+                Message = validation.Message,
+                ObservedGeneration = generation,
+                LastTransitionTime = now,
+            };
+        return Conditions.Set(existing, ready);
+    }
+}
