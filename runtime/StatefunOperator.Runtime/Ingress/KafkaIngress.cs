@@ -67,8 +67,7 @@ public sealed class KafkaIngress<T> : IDisposable
             _logger);
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetPartitionsAssignedHandler((c, partitions) => AssignStartOffsets(c, partitions, ledger))
-            .SetPartitionsRevokedHandler((_, partitions) =>
-                _logger.LogInformation("ingress {Ingress}: partitions revoked: {Partitions}", _spec.Id, string.Join(", ", partitions)))
+            .SetPartitionsRevokedHandler((c, partitions) => CommitBeforeRevocation(c, partitions))
             .SetPartitionsLostHandler((_, partitions) =>
                 _logger.LogWarning("ingress {Ingress}: partitions lost: {Partitions}", _spec.Id, string.Join(", ", partitions)))
             .SetErrorHandler((_, error) => OnError(error))
@@ -201,6 +200,29 @@ public sealed class KafkaIngress<T> : IDisposable
         ledger.RecordStarted(decisions.Where(d => !alreadyStarted.Contains(d.Partition)).Select(d => d.ToTopicPartitionOffset()).ToArray());
         StartOffsetsDecided?.Invoke(decisions);
         return decisions.Select(d => d.ToTopicPartitionOffset());
+    }
+
+    private void CommitBeforeRevocation(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> partitions)
+    {
+        // The next owner starts from the group's commits: hand over everything handled so far.
+        try
+        {
+            var committed = consumer.Commit();
+            _logger.LogInformation(
+                "ingress {Ingress}: partitions revoked, progress committed: {Offsets}",
+                _spec.Id,
+                string.Join(", ", committed.Select(c => $"{c.Topic}/{c.Partition.Value}@{c.Offset.Value}")));
+        }
+        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            _logger.LogInformation("ingress {Ingress}: partitions revoked, nothing new to commit: {Partitions}", _spec.Id, string.Join(", ", partitions.Select(p => p.TopicPartition)));
+        }
+        catch (KafkaException e)
+        {
+            // Not fatal: the next owner resumes from the last successful commit and reads the
+            // records since then again (at-least-once).
+            _logger.LogWarning("ingress {Ingress}: partitions revoked, committing progress failed: {Error}", _spec.Id, e.Error.Reason);
+        }
     }
 
     private void OnError(Error error)
