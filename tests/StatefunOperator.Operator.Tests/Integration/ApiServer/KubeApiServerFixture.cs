@@ -18,6 +18,11 @@ namespace StatefunOperator.Operator.Tests.Integration.ApiServer;
 public sealed class KubeApiServerFixture : IAsyncLifetime
 {
     private const string Token = "statefun-operator-tests-admin-token";
+
+    /// <summary>A user named like the operator's ServiceAccount, holding only what config/rbac grants it.</summary>
+    public const string OperatorServiceAccountUser = "system:serviceaccount:statefun-operator-system:statefun-operator";
+
+    private const string OperatorToken = "statefun-operator-tests-operator-token";
     private LocalProcess? _etcd;
     private LocalProcess? _apiServer;
     private TestAssets? _assets;
@@ -98,6 +103,14 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
         await StartApiServerAsync();
     }
 
+    /// <summary>A client authenticated as the operator's ServiceAccount (only on a server this fixture started).</summary>
+    public Kubernetes OperatorServiceAccountClient() => new(new KubernetesClientConfiguration
+    {
+        Host = Configuration.Host,
+        AccessToken = OperatorToken,
+        SslCaCerts = Configuration.SslCaCerts,
+    });
+
     /// <summary>A fresh namespace for one test.</summary>
     public async Task<string> CreateNamespaceAsync(string prefix)
     {
@@ -135,7 +148,7 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
         using var serviceAccountKey = RSA.Create(2048);
         File.WriteAllText(Path.Combine(_workDirectory, "sa.key"), serviceAccountKey.ExportRSAPrivateKeyPem());
         File.WriteAllText(Path.Combine(_workDirectory, "sa.pub"), serviceAccountKey.ExportSubjectPublicKeyInfoPem());
-        File.WriteAllText(Path.Combine(_workDirectory, "tokens.csv"), $"{Token},statefun-test-admin,statefun-test-admin,system:masters\n");
+        File.WriteAllText(Path.Combine(_workDirectory, "tokens.csv"), $"{Token},statefun-test-admin,statefun-test-admin,system:masters\n{OperatorToken},{OperatorServiceAccountUser},statefun-operator-uid,system:serviceaccounts\n");
     }
 
     private async Task StartApiServerAsync()

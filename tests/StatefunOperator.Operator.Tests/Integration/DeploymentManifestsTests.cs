@@ -1,0 +1,162 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using StatefunOperator.Crds;
+using StatefunOperator.Crds.Egress;
+using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Operator.Status;
+using StatefunOperator.Operator.Tests.Integration.ApiServer;
+using StatefunOperator.Operator.Tests.Support;
+
+namespace StatefunOperator.Operator.Tests.Integration;
+
+/// <summary>The committed config/: RBAC is enough for the operator, and every sample becomes a workload with truthful status.</summary>
+[Collection(KubeApiServerCollection.Name)]
+public class DeploymentManifestsTests(KubeApiServerFixture server)
+{
+    private const string OperatorNamespace = "statefun-operator-system";
+    private readonly Kubernetes _client = server.Client;
+
+    [Fact]
+    public async Task OperatorWithOnlyTheCommittedRbac_ReconcilesEverySample()
+    {
+        Assert.False(server.UsesExistingCluster, "This test authenticates as the operator's ServiceAccount with a static token; it needs the API server the tests start.");
+        await EnsureNamespaceAsync(OperatorNamespace);
+        await ApplyRbacAsync();
+        var ns = await server.CreateNamespaceAsync("samples");
+        var ingresses = await ApplySamplesAsync(ns);
+        Assert.Equal(6, ingresses.Count);
+
+        using var operatorClient = server.OperatorServiceAccountClient();
+        var options = RunningOperator.OptionsFor(ns) with
+        {
+            WatchNamespace = null,
+            LeaderElection = true,
+            LeaseNamespace = OperatorNamespace,
+            LeaseDuration = TimeSpan.FromSeconds(3),
+            RenewDeadline = TimeSpan.FromSeconds(2),
+            RetryPeriod = TimeSpan.FromMilliseconds(300),
+        };
+        await using var running = RunningOperator.Start(operatorClient, options);
+
+        foreach (var name in ingresses)
+        {
+            await Eventually.Until(() => _client.FindDeploymentAsync(ns, $"{name}-runtime"), d => d is not null, $"the workload of sample {name}");
+            await _client.MarkDeploymentAvailableAsync(ns, $"{name}-runtime"); // no kubelet here: the test reports the rollout
+        }
+
+        foreach (var name in ingresses)
+        {
+            await Eventually.Until(
+                () => _client.GetIngressAsync(ns, name),
+                i => Conditions.Find(i.Status?.Conditions, ConditionTypes.Ready)?.Status == "True",
+                $"sample {name} to be Ready");
+        }
+
+        foreach (var egress in new[] { "greetings-none", "greetings-at-least-once", "greetings-exactly-once" })
+        {
+            await Eventually.Until(
+                () => _client.GetEgressAsync(ns, egress),
+                e => Conditions.Find(e.Status?.Conditions, ConditionTypes.Ready)?.Status == "True",
+                $"sample egress {egress} to be Ready");
+        }
+
+        var secured = (await _client.FindDeploymentAsync(ns, "users-secured-runtime"))!.Spec.Template.Spec;
+        Assert.Contains(secured.Containers[0].Env, e => e.ValueFrom?.SecretKeyRef?.Name == "kafka-credentials");
+        Assert.Contains(secured.Volumes, v => v.Secret?.SecretName == "kafka-credentials");
+        Assert.True(running.Instance.IsLeader);
+        Assert.Equal(0, running.Instance.Current!.Failures);
+    }
+
+    private async Task EnsureNamespaceAsync(string name)
+    {
+        try
+        {
+            await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
+        }
+        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Already there.
+        }
+    }
+
+    private async Task ApplyRbacAsync()
+    {
+        var directory = RepositoryRoot.Combine("config", "rbac");
+        foreach (var file in Directory.GetFiles(directory, "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)))
+        {
+            var document = KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file)).Single();
+            try
+            {
+                switch (document)
+                {
+                    case V1ServiceAccount account:
+                        await _client.CoreV1.CreateNamespacedServiceAccountAsync(account, OperatorNamespace);
+                        break;
+                    case V1ClusterRole role:
+                        await _client.RbacAuthorizationV1.CreateClusterRoleAsync(role);
+                        break;
+                    case V1ClusterRoleBinding binding:
+                        await _client.RbacAuthorizationV1.CreateClusterRoleBindingAsync(binding);
+                        break;
+                    case V1Role role:
+                        await _client.RbacAuthorizationV1.CreateNamespacedRoleAsync(role, OperatorNamespace);
+                        break;
+                    case V1RoleBinding binding:
+                        await _client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(binding, OperatorNamespace);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"{file}: unexpected {document.GetType().Name}");
+                }
+            }
+            catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.Conflict)
+            {
+                // Applied by an earlier run against the same server.
+            }
+        }
+    }
+
+    private async Task<List<string>> ApplySamplesAsync(string ns)
+    {
+        var types = new Dictionary<string, Type>
+        {
+            [$"{StatefunApi.ApiVersion}/{KafkaIngress.KindName}"] = typeof(KafkaIngress),
+            [$"{StatefunApi.ApiVersion}/{KafkaEgress.KindName}"] = typeof(KafkaEgress),
+            [$"{StatefunApi.ApiVersion}/{FunctionEndpoint.KindName}"] = typeof(FunctionEndpoint),
+        };
+        var kustomization = await File.ReadAllLinesAsync(RepositoryRoot.Combine("config", "samples", "kustomization.yaml"));
+        var files = kustomization.Select(line => line.Trim()).Where(line => line.StartsWith("- ", StringComparison.Ordinal)).Select(line => line[2..]).ToList();
+        var ingresses = new List<string>();
+        foreach (var file in files)
+        {
+            foreach (var document in KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(RepositoryRoot.Combine("config", "samples", file)), types))
+            {
+                switch (document)
+                {
+                    case V1Secret secret:
+                        await _client.CoreV1.CreateNamespacedSecretAsync(secret, ns);
+                        break;
+                    case KafkaIngress ingress:
+                        ingress.Metadata.NamespaceProperty = ns;
+                        await _client.CreateAsync(ingress);
+                        ingresses.Add(ingress.Metadata.Name);
+                        break;
+                    case KafkaEgress egress:
+                        egress.Metadata.NamespaceProperty = ns;
+                        await _client.CreateAsync(egress);
+                        break;
+                    case FunctionEndpoint endpoint:
+                        endpoint.Metadata.NamespaceProperty = ns;
+                        await _client.CreateAsync(endpoint);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"config/samples/{file}: unexpected {document.GetType().Name}");
+                }
+            }
+        }
+
+        return ingresses;
+    }
+}
