@@ -43,12 +43,18 @@ internal static class KafkaEgressYamlParser
             return null;
         }
 
-        return new KafkaEgressOptions(
+        var egress = new KafkaEgressOptions(
             id,
             address,
             semantic,
             timeout,
             new ReadOnlyDictionary<string, string>(properties.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal)));
+        foreach (var problem in KafkaEgressValidator.Validate(egress))
+        {
+            problems.AddRaw(problem);
+        }
+
+        return problems.Count > before ? null : egress;
     }
 
     private static TimeSpan? ParseTransactionTimeout(YamlSection delivery)

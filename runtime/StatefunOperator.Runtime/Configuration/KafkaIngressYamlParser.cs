@@ -50,9 +50,30 @@ internal static class KafkaIngressYamlParser
         foreach (var (item, _) in spec.Sections("topics", required: true))
         {
             var topic = item.String("topic", required: true);
-            var valueType = item.Has("typeUrl") ? item.String("typeUrl", required: true) : item.String("valueType", required: true);
+            var forward = item.String("egress");
+            TypeName? forwardEgress = null;
+            if (forward is not null)
+            {
+                if (TypeName.TryParse(forward, out var egressName, out var problem))
+                {
+                    forwardEgress = egressName;
+                }
+                else
+                {
+                    item.Problem("egress", problem);
+                }
+            }
+
+            var forwardTopic = item.String("egressTopic");
+            if (forwardTopic is not null && forward is null)
+            {
+                item.Problem("egressTopic", "needs 'egress': the egress to forward this topic's records to");
+            }
+
+            var functionRouted = forward is null || item.Has("targets");
+            var valueType = item.Has("typeUrl") ? item.String("typeUrl", required: true) : item.String("valueType", required: functionRouted);
             var targets = new List<TypeName>();
-            var targetNodes = item.Sequence("targets", required: true);
+            var targetNodes = item.Sequence("targets", required: functionRouted);
             if (item.Has("targets") && targetNodes.Count == 0)
             {
                 item.Problem("targets", "is empty; name at least one function type (namespace/name)");
@@ -74,7 +95,7 @@ internal static class KafkaIngressYamlParser
 
             if (topic is not null)
             {
-                topics.Add(new KafkaIngressTopic(topic, valueType, targets));
+                topics.Add(new KafkaIngressTopic(topic, valueType, targets, forwardEgress, forwardEgress is null ? null : forwardTopic ?? topic));
             }
         }
 

@@ -72,6 +72,7 @@ public static class ModuleYamlLoader
         }
 
         AddDuplicateProblems(all, ingresses.Select(x => "ingress " + x.Id), egresses.Select(x => "egress " + x.Id));
+        all.AddRange(ModuleCrossChecks.Validate(ingresses, egresses));
         return all.Count > 0
             ? throw new ModuleConfigurationException(all)
             : new ModuleConfiguration(ingresses, egresses, notices);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Ingress;
+using StatefunOperator.Runtime.Pipeline;
 
 namespace StatefunOperator.Runtime.Hosting;
 
@@ -43,7 +44,7 @@ public sealed class ModuleRunner : BackgroundService
     private async Task RunIngress(KafkaIngressSpec<RoutableMessage> spec, CancellationToken stoppingToken)
     {
         var logger = _loggers.CreateLogger("StatefunOperator.Runtime.Ingress." + spec.Id);
-        using var ingress = new KafkaIngress<RoutableMessage>(spec, new LoggingSink(spec.Id.ToString(), logger), logger);
-        await ingress.RunAsync(stoppingToken).ConfigureAwait(false);
+        using var pipeline = IngressPipeline.Create(spec, _module, InstanceIdentity.Resolve(), logger);
+        await pipeline.RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }

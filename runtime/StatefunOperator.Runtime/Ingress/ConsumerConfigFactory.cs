@@ -32,9 +32,9 @@ public static class ConsumerConfigFactory
             AutoOffsetReset = spec.AutoOffsetResetPosition == KafkaIngressAutoResetPosition.Earliest
                 ? AutoOffsetReset.Earliest
                 : AutoOffsetReset.Latest,
-            // Offsets are stored after a record is handled and committed in the background and on
-            // revocation: nothing is committed that was not handled.
-            EnableAutoCommit = true,
+            // Progress is committed by the ingress's checkpoint only (past handled records, and with an
+            // egress only with or after what was written for them); never in the background.
+            EnableAutoCommit = false,
             EnableAutoOffsetStore = false,
         };
         return config;

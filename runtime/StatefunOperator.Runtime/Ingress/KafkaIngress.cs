@@ -1,13 +1,15 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Runtime.Pipeline;
 
 namespace StatefunOperator.Runtime.Ingress;
 
 /// <summary>
 /// Runs one Kafka ingress: subscribes to its topics, decides every assigned partition's start offset
 /// (<see cref="StartOffsetResolver"/>, on every assignment, also after rebalances and for partitions
-/// added later), deserializes each record and hands it to the sink; a record's offset is stored for
-/// commit only after the sink took it (or the unreadable-record handler dealt with it).
+/// added later), deserializes each record and hands it to the sink. Progress is committed by the
+/// <see cref="ICheckpoint"/> only: past records the sink took (or the unreadable-record handler dealt
+/// with), and with an egress only together with, or after, what was written for them.
 /// </summary>
 public sealed class KafkaIngress<T> : IDisposable
     where T : class
@@ -16,13 +18,15 @@ public sealed class KafkaIngress<T> : IDisposable
     private readonly IIngressSink<T> _sink;
     private readonly ILogger _logger;
     private readonly bool _ownsMetrics;
+    private readonly ICheckpoint _checkpoint;
     private Error? _fatalError;
 
-    public KafkaIngress(KafkaIngressSpec<T> spec, IIngressSink<T> sink, ILogger logger, IngressMetrics? metrics = null)
+    public KafkaIngress(KafkaIngressSpec<T> spec, IIngressSink<T> sink, ILogger logger, IngressMetrics? metrics = null, ICheckpoint? checkpoint = null)
     {
         _spec = spec ?? throw new ArgumentNullException(nameof(spec));
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _checkpoint = checkpoint ?? new CommitCheckpoint(null, null, CheckpointOptions.Default, logger);
         _ownsMetrics = metrics is null;
         Metrics = metrics ?? new IngressMetrics(spec.Id.ToString());
     }
@@ -42,6 +46,8 @@ public sealed class KafkaIngress<T> : IDisposable
         {
             Metrics.Dispose();
         }
+
+        _checkpoint.Dispose();
     }
 
     private void Run(CancellationToken cancellationToken)
@@ -67,13 +73,13 @@ public sealed class KafkaIngress<T> : IDisposable
             _logger);
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config)
             .SetPartitionsAssignedHandler((c, partitions) => AssignStartOffsets(c, partitions, ledger))
-            .SetPartitionsRevokedHandler((c, partitions) => CommitBeforeRevocation(c, partitions))
-            .SetPartitionsLostHandler((_, partitions) =>
-                _logger.LogWarning("ingress {Ingress}: partitions lost: {Partitions}", _spec.Id, string.Join(", ", partitions)))
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions))
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions))
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => KafkaClientLog.Write(_logger, message))
             .Build();
 
+        _checkpoint.Attach(new KafkaConsumerControl(consumer));
         consumer.Subscribe(_spec.Topics);
         _logger.LogInformation(
             "ingress {Ingress}: consuming {Topics} from {Address} as group {Group}, startup position {Position}, fallback {Fallback}",
@@ -86,6 +92,7 @@ public sealed class KafkaIngress<T> : IDisposable
         try
         {
             ConsumeUntilCancelled(consumer, unreadable, cancellationToken);
+            _checkpoint.OnClose();
         }
         finally
         {
@@ -95,6 +102,7 @@ public sealed class KafkaIngress<T> : IDisposable
 
     private void ConsumeUntilCancelled(IConsumer<byte[], byte[]> consumer, UnreadableRecordHandler unreadable, CancellationToken cancellationToken)
     {
+        var poll = TimeSpan.FromMilliseconds(100);
         while (!cancellationToken.IsCancellationRequested)
         {
             if (_fatalError is { } fatal)
@@ -102,28 +110,30 @@ public sealed class KafkaIngress<T> : IDisposable
                 throw new KafkaException(fatal);
             }
 
-            ConsumeResult<byte[], byte[]>? record;
             try
             {
-                record = consumer.Consume(cancellationToken);
+                var record = consumer.Consume(poll);
+                if (record is not null && !record.IsPartitionEOF)
+                {
+                    _checkpoint.BeforeRecord();
+                    Handle(record, unreadable, cancellationToken);
+                    _checkpoint.AfterRecord(record.TopicPartitionOffset);
+                }
+
+                _checkpoint.OnPoll();
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                _logger.LogWarning("ingress {Ingress}: consume error: {Error}", _spec.Id, e.Error.Reason);
+            }
+            catch (KafkaException e) when (e is not ConsumeException && _checkpoint.TryRecover(e))
+            {
+                _logger.LogWarning("ingress {Ingress}: recovered from {Error}", _spec.Id, e.Error.Reason);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (ConsumeException e) when (!e.Error.IsFatal)
-            {
-                _logger.LogWarning("ingress {Ingress}: consume error: {Error}", _spec.Id, e.Error.Reason);
-                continue;
-            }
-
-            if (record is null || record.IsPartitionEOF)
-            {
-                continue;
-            }
-
-            Handle(record, unreadable, cancellationToken);
-            StoreOffset(consumer, record);
         }
     }
 
@@ -158,19 +168,6 @@ public sealed class KafkaIngress<T> : IDisposable
         Metrics.RecordDelivered();
     }
 
-    private void StoreOffset(IConsumer<byte[], byte[]> consumer, ConsumeResult<byte[], byte[]> record)
-    {
-        try
-        {
-            consumer.StoreOffset(record);
-        }
-        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_State)
-        {
-            // The partition was revoked meanwhile; its new owner resumes from the last commit.
-            _logger.LogDebug("ingress {Ingress}: offset of revoked partition not stored: {Record}", _spec.Id, record.TopicPartitionOffset);
-        }
-    }
-
     private IEnumerable<TopicPartitionOffset> AssignStartOffsets(
         IConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, IStartupLedger ledger)
     {
@@ -198,31 +195,22 @@ public sealed class KafkaIngress<T> : IDisposable
         }
 
         ledger.RecordStarted(decisions.Where(d => !alreadyStarted.Contains(d.Partition)).Select(d => d.ToTopicPartitionOffset()).ToArray());
+        _checkpoint.OnAssigned(decisions.Select(d => d.ToTopicPartitionOffset()).ToArray());
         StartOffsetsDecided?.Invoke(decisions);
         return decisions.Select(d => d.ToTopicPartitionOffset());
     }
 
-    private void CommitBeforeRevocation(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> partitions)
+    private void OnRevoked(List<TopicPartitionOffset> partitions)
     {
         // The next owner starts from the group's commits: hand over everything handled so far.
-        try
-        {
-            var committed = consumer.Commit();
-            _logger.LogInformation(
-                "ingress {Ingress}: partitions revoked, progress committed: {Offsets}",
-                _spec.Id,
-                string.Join(", ", committed.Select(c => $"{c.Topic}/{c.Partition.Value}@{c.Offset.Value}")));
-        }
-        catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_NoOffset)
-        {
-            _logger.LogInformation("ingress {Ingress}: partitions revoked, nothing new to commit: {Partitions}", _spec.Id, string.Join(", ", partitions.Select(p => p.TopicPartition)));
-        }
-        catch (KafkaException e)
-        {
-            // Not fatal: the next owner resumes from the last successful commit and reads the
-            // records since then again (at-least-once).
-            _logger.LogWarning("ingress {Ingress}: partitions revoked, committing progress failed: {Error}", _spec.Id, e.Error.Reason);
-        }
+        _logger.LogInformation("ingress {Ingress}: partitions revoked: {Partitions}", _spec.Id, string.Join(", ", partitions.Select(p => p.TopicPartition)));
+        _checkpoint.OnRevoked(partitions.Select(p => p.TopicPartition).ToArray());
+    }
+
+    private void OnLost(List<TopicPartitionOffset> partitions)
+    {
+        _logger.LogWarning("ingress {Ingress}: partitions lost: {Partitions}", _spec.Id, string.Join(", ", partitions.Select(p => p.TopicPartition)));
+        _checkpoint.OnLost(partitions.Select(p => p.TopicPartition).ToArray());
     }
 
     private void OnError(Error error)

@@ -14,10 +14,12 @@ public sealed class RoutableMessageDeserializer : IKafkaIngressDeserializer<Rout
 
     public RoutableMessageDeserializer(IEnumerable<KafkaIngressTopic> topics)
     {
-        _topics = topics.ToDictionary(t => t.Topic, StringComparer.Ordinal);
+        Topics = topics.ToArray();
+        _topics = Topics.ToDictionary(t => t.Topic, StringComparer.Ordinal);
     }
 
-    public IReadOnlyCollection<KafkaIngressTopic> Topics => _topics.Values;
+    /// <summary>The routed topics, in the order they were declared.</summary>
+    public IReadOnlyList<KafkaIngressTopic> Topics { get; }
 
     public RoutableMessage Deserialize(ConsumeResult<byte[], byte[]> record)
     {
@@ -28,6 +30,12 @@ public sealed class RoutableMessageDeserializer : IKafkaIngressDeserializer<Rout
         }
 
         var key = record.Message.Key;
+        if (topic.Targets.Count == 0)
+        {
+            // Forwarded only: the key is passed on as it is and need not name a function.
+            return new RoutableMessage(record.Topic, string.Empty, topic.ValueType, record.Message.Value ?? [], topic.Targets);
+        }
+
         if (key is null || key.Length == 0)
         {
             throw new UnreadableRecordException("the record has no key; a routable ingress needs the target function id as the key");

@@ -77,8 +77,7 @@ internal sealed class TestTopic
             .WithTopic(Name)
             .WithDeserializer(Routing())
             .WithProperty("session.timeout.ms", "6000")
-            .WithProperty("heartbeat.interval.ms", "500")
-            .WithProperty("auto.commit.interval.ms", "200");
+            .WithProperty("heartbeat.interval.ms", "500");
 
     public void CommitGroupOffsets(string group, params (int Partition, long Offset)[] offsets)
     {

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace StatefunOperator.Runtime.Pipeline;
+
+/// <summary>
+/// Checkpoints by committing consumed offsets to the group, on a time or size boundary, on revocation
+/// and on close. With an at-least-once egress it first waits until every record produced for those
+/// offsets is acknowledged, and refuses to commit past a failed delivery (the ingress stops; a restart
+/// reads those records again: duplicates possible, nothing lost). Without an egress, or with
+/// delivery semantic none, it commits what was handled, waiting for nothing.
+/// </summary>
+public sealed class CommitCheckpoint : ICheckpoint
+{
+    private readonly IEgressProducer? _awaitAcksOf;
+    private readonly DeliveryFailures? _failures;
+    private readonly CheckpointOptions _options;
+    private readonly ILogger _logger;
+    private readonly ProgressPositions _positions = new();
+    private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
+    private IIngressConsumerControl? _consumer;
+
+    public CommitCheckpoint(IEgressProducer? awaitAcksOf, DeliveryFailures? failures, CheckpointOptions options, ILogger logger)
+    {
+        _awaitAcksOf = awaitAcksOf;
+        _failures = failures;
+        _options = options;
+        _logger = logger;
+    }
+
+    public void Attach(IIngressConsumerControl consumer) => _consumer = consumer;
+
+    public void OnAssigned(IReadOnlyCollection<TopicPartitionOffset> startOffsets) => _positions.Started(startOffsets);
+
+    public void BeforeRecord()
+    {
+    }
+
+    public void AfterRecord(TopicPartitionOffset source)
+    {
+        _positions.Handled(source);
+        if (_positions.HandledSinceCommit >= _options.MaxRecords)
+        {
+            Commit(null);
+        }
+    }
+
+    public void OnPoll()
+    {
+        if (_positions.HasUncommitted && _sinceCommit.Elapsed >= _options.Interval)
+        {
+            Commit(null);
+        }
+    }
+
+    public void OnRevoked(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        try
+        {
+            Commit(partitions);
+        }
+        catch (KafkaException e) when (!e.Error.IsFatal && e.Error.Code != ErrorCode.Local_Fail)
+        {
+            // The next owner resumes from the previous commit and reads the records since then again.
+            _logger.LogWarning("checkpoint: committing revoked partitions failed ({Error}); their next owner re-reads since the last commit", e.Error.Reason);
+        }
+
+        _positions.Forget(partitions);
+    }
+
+    public void OnLost(IReadOnlyCollection<TopicPartition> partitions) => _positions.Forget(partitions);
+
+    public bool TryRecover(KafkaException failure) => false;
+
+    public void OnClose()
+    {
+        try
+        {
+            Commit(null);
+        }
+        catch (KafkaException e)
+        {
+            _logger.LogWarning("checkpoint: final commit failed ({Error}); the next start re-reads since the last commit", e.Error.Reason);
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private void Commit(IReadOnlyCollection<TopicPartition>? only)
+    {
+        var consumer = _consumer ?? throw new InvalidOperationException("checkpoint used before Attach");
+        if (_awaitAcksOf is not null)
+        {
+            while (_awaitAcksOf.Flush(TimeSpan.FromSeconds(10)) > 0)
+            {
+                _logger.LogWarning("checkpoint: still waiting for egress acknowledgements");
+            }
+
+            _failures?.ThrowIfAny();
+        }
+
+        var offsets = _positions.Uncommitted(only);
+        if (offsets.Count > 0)
+        {
+            consumer.Commit(offsets);
+            _positions.Committed(offsets);
+        }
+
+        _sinceCommit.Restart();
+    }
+}

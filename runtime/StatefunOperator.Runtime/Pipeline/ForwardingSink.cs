@@ -1,0 +1,40 @@
+using StatefunOperator.Runtime.Egress;
+using StatefunOperator.Runtime.Ingress;
+
+namespace StatefunOperator.Runtime.Pipeline;
+
+/// <summary>
+/// Forwards ingress records to an egress as they are (key, value, headers), to the topic the routing
+/// names (a mirror), through the pipeline's producer. Records of topics with function targets go on
+/// to <see cref="Next"/>.
+/// </summary>
+public sealed class ForwardingSink : IIngressSink<RoutableMessage>
+{
+    private readonly IReadOnlyDictionary<string, string> _forwardTopics;
+    private readonly IEgressProducer _producer;
+    private readonly DeliveryFailures _failures;
+
+    /// <param name="forwardTopics">Ingress topic -> egress topic.</param>
+    public ForwardingSink(IReadOnlyDictionary<string, string> forwardTopics, IEgressProducer producer, DeliveryFailures failures, IIngressSink<RoutableMessage>? next = null)
+    {
+        _forwardTopics = forwardTopics;
+        _producer = producer;
+        _failures = failures;
+        Next = next;
+    }
+
+    public IIngressSink<RoutableMessage>? Next { get; }
+
+    public ValueTask DeliverAsync(IngressRecord<RoutableMessage> record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_forwardTopics.TryGetValue(record.Message.Topic, out var target))
+        {
+            _producer.Produce(new KafkaEgressRecord(target, record.Key, record.Message.Value.ToArray(), record.Headers), _failures.Record);
+        }
+
+        return record.Message.Targets.Count > 0 && Next is not null
+            ? Next.DeliverAsync(record, cancellationToken)
+            : ValueTask.CompletedTask;
+    }
+}

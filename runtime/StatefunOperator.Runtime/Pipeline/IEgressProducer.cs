@@ -1,0 +1,24 @@
+using Confluent.Kafka;
+using StatefunOperator.Runtime.Egress;
+
+namespace StatefunOperator.Runtime.Pipeline;
+
+/// <summary>The producer calls the checkpoint logic makes; a seam over <see cref="IProducer{TKey,TValue}"/>.</summary>
+public interface IEgressProducer : IDisposable
+{
+    void InitTransactions(TimeSpan timeout);
+
+    void BeginTransaction();
+
+    /// <summary>Queues a record; <paramref name="onFailure"/> is called (on a client thread) if it cannot be delivered.</summary>
+    void Produce(KafkaEgressRecord record, Action<Error> onFailure);
+
+    void SendOffsetsToTransaction(IEnumerable<TopicPartitionOffset> offsets, IConsumerGroupMetadata groupMetadata, TimeSpan timeout);
+
+    void CommitTransaction(TimeSpan timeout);
+
+    void AbortTransaction(TimeSpan timeout);
+
+    /// <summary>Waits until every queued record is acknowledged or failed; returns how many are still queued.</summary>
+    int Flush(TimeSpan timeout);
+}

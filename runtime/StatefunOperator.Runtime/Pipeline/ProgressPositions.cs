@@ -1,0 +1,69 @@
+using Confluent.Kafka;
+
+namespace StatefunOperator.Runtime.Pipeline;
+
+/// <summary>Per partition: the next offset to consume after what was handled, and the last committed one.</summary>
+public sealed class ProgressPositions
+{
+    private readonly Dictionary<TopicPartition, long> _handled = [];
+    private readonly Dictionary<TopicPartition, long> _committed = [];
+
+    public int HandledSinceCommit { get; private set; }
+
+    public bool HasUncommitted => _handled.Count > 0;
+
+    public void Started(IEnumerable<TopicPartitionOffset> startOffsets)
+    {
+        foreach (var start in startOffsets)
+        {
+            _committed[start.TopicPartition] = start.Offset.Value;
+            _handled.Remove(start.TopicPartition);
+        }
+    }
+
+    public void Handled(TopicPartitionOffset source)
+    {
+        _handled[source.TopicPartition] = source.Offset.Value + 1;
+        HandledSinceCommit++;
+    }
+
+    /// <summary>The offsets to commit (the next offset of every handled record), optionally for some partitions only.</summary>
+    public IReadOnlyCollection<TopicPartitionOffset> Uncommitted(IReadOnlyCollection<TopicPartition>? only = null) =>
+        _handled.Where(h => only is null || only.Contains(h.Key))
+            .Select(h => new TopicPartitionOffset(h.Key, new Offset(h.Value)))
+            .ToArray();
+
+    public void Committed(IReadOnlyCollection<TopicPartitionOffset> offsets)
+    {
+        foreach (var offset in offsets)
+        {
+            _committed[offset.TopicPartition] = offset.Offset.Value;
+            _handled.Remove(offset.TopicPartition);
+        }
+
+        HandledSinceCommit = _handled.Count == 0 ? 0 : HandledSinceCommit;
+    }
+
+    /// <summary>Where to rewind the partitions with uncommitted progress: their last committed offsets.</summary>
+    public IReadOnlyCollection<TopicPartitionOffset> RewindPositions() =>
+        _handled.Keys.Where(_committed.ContainsKey)
+            .Select(p => new TopicPartitionOffset(p, new Offset(_committed[p])))
+            .ToArray();
+
+    public void DiscardUncommitted()
+    {
+        _handled.Clear();
+        HandledSinceCommit = 0;
+    }
+
+    public void Forget(IEnumerable<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _handled.Remove(partition);
+            _committed.Remove(partition);
+        }
+
+        HandledSinceCommit = _handled.Count == 0 ? 0 : HandledSinceCommit;
+    }
+}
