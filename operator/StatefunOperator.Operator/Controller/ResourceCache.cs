@@ -5,7 +5,7 @@ using k8s.Models;
 namespace StatefunOperator.Operator.Controller;
 
 /// <summary>The last state the watch delivered for every object of one kind (the operator's "observe").</summary>
-public sealed class ResourceCache<T>
+public sealed class ResourceCache<T>(Func<T, T>? trim = null)
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), T> _objects = new();
@@ -19,7 +19,12 @@ public sealed class ResourceCache<T>
 
     public IReadOnlyList<T> All() => _objects.Values.ToList();
 
-    public void Upsert(T item) => _objects[Key(item)] = item;
+    /// <summary>Stores the object without its managedFields (never read; most of its size), trimmed further if the cache was given a trim.</summary>
+    public void Upsert(T item)
+    {
+        item.Metadata.ManagedFields = null;
+        _objects[Key(item)] = trim is null ? item : trim(item);
+    }
 
     public void Remove(T item) => _objects.TryRemove(Key(item), out _);
 

@@ -14,5 +14,15 @@ public sealed class ResourceCaches
 
     public ResourceCache<FunctionEndpoint> Endpoints { get; } = new();
 
-    public ResourceCache<V1Deployment> Deployments { get; } = new();
+    /// <summary>Deployments keep what status is computed from (metadata, replicas, status), not their pod template.</summary>
+    public ResourceCache<V1Deployment> Deployments { get; } = new(TrimDeployment);
+
+    private static V1Deployment TrimDeployment(V1Deployment deployment) => new()
+    {
+        ApiVersion = deployment.ApiVersion,
+        Kind = deployment.Kind,
+        Metadata = deployment.Metadata,
+        Spec = deployment.Spec is null ? null : new V1DeploymentSpec { Replicas = deployment.Spec.Replicas, Selector = deployment.Spec.Selector, Template = null! },
+        Status = deployment.Status,
+    };
 }
