@@ -8,7 +8,7 @@ namespace StatefunOperator.Crds.Egress;
 [PrinterColumn(0, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
 [PrinterColumn(1, "Semantic", "string", ".spec.deliverySemantic.type")]
 [PrinterColumn(2, "Address", "string", ".spec.address")]
-[PrinterColumn(3, "Used By", "string", ".status.usedBy[*]")]
+[PrinterColumn(3, "Used By", "string", ".status.usedBy")]
 [PrinterColumn(4, "Age", "date", ".metadata.creationTimestamp")]
 [PrinterColumn(5, "Message", "string", ".status.conditions[?(@.type==\"Ready\")].message", Priority = 1)]
 public sealed class KafkaEgress : CustomResource<KafkaEgressSpec, KafkaEgressStatus>

@@ -8,7 +8,7 @@ namespace StatefunOperator.Crds.Endpoints;
 [PrinterColumn(0, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
 [PrinterColumn(1, "Functions", "string", ".spec.functions")]
 [PrinterColumn(2, "URL", "string", ".spec.urlPathTemplate")]
-[PrinterColumn(3, "Used By", "string", ".status.usedBy[*]")]
+[PrinterColumn(3, "Used By", "string", ".status.usedBy")]
 [PrinterColumn(4, "Age", "date", ".metadata.creationTimestamp")]
 public sealed class FunctionEndpoint : CustomResource<FunctionEndpointSpec, FunctionEndpointStatus>
 {
