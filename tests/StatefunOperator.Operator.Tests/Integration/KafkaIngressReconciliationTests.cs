@@ -140,6 +140,23 @@ public class KafkaIngressReconciliationTests(KubeApiServerFixture server)
         Assert.Equal(endpoint.Metadata.Generation, endpoint.Status!.ObservedGeneration);
     }
 
+    [Fact]
+    public async Task DeletedConfigMap_IsRestoredByThePeriodicResync()
+    {
+        var ns = await server.CreateNamespaceAsync("resync");
+        await CreateValidSetAsync(ns);
+        await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns) with { ResyncPeriod = TimeSpan.FromSeconds(2) });
+        await Eventually.Until(() => _client.GetIngressAsync(ns, "users"), i => i.Status?.ConfigHash is not null, "the first reconcile");
+
+        // ConfigMaps are not watched; someone deleting one is repaired by the resync.
+        await _client.CoreV1.DeleteNamespacedConfigMapAsync("users-module", ns);
+        var restored = await Eventually.Until(
+            async () => (await _client.CoreV1.ListNamespacedConfigMapAsync(ns)).Items.FirstOrDefault(c => c.Metadata.Name == "users-module"),
+            c => c is not null,
+            "the ConfigMap to come back");
+        Assert.Contains($"id: {ns}/users", restored!.Data["module.yaml"], StringComparison.Ordinal);
+    }
+
     internal static async Task CreateValidSetAsync(IKubernetes client, string ns, string ingressName = "users")
     {
         await client.CreateAsync(TestResources.Egress(ns));

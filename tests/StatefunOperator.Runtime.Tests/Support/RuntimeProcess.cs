@@ -1,0 +1,82 @@
+using System.Diagnostics;
+
+namespace StatefunOperator.Runtime.Tests.Support;
+
+/// <summary>The runtime (<c>statefun-runtime</c>) as a child process of the test, killed by its PID.</summary>
+internal sealed class RuntimeProcess : IDisposable
+{
+    private readonly Process _process;
+    private int _assignments;
+
+    private RuntimeProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>How many partition start decisions the runtime logged: it consumes once this is above zero.</summary>
+    public int Assignments => Volatile.Read(ref _assignments);
+
+    public static RuntimeProcess Start(string modulePath, string logPath, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "statefun-runtime.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--module");
+        start.ArgumentList.Add(modulePath);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the runtime did not start");
+        var runtime = new RuntimeProcess(process);
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var gate = new object();
+        void Write(string? line)
+        {
+            if (line is not null)
+            {
+                if (line.Contains("start offset", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref runtime._assignments);
+                }
+
+                lock (gate)
+                {
+                    log.WriteLine(line);
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.Exited += (_, _) => log.Dispose();
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return runtime;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no final commit, as a crashing pod.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+}
