@@ -32,6 +32,9 @@ public sealed record OperatorOptions
     /// <summary>Seconds after which the API server ends a watch; the watcher then resumes from its resourceVersion.</summary>
     public int WatchTimeoutSeconds { get; init; } = 300;
 
+    /// <summary>Every object is reconciled again this often even without events (repairs drift such as a deleted ConfigMap).</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);

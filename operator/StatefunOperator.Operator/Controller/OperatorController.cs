@@ -74,7 +74,8 @@ public sealed class OperatorController : IDisposable
                 .WaitAsync(stop.Token).ConfigureAwait(false);
             _logger.LogInformation("Caches synced ({Ingresses} ingresses, {Egresses} egresses, {Endpoints} endpoints, {Deployments} deployments); starting {Workers} workers",
                 _caches.Ingresses.Count, _caches.Egresses.Count, _caches.Endpoints.Count, _caches.Deployments.Count, _options.Workers);
-            var workers = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop.Token), CancellationToken.None)).ToArray();
+            var workers = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop.Token), CancellationToken.None)).ToList();
+            workers.Add(Task.Run(() => ResyncAsync(stop.Token), CancellationToken.None));
             await Task.WhenAll(workers).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -124,6 +125,35 @@ public sealed class OperatorController : IDisposable
             {
                 _queue.Done(key);
             }
+        }
+    }
+
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ResyncPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var ingress in _caches.Ingresses.All())
+                {
+                    _queue.Add(new ResourceKey(ResourceKinds.Ingress, ingress.Metadata.NamespaceProperty, ingress.Metadata.Name));
+                }
+
+                foreach (var egress in _caches.Egresses.All())
+                {
+                    _queue.Add(new ResourceKey(ResourceKinds.Egress, egress.Metadata.NamespaceProperty, egress.Metadata.Name));
+                }
+
+                foreach (var endpoint in _caches.Endpoints.All())
+                {
+                    _queue.Add(new ResourceKey(ResourceKinds.Endpoint, endpoint.Metadata.NamespaceProperty, endpoint.Metadata.Name));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
         }
     }
 
