@@ -39,8 +39,8 @@ public sealed class KubernetesApplier(IKubernetes client)
             cancellationToken: cancellationToken);
     }
 
-    /// <summary>Applies the status subresource of a custom resource (only the fields the operator owns).</summary>
-    public async Task ApplyStatusAsync(string kind, string plural, string namespaceName, string name, object status, CancellationToken cancellationToken)
+    /// <summary>Applies the status subresource of a custom resource (only the fields the operator owns); returns the updated object.</summary>
+    public async Task<T> ApplyStatusAsync<T>(string kind, string plural, string namespaceName, string name, object status, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _writes);
         var body = new Dictionary<string, object>
@@ -50,7 +50,7 @@ public sealed class KubernetesApplier(IKubernetes client)
             ["metadata"] = new Dictionary<string, string> { ["name"] = name, ["namespace"] = namespaceName },
             ["status"] = status,
         };
-        await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+        return await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync<T>(
             new V1Patch(body, V1Patch.PatchType.ApplyPatch),
             StatefunApi.Group,
             StatefunApi.Version,

@@ -33,7 +33,7 @@ public sealed class FunctionEndpointReconciler(ResourceCaches caches, Kubernetes
             return;
         }
 
-        await applier.ApplyStatusAsync(FunctionEndpoint.KindName, FunctionEndpoint.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false);
+        caches.Endpoints.Upsert(await applier.ApplyStatusAsync<FunctionEndpoint>(FunctionEndpoint.KindName, FunctionEndpoint.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
         var before = Conditions.Find(endpoint.Status?.Conditions, ConditionTypes.Ready);
         var after = Conditions.Find(status.Conditions, ConditionTypes.Ready)!;
         if (!validation.IsValid && (before?.Status != after.Status || before.Message != after.Message))

@@ -48,7 +48,7 @@ public sealed class KafkaIngressReconciler(
         var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock));
         if (!StatusComparison.Same(ingress.Status, status))
         {
-            await applier.ApplyStatusAsync(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false);
+            caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
         }
 
         await RecordTransitionsAsync(ingress, status, validation, cancellationToken).ConfigureAwait(false);
