@@ -11,6 +11,7 @@ public static class DesiredDeploymentBuilder
 {
     public const int DefaultReplicas = 1;
     private const string ModuleVolume = "module";
+    private const string TempVolume = "tmp";
 
     public static V1Deployment Build(KafkaIngress ingress, RenderedModule module, OperatorOptions options)
     {
@@ -37,11 +38,15 @@ public static class DesiredDeploymentBuilder
                 },
             },
         };
+        volumes.Add(new V1Volume { Name = TempVolume, EmptyDir = new V1EmptyDirVolumeSource() });
         volumes.AddRange(module.Credentials.Volumes);
 
         var mounts = new List<V1VolumeMount>
         {
             new() { Name = ModuleVolume, MountPath = WorkloadNames.ModuleDirectory, ReadOnlyProperty = true },
+
+            // The root filesystem is read-only; .NET and librdkafka may still want a scratch directory.
+            new() { Name = TempVolume, MountPath = "/tmp" },
         };
         mounts.AddRange(module.Credentials.Mounts);
 
