@@ -100,7 +100,7 @@ if [[ ! -x "$assets_dir/kube-apiserver" ]]; then
   build_log="$work_dir/build.log"
   log "building kube-apiserver (about 6 minutes on 2 cores); log: $build_log"
   if ! (cd "$source_dir" && env -u GOFLAGS -u GOPATH GO111MODULE=on GOFLAGS=-mod=vendor GOTOOLCHAIN=local \
-          KUBE_GIT_VERSION="v$(dpkg-parsechangelog -l "$source_dir/debian/changelog" -S Version | sed -E 's/[-+~].*//')" \
+          KUBE_GIT_VERSION="v$(dpkg-parsechangelog -l "$source_dir/debian/changelog" -S Version | sed -E 's/^.*\+really//; s/[-+~].*//')" \
           make WHAT=cmd/kube-apiserver > "$build_log" 2>&1); then
     tail -n 40 "$build_log" >&2
     fail "kube-apiserver build failed (full log: $build_log)"
