@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# make run: the runtime on config/samples/module.yaml against a local Kafka broker, with a few sample
+# make run: the runtime on config/runtime/module.yaml against a local Kafka broker, with a few sample
 # records, printing what it consumes. KAFKA_BOOTSTRAP_SERVERS points it at your own broker instead.
 # Ctrl-C stops the runtime and the broker this script started.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 bin="$here/tests/StatefunOperator.MockBroker/bin/Debug/net10.0/statefun-mock-broker.dll"
 runtime="$here/runtime/StatefunOperator.Runtime.Host/bin/Debug/net10.0/statefun-runtime.dll"
-module="${STATEFUN_MODULE:-$here/config/samples/module.yaml}"
+module="${STATEFUN_MODULE:-$here/config/runtime/module.yaml}"
 started_broker=
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
   KAFKA_BOOTSTRAP_SERVERS=$("$here/scripts/kafka-local.sh" start | tail -n 1)

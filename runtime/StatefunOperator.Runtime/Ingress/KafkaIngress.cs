@@ -164,7 +164,12 @@ public sealed class KafkaIngress<T> : IDisposable
             record.Message.Timestamp.UtcDateTime,
             record.Message.Key,
             record.Message.Headers ?? []);
-        _sink.DeliverAsync(ingressRecord, cancellationToken).AsTask().GetAwaiter().GetResult();
+        var delivery = _sink.DeliverAsync(ingressRecord, cancellationToken);
+        if (!delivery.IsCompletedSuccessfully)
+        {
+            delivery.AsTask().GetAwaiter().GetResult();
+        }
+
         Metrics.RecordDelivered();
     }
 

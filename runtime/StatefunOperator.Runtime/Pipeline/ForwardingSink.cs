@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Ingress;
 
@@ -30,11 +31,17 @@ public sealed class ForwardingSink : IIngressSink<RoutableMessage>
         ArgumentNullException.ThrowIfNull(record);
         if (_forwardTopics.TryGetValue(record.Message.Topic, out var target))
         {
-            _producer.Produce(new KafkaEgressRecord(target, record.Key, record.Message.Value.ToArray(), record.Headers), _failures.Record);
+            _producer.Produce(new KafkaEgressRecord(target, record.Key, WholeArray(record.Message.Value), record.Headers), _failures.Record);
         }
 
         return record.Message.Targets.Count > 0 && Next is not null
             ? Next.DeliverAsync(record, cancellationToken)
             : ValueTask.CompletedTask;
     }
+
+    /// <summary>The consumed value's own array when the memory is all of it (the usual case): no copy per record.</summary>
+    private static byte[] WholeArray(ReadOnlyMemory<byte> value) =>
+        MemoryMarshal.TryGetArray(value, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : value.ToArray();
 }

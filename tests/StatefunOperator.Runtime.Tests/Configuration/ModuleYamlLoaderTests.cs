@@ -317,7 +317,7 @@ public class ModuleYamlLoaderTests
     [Fact]
     public void TheSampleModule_Loads()
     {
-        var path = Path.Combine(RepositoryRoot.Path, "config", "samples", "module.yaml");
+        var path = Path.Combine(RepositoryRoot.Path, "config", "runtime", "module.yaml");
         var module = ModuleYamlLoader.LoadFile(path, name => name == "KAFKA_BOOTSTRAP_SERVERS" ? "localhost:9092" : null);
         Assert.Single(module.Ingresses);
         Assert.Single(module.Egresses);
