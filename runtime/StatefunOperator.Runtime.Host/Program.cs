@@ -1,13 +1,16 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Runtime.Configuration;
-using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Host;
+using StatefunOperator.Runtime.Hosting;
 
 // statefun-runtime --module <module.yaml>: runs a StateFun module's Kafka ingresses and egresses.
 // The module file may also be given by STATEFUN_MODULE; in a pod the operator mounts it at
-// /etc/statefun/module.yaml.
+// /etc/statefun/module.yaml. Health: GET /healthz (liveness) and /readyz (readiness) on
+// STATEFUN_HEALTH_URLS (see HealthEndpoint).
 var modulePath = ModulePathArgument.Resolve(args);
 ModuleConfiguration module;
 try
@@ -25,16 +28,20 @@ catch (ModuleConfigurationException e)
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder();
+var builder = WebApplication.CreateSlimBuilder();
+builder.WebHost.UseUrls(HealthEndpoint.Urls());
 builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
     o.TimestampFormat = "HH:mm:ss.fff ";
 });
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
 // Within Kubernetes' default 30 s grace period: leave the group and commit, then go.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 builder.Services.AddSingleton(module);
 builder.Services.AddHostedService<ModuleRunner>();
-using var host = builder.Build();
-await host.RunAsync().ConfigureAwait(false);
+await using var app = builder.Build();
+HealthEndpoint.Map(app);
+await app.RunAsync().ConfigureAwait(false);
 return Environment.ExitCode;

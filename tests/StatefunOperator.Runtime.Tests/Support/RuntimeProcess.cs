@@ -30,6 +30,7 @@ internal sealed class RuntimeProcess : IDisposable
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--module");
         start.ArgumentList.Add(modulePath);
+        start.Environment["STATEFUN_HEALTH_URLS"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
