@@ -19,7 +19,7 @@ public sealed class FunctionEndpointReconciler(ResourceCaches caches, Kubernetes
 
         var validation = FunctionEndpointValidator.Validate(endpoint);
         var usedBy = caches.Ingresses.List(namespaceName)
-            .Where(ingress => ingress.Spec.Topics.SelectMany(t => t.Targets).Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))
+            .Where(ingress => ingress.Spec.Topics.SelectMany(t => t.Targets ?? []).Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))
             .Select(ingress => ingress.Metadata.Name)
             .ToList();
         var status = new FunctionEndpointStatus

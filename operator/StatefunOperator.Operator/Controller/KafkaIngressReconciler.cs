@@ -87,7 +87,7 @@ public sealed class KafkaIngressReconciler(
     /// <summary>The endpoints (by name) serving at least one target of the ingress.</summary>
     public static IReadOnlyList<FunctionEndpoint> ServingEndpoints(KafkaIngress ingress, IReadOnlyList<FunctionEndpoint> endpoints)
     {
-        var targets = ingress.Spec.Topics.SelectMany(t => t.Targets).Distinct(StringComparer.Ordinal).ToList();
+        var targets = ingress.Spec.Topics.SelectMany(t => t.Targets ?? []).Distinct(StringComparer.Ordinal).ToList();
         return endpoints
             .Where(endpoint => FunctionEndpointValidator.Validate(endpoint).IsValid
                 && targets.Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))

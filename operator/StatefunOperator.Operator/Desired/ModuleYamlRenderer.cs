@@ -59,14 +59,31 @@ public static class ModuleYamlRenderer
             body["deadLetterTopic"] = spec.DeadLetterTopic;
         }
 
-        body["topics"] = spec.Topics.Select(topic => new Dictionary<string, object?>
-        {
-            ["topic"] = topic.Topic,
-            ["valueType"] = topic.ValueType,
-            ["targets"] = topic.Targets.ToList(),
-        }).ToList();
+        body["topics"] = spec.Topics.Select(topic => TopicDocument(ingress.Metadata.NamespaceProperty, topic)).ToList();
         AddProperties(body, spec.Properties, credentials);
         return Document(IngressKind, body);
+    }
+
+    private static Dictionary<string, object?> TopicDocument(string namespaceName, IngressTopic topic)
+    {
+        var document = new Dictionary<string, object?> { ["topic"] = topic.Topic };
+        if (!string.IsNullOrEmpty(topic.ValueType))
+        {
+            document["valueType"] = topic.ValueType;
+        }
+
+        if (topic.Targets is { Count: > 0 })
+        {
+            document["targets"] = topic.Targets.ToList();
+        }
+
+        if (!string.IsNullOrEmpty(topic.Egress))
+        {
+            document["egress"] = Identifier(namespaceName, topic.Egress);
+            document["egressTopic"] = topic.EgressTopic ?? topic.Topic;
+        }
+
+        return document;
     }
 
     private static Dictionary<string, object?> StartupPositionDocument(StartupPosition? position)

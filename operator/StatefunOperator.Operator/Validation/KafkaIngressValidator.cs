@@ -53,11 +53,21 @@ public static class KafkaIngressValidator
                 checks.Add($"{field}.topic", $"topic \"{topic.Topic}\" is listed twice; list its targets once");
             }
 
-            checks.Required($"{field}.valueType", topic.ValueType);
-            checks.Matches($"{field}.valueType", topic.ValueType, Patterns.TypeName, "a type name namespace/name");
-            if (topic.Targets is not { Count: > 0 })
+            var forwardOnly = !string.IsNullOrEmpty(topic.Egress) && topic.Targets is not { Count: > 0 };
+            if (!forwardOnly)
             {
-                checks.Add($"{field}.targets", "needs at least one function type");
+                checks.Required($"{field}.valueType", topic.ValueType);
+                if (topic.Targets is not { Count: > 0 })
+                {
+                    checks.Add($"{field}.targets", "needs at least one function type (or an egress to forward to)");
+                }
+            }
+
+            checks.Matches($"{field}.valueType", topic.ValueType, Patterns.TypeName, "a type name namespace/name");
+            checks.Matches($"{field}.egressTopic", topic.EgressTopic, Patterns.KafkaTopic, "a Kafka topic name");
+            if (!string.IsNullOrEmpty(topic.EgressTopic) && string.IsNullOrEmpty(topic.Egress))
+            {
+                checks.Add($"{field}.egressTopic", "is only used with egress");
             }
 
             for (var target = 0; target < (topic.Targets?.Count ?? 0); target++)
@@ -169,6 +179,7 @@ public static class KafkaIngressValidator
         }
 
         var topics = ingress.Spec.Topics ?? [];
+        ValidateForwarding(ingress, topics, namespaceEgresses, checks);
         for (var topic = 0; topic < topics.Count; topic++)
         {
             var targets = topics[topic].Targets ?? [];
@@ -185,6 +196,38 @@ public static class KafkaIngressValidator
                         $"no valid FunctionEndpoint in namespace \"{namespaceName}\" serves function type \"{functionType}\"",
                         ValidationReasons.FunctionEndpointNotFound);
                 }
+            }
+        }
+    }
+
+    private static void ValidateForwarding(KafkaIngress ingress, List<IngressTopic> topics, IReadOnlyCollection<KafkaEgress> namespaceEgresses, FieldChecks checks)
+    {
+        var listed = ingress.Spec.Egresses ?? [];
+        string? first = null;
+        for (var index = 0; index < topics.Count; index++)
+        {
+            if (topics[index].Egress is not { Length: > 0 } name)
+            {
+                continue;
+            }
+
+            var field = $"spec.topics[{index}].egress";
+            if (!listed.Contains(name))
+            {
+                checks.Add(field, $"KafkaEgress \"{name}\" is not listed in spec.egresses", ValidationReasons.EgressNotFound);
+                continue;
+            }
+
+            first ??= name;
+            if (name != first)
+            {
+                checks.Add(field, $"forwards to \"{name}\" while another topic forwards to \"{first}\"; one ingress forwards to one egress (records and offsets commit together)");
+            }
+
+            var egress = namespaceEgresses.FirstOrDefault(e => e.Metadata.Name == name);
+            if (egress is not null && egress.Spec.Address == ingress.Spec.Address && (topics[index].EgressTopic ?? topics[index].Topic) == topics[index].Topic)
+            {
+                checks.Add(field, $"forwarding \"{topics[index].Topic}\" to itself on the same cluster would loop; set egressTopic");
             }
         }
     }

@@ -27,7 +27,7 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
         await ApplyRbacAsync();
         var ns = await server.CreateNamespaceAsync("samples");
         var ingresses = await ApplySamplesAsync(ns);
-        Assert.Equal(6, ingresses.Count);
+        Assert.Equal(7, ingresses.Count); // every startup position, SASL/TLS, and a mirror
 
         using var operatorClient = server.OperatorServiceAccountClient();
         var options = RunningOperator.OptionsFor(ns) with
