@@ -1,0 +1,340 @@
+using System.Text;
+using Google.Protobuf;
+using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Runtime.Egress;
+using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Runtime.Ingress;
+using StatefunOperator.Runtime.Protocol;
+using StatefunOperator.Runtime.Tests.Pipeline;
+using StatefunOperator.Runtime.Tests.Support;
+using static StatefunOperator.Runtime.Tests.Functions.FunctionReplies;
+
+namespace StatefunOperator.Runtime.Tests.Functions;
+
+public sealed class FunctionDispatcherTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly DispatchOptions FastRetries = new(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100), 3, 10_000);
+    private static readonly FunctionAddress Alice = new(new TypeName("test", "greeter"), "alice");
+    private static readonly FunctionAddress Bob = new(new TypeName("test", "greeter"), "bob");
+
+    [Fact]
+    public async Task MessagesArrivingWhileARequestIsInFlight_AreBatchedIntoTheNextRequest_UpToMaxNumBatchRequests()
+    {
+        var firstCallHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = 0;
+        await using var server = new TestFunctionServer(async _ =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                firstCallHeld.TrySetResult();
+                await release.Task;
+            }
+
+            return Result();
+        });
+        using var dispatcher = Dispatcher(server.Endpoint(maxBatch: 3));
+
+        dispatcher.Send(Alice, null, Text("m0"));
+        await firstCallHeld.Task.WaitAsync(Patience);
+        for (var i = 1; i <= 5; i++)
+        {
+            dispatcher.Send(Alice, null, Text("m" + i));
+        }
+
+        release.SetResult();
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+
+        var batches = server.Requests.Select(r => r.Invocations.Select(i => TextOf(i.Argument)).ToArray()).ToArray();
+        Assert.Equal(
+            [["m0"], ["m1", "m2", "m3"], ["m4", "m5"]],
+            batches);
+        Assert.All(server.Requests, r => Assert.Equal("alice", r.Target.Id));
+    }
+
+    [Fact]
+    public async Task DifferentAddresses_AreInvokedConcurrently_OnlyOneRequestInFlightPerAddress()
+    {
+        var inFlight = new Dictionary<string, int>();
+        var maxPerAddress = 0;
+        var maxOverall = 0;
+        var gate = new Lock();
+        await using var server = new TestFunctionServer(async request =>
+        {
+            lock (gate)
+            {
+                inFlight[request.Target.Id] = inFlight.GetValueOrDefault(request.Target.Id) + 1;
+                maxPerAddress = Math.Max(maxPerAddress, inFlight[request.Target.Id]);
+                maxOverall = Math.Max(maxOverall, inFlight.Values.Sum());
+            }
+
+            await Task.Delay(50);
+            lock (gate)
+            {
+                inFlight[request.Target.Id]--;
+            }
+
+            return Result();
+        });
+        using var dispatcher = Dispatcher(server.Endpoint(maxBatch: 1));
+
+        for (var i = 0; i < 4; i++)
+        {
+            dispatcher.Send(Alice, null, Text("a" + i));
+            dispatcher.Send(Bob, null, Text("b" + i));
+        }
+
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+        Assert.Equal(1, maxPerAddress);
+        Assert.Equal(2, maxOverall);
+        Assert.Equal(8, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task IncompleteInvocationContext_RegistersTheDeclaredState_AndResendsTheSameBatch()
+    {
+        await using var server = new TestFunctionServer(request => Task.FromResult<FromFunction?>(
+            request.State.Any(s => s.StateName == "seen") ? Result() : Incomplete("seen")));
+        using var dispatcher = Dispatcher(server.Endpoint());
+
+        dispatcher.Send(Alice, null, Text("hello"));
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+
+        var requests = server.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.Empty(requests[0].State);
+        var seen = Assert.Single(requests[1].State);
+        Assert.Equal("seen", seen.StateName);
+        Assert.False(seen.StateValue.HasValue);
+        Assert.Equal("io.statefun.types/int", seen.StateValue.Typename);
+        Assert.Equal("hello", TextOf(Assert.Single(requests[1].Invocations).Argument));
+    }
+
+    [Fact]
+    public async Task StateMutations_AreKeptPerAddress_AcrossInvocations()
+    {
+        await using var server = new TestFunctionServer(request => Task.FromResult<FromFunction?>(Counter(request)));
+        using var dispatcher = Dispatcher(server.Endpoint(maxBatch: 1));
+
+        foreach (var address in new[] { Alice, Bob, Alice, Alice, Bob })
+        {
+            dispatcher.Send(address, null, Text("hi"));
+            await dispatcher.WhenIdle().WaitAsync(Patience);
+        }
+
+        Assert.Equal("3", dispatcher.StateOf(Alice)["seen"].ToStringUtf8());
+        Assert.Equal("2", dispatcher.StateOf(Bob)["seen"].ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task DeleteMutation_RemovesTheValue_ButKeepsTheStateRegistered()
+    {
+        await using var server = new TestFunctionServer(request => Task.FromResult<FromFunction?>(
+            request.State.Count == 0 ? Incomplete("seen")
+            : TextOf(request.Invocations[0].Argument) == "reset" ? Result(r => r.StateMutations.Add(new FromFunction.Types.PersistedValueMutation { StateName = "seen", MutationType = FromFunction.Types.PersistedValueMutation.Types.MutationType.Delete }))
+            : Counter(request)));
+        using var dispatcher = Dispatcher(server.Endpoint(maxBatch: 1));
+
+        foreach (var text in new[] { "hi", "hi", "reset" })
+        {
+            dispatcher.Send(Alice, null, Text(text));
+        }
+
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+        Assert.Empty(dispatcher.StateOf(Alice));
+        dispatcher.Send(Alice, null, Text("hi"));
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+        Assert.Equal("1", dispatcher.StateOf(Alice)["seen"].ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task EgressMessages_ReachTheEgress_InOrder()
+    {
+        await using var server = new TestFunctionServer(request => Task.FromResult<FromFunction?>(Result(r =>
+            r.OutgoingEgresses.AddRange(request.Invocations.Select(i => KafkaEgress("test/out", "greetings", request.Target.Id, "Hello " + TextOf(i.Argument)))))));
+        var egress = new CollectingFunctionEgress();
+        using var dispatcher = Dispatcher(server.Endpoint(), egress);
+
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            dispatcher.Send(Alice, null, Text(name));
+        }
+
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+        var records = egress.Messages.Select(m => KafkaFunctionEgress.ToRecord(m.Argument)).ToArray();
+        Assert.All(egress.Messages, m => Assert.Equal(new TypeName("test", "out"), m.Egress));
+        Assert.Equal(["Hello a", "Hello b", "Hello c"], records.Select(r => Encoding.UTF8.GetString(r.Value!)));
+        Assert.All(records, r => Assert.Equal("greetings", r.Topic));
+        Assert.All(records, r => Assert.Equal("alice", Encoding.UTF8.GetString(r.Key!)));
+    }
+
+    [Fact]
+    public void KafkaFunctionEgress_ProducesTheKafkaProducerRecord_ThroughThePipelineProducer_AndRefusesOtherEgresses()
+    {
+        using var producer = new FakeEgressProducer(transactional: false);
+        var egress = new KafkaFunctionEgress(new TypeName("test", "out"), producer, _ => { });
+        var message = KafkaEgress("test/out", "greetings", "alice", "Hello");
+
+        egress.Send(new TypeName("test", "out"), message.Argument);
+
+        Assert.Contains("produce greetings", producer.Calls);
+        var wrongEgress = Assert.Throws<InvalidOperationException>(() => egress.Send(new TypeName("test", "other"), message.Argument));
+        Assert.Contains("'test/other'", wrongEgress.Message, StringComparison.Ordinal);
+        var wrongType = Assert.Throws<InvalidOperationException>(() => egress.Send(new TypeName("test", "out"), Text("x")));
+        Assert.Contains(KafkaFunctionEgress.KafkaProducerRecordTypeName, wrongType.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailedCalls_AreRetriedWithTheSameBatch_AndAnAddressKeepsItsOrder()
+    {
+        var failuresLeft = 3;
+        var processed = new List<string>();
+        await using var server = new TestFunctionServer(request =>
+        {
+            if (Interlocked.Decrement(ref failuresLeft) >= 0)
+            {
+                return Task.FromResult<FromFunction?>(null);
+            }
+
+            lock (processed)
+            {
+                processed.AddRange(request.Invocations.Select(i => TextOf(i.Argument)));
+            }
+
+            return Task.FromResult<FromFunction?>(Result());
+        });
+        using var dispatcher = Dispatcher(server.Endpoint(maxBatch: 2));
+
+        for (var i = 0; i < 6; i++)
+        {
+            dispatcher.Send(Alice, null, Text("m" + i));
+        }
+
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+        Assert.Equal(["m0", "m1", "m2", "m3", "m4", "m5"], processed);
+        Assert.Equal(3, dispatcher.FailedCalls);
+    }
+
+    [Fact]
+    public async Task UnreachableFunction_IsRetried_AndWhenIdleWaits_UntilItAnswers()
+    {
+        var answering = false;
+        await using var server = new TestFunctionServer(_ => Task.FromResult(Volatile.Read(ref answering) ? Result() : null));
+        using var dispatcher = Dispatcher(server.Endpoint());
+
+        dispatcher.Send(Alice, null, Text("m"));
+        var idle = dispatcher.WhenIdle();
+        await Task.Delay(300);
+        Assert.False(idle.IsCompleted);
+        Assert.True(dispatcher.FailedCalls >= 2);
+        Volatile.Write(ref answering, true);
+        await idle.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task OutgoingMessages_AreDispatchedToTheirTarget_WithTheCallerSet()
+    {
+        var relay = new TypeName("test", "relay");
+        await using var server = new TestFunctionServer(request => Task.FromResult<FromFunction?>(
+            request.Target.Type == "relay"
+                ? Result(r => r.OutgoingMessages.Add(new FromFunction.Types.Invocation { Target = Bob.ToProto(), Argument = Text("via relay") }))
+                : Result()));
+        using var dispatcher = Dispatcher(server.Endpoint());
+
+        dispatcher.Send(new FunctionAddress(relay, "r1"), null, Text("start"));
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+
+        var toBob = Assert.Single(server.Requests, r => r.Target.Id == "bob");
+        var invocation = Assert.Single(toBob.Invocations);
+        Assert.Equal("via relay", TextOf(invocation.Argument));
+        Assert.Equal("relay", invocation.Caller.Type);
+        Assert.Equal("r1", invocation.Caller.Id);
+    }
+
+    [Fact]
+    public async Task DelayedMessages_AreDeliveredAfterTheirDelay_AndWhenIdleWaitsForThem()
+    {
+        var received = new List<(string Text, DateTime At)>();
+        await using var server = new TestFunctionServer(request =>
+        {
+            var text = TextOf(request.Invocations[0].Argument);
+            lock (received)
+            {
+                received.Add((text, DateTime.UtcNow));
+            }
+
+            return Task.FromResult<FromFunction?>(text == "start"
+                ? Result(r =>
+                {
+                    r.DelayedInvocations.Add(new FromFunction.Types.DelayedInvocation { DelayInMs = 300, Target = Alice.ToProto(), Argument = Text("later") });
+                    r.DelayedInvocations.Add(new FromFunction.Types.DelayedInvocation { DelayInMs = 200, Target = Alice.ToProto(), Argument = Text("cancelled"), CancellationToken = "t1" });
+                    r.DelayedInvocations.Add(new FromFunction.Types.DelayedInvocation { IsCancellationRequest = true, CancellationToken = "t1" });
+                })
+                : Result());
+        });
+        using var dispatcher = Dispatcher(server.Endpoint());
+
+        dispatcher.Send(Alice, null, Text("start"));
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+
+        Assert.Equal(["start", "later"], received.Select(r => r.Text));
+        Assert.True(received[1].At - received[0].At >= TimeSpan.FromMilliseconds(250));
+    }
+
+    [Fact]
+    public async Task FunctionDispatchSink_SendsTheRecordToEveryTarget_AddressedByTheRecordKey()
+    {
+        await using var server = new TestFunctionServer(_ => Task.FromResult<FromFunction?>(Result()));
+        using var dispatcher = Dispatcher(server.Endpoint());
+        var sink = new FunctionDispatchSink(dispatcher, 100);
+        var message = new RoutableMessage("names", "carol", "example/Name", Encoding.UTF8.GetBytes("Carol"), [new TypeName("test", "greeter"), new TypeName("test", "audit")]);
+
+        await sink.DeliverAsync(new IngressRecord<RoutableMessage>(message, new Confluent.Kafka.TopicPartitionOffset("names", 0, 7), DateTimeOffset.UnixEpoch, null, []), CancellationToken.None);
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+
+        Assert.Equal(["audit", "greeter"], server.Requests.Select(r => r.Target.Type).Order(StringComparer.Ordinal));
+        Assert.All(server.Requests, r => Assert.Equal("carol", r.Target.Id));
+        Assert.All(server.Requests, r => Assert.Equal("example/Name", r.Invocations[0].Argument.Typename));
+    }
+
+    [Fact]
+    public void Endpoints_ResolveExactTypesBeforeWildcards_AndFillTheUrlTemplate()
+    {
+        var wildcard = new FunctionEndpoint(TypeName.Parse("test/*"), "http://a/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 10);
+        var exact = new FunctionEndpoint(TypeName.Parse("test/greeter"), "http://b/statefun", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 10);
+
+        Assert.Same(exact, FunctionEndpoints.Resolve([wildcard, exact], TypeName.Parse("test/greeter")));
+        Assert.Same(wildcard, FunctionEndpoints.Resolve([wildcard, exact], TypeName.Parse("test/other")));
+        Assert.Null(FunctionEndpoints.Resolve([wildcard, exact], TypeName.Parse("prod/greeter")));
+        Assert.Equal(new Uri("http://a/other"), wildcard.UrlFor(TypeName.Parse("test/other")));
+    }
+
+    [Fact]
+    public void RetryBackoff_Doubles_UpToTheCap() =>
+        Assert.Equal(
+            [100, 200, 400, 800, 1000, 1000],
+            Enumerable.Range(1, 6).Select(a => RetryBackoff.Delay(a, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)).TotalMilliseconds));
+
+    private static FunctionDispatcher Dispatcher(FunctionEndpoint endpoint, IFunctionEgress? egress = null) =>
+        new([endpoint], new HttpFunctionClient(), egress, TestLogging.Logger("dispatcher"), FastRetries);
+
+    /// <summary>A function that declares state "seen" and counts its invocations in it (as text).</summary>
+    private static FromFunction Counter(ToFunction.Types.InvocationBatchRequest request)
+    {
+        var seen = request.State.FirstOrDefault(s => s.StateName == "seen");
+        if (seen is null)
+        {
+            return Incomplete("seen");
+        }
+
+        var count = seen.StateValue.HasValue ? int.Parse(seen.StateValue.Value.ToStringUtf8(), System.Globalization.CultureInfo.InvariantCulture) : 0;
+        count += request.Invocations.Count;
+        return Result(r => r.StateMutations.Add(new FromFunction.Types.PersistedValueMutation
+        {
+            StateName = "seen",
+            MutationType = FromFunction.Types.PersistedValueMutation.Types.MutationType.Modify,
+            StateValue = new TypedValue { Typename = "io.statefun.types/int", HasValue = true, Value = ByteString.CopyFromUtf8(count.ToString(System.Globalization.CultureInfo.InvariantCulture)) },
+        }));
+    }
+}
