@@ -1,5 +1,6 @@
 using System.Globalization;
 using StatefunOperator.Runtime.Egress;
+using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Ingress;
 
 namespace StatefunOperator.Runtime.Configuration;
@@ -40,6 +41,51 @@ internal static class ModuleCrossChecks
             {
                 yield return $"ingress {ingress.Id}: topics: forwards to {forwarded.Count} egresses ({string.Join(", ", forwarded)}); one ingress forwards to one egress (its records and offsets commit together)";
             }
+        }
+    }
+
+    /// <summary>
+    /// Every function target resolves to an endpoint. Only checked when the module declares endpoints:
+    /// a module without any (as rendered before endpoints existed) keeps logging its records, with a notice.
+    /// </summary>
+    public static IEnumerable<string> ValidateTargets(
+        IReadOnlyList<KafkaIngressSpec<RoutableMessage>> ingresses, IReadOnlyList<FunctionEndpoint> endpoints)
+    {
+        if (endpoints.Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (var ingress in ingresses)
+        {
+            var topics = ((RoutableMessageDeserializer)ingress.Deserializer).Topics;
+            for (var i = 0; i < topics.Count; i++)
+            {
+                for (var j = 0; j < topics[i].Targets.Count; j++)
+                {
+                    var target = topics[i].Targets[j];
+                    if (FunctionEndpoints.Resolve(endpoints, target) is null)
+                    {
+                        yield return string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"ingress {ingress.Id}: topics[{i}].targets[{j}]: no endpoint serves '{target}'; declared endpoints serve {string.Join(", ", endpoints.Select(e => e.Functions))}");
+                    }
+                }
+            }
+        }
+    }
+
+    public static IEnumerable<string> TargetNotices(
+        IReadOnlyList<KafkaIngressSpec<RoutableMessage>> ingresses, IReadOnlyList<FunctionEndpoint> endpoints)
+    {
+        if (endpoints.Count > 0)
+        {
+            yield break;
+        }
+
+        foreach (var ingress in ingresses.Where(x => ((RoutableMessageDeserializer)x.Deserializer).Topics.Any(t => t.Targets.Count > 0)))
+        {
+            yield return $"ingress {ingress.Id}: the module declares no function endpoint ({ModuleKinds.HttpEndpointV2}); records for function targets are logged, not invoked";
         }
     }
 }

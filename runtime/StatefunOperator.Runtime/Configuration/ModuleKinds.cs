@@ -22,10 +22,14 @@ public static class ModuleKinds
         "statefun.kafka.io/generic-egress",
     };
 
+    public static readonly IReadOnlySet<string> Endpoint = new HashSet<string>(StringComparer.Ordinal)
+    {
+        HttpEndpointV2,
+    };
+
     /// <summary>Kinds that are valid StateFun but not served by this runtime yet: reported, not fatal.</summary>
     public static readonly IReadOnlySet<string> Deferred = new HashSet<string>(StringComparer.Ordinal)
     {
-        HttpEndpointV2,
         "io.statefun.endpoints.v1/http",
     };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using StatefunOperator.Runtime.Addressing;
 using StatefunOperator.Runtime.Egress;
+using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Ingress;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -49,6 +50,7 @@ public static class ModuleYamlLoader
         var notices = new List<string>();
         var ingresses = new List<KafkaIngressSpec<RoutableMessage>>();
         var egresses = new List<KafkaEgressOptions>();
+        var endpoints = new List<FunctionEndpoint>();
         for (var i = 0; i < stream.Documents.Count; i++)
         {
             var label = string.Create(CultureInfo.InvariantCulture, $"document {i + 1}");
@@ -60,7 +62,7 @@ public static class ModuleYamlLoader
                 case YamlMappingNode root:
                     foreach (var declared in ModuleDocumentReader.Read(new YamlSection(root, string.Empty, problems), problems))
                     {
-                        LoadComponent(declared, problems, ingresses, egresses, notices);
+                        LoadComponent(declared, problems, ingresses, egresses, endpoints, notices);
                         problems.Owner = label;
                     }
 
@@ -73,9 +75,11 @@ public static class ModuleYamlLoader
 
         AddDuplicateProblems(all, ingresses.Select(x => "ingress " + x.Id), egresses.Select(x => "egress " + x.Id));
         all.AddRange(ModuleCrossChecks.Validate(ingresses, egresses));
+        all.AddRange(ModuleCrossChecks.ValidateTargets(ingresses, endpoints));
+        notices.AddRange(ModuleCrossChecks.TargetNotices(ingresses, endpoints));
         return all.Count > 0
             ? throw new ModuleConfigurationException(all)
-            : new ModuleConfiguration(ingresses, egresses, notices);
+            : new ModuleConfiguration(ingresses, egresses, notices) { Endpoints = endpoints };
     }
 
     private static void LoadComponent(
@@ -83,6 +87,7 @@ public static class ModuleYamlLoader
         ProblemList problems,
         List<KafkaIngressSpec<RoutableMessage>> ingresses,
         List<KafkaEgressOptions> egresses,
+        List<FunctionEndpoint> endpoints,
         List<string> notices)
     {
         if (ModuleKinds.Ingress.Contains(declared.Kind))
@@ -101,13 +106,21 @@ public static class ModuleYamlLoader
                 egresses.Add(egress);
             }
         }
+        else if (ModuleKinds.Endpoint.Contains(declared.Kind))
+        {
+            problems.Owner = "endpoint " + (declared.Spec.Has("functions") ? declared.Spec.String("functions") : declared.Location);
+            if (HttpEndpointYamlParser.Parse(declared.Spec, problems) is { } endpoint)
+            {
+                endpoints.Add(endpoint);
+            }
+        }
         else if (ModuleKinds.Deferred.Contains(declared.Kind))
         {
             notices.Add($"{declared.Location}: kind '{declared.Kind}' is not served by this runtime yet; ignored");
         }
         else
         {
-            problems.Add(declared.KindField, $"'{declared.Kind}' is not a kind this runtime knows; expected one of {string.Join(", ", ModuleKinds.Ingress.Concat(ModuleKinds.Egress).Concat(ModuleKinds.Deferred))}");
+            problems.Add(declared.KindField, $"'{declared.Kind}' is not a kind this runtime knows; expected one of {string.Join(", ", ModuleKinds.Ingress.Concat(ModuleKinds.Egress).Concat(ModuleKinds.Endpoint).Concat(ModuleKinds.Deferred))}");
         }
     }
 

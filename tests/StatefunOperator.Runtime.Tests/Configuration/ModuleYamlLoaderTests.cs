@@ -124,7 +124,8 @@ public class ModuleYamlLoaderTests
 
         Assert.Equal("example/user-ingress", Assert.Single(module.Ingresses).Id.ToString());
         Assert.Equal(KafkaProducerSemantic.AtLeastOnce, Assert.Single(module.Egresses).Semantic);
-        Assert.Contains("io.statefun.endpoints.v2/http", Assert.Single(module.Notices), StringComparison.Ordinal);
+        Assert.Equal("example/*", Assert.Single(module.Endpoints).Functions.ToString());
+        Assert.Empty(module.Notices);
     }
 
     [Fact]

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using Google.Protobuf;
+using StatefunOperator.Runtime.Configuration;
+using StatefunOperator.Runtime.Pipeline;
+using StatefunOperator.Runtime.Protocol;
+using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing.Kafka;
+using static StatefunOperator.Runtime.Tests.Functions.FunctionReplies;
+
+namespace StatefunOperator.Runtime.Tests.Functions;
+
+/// <summary>R1 against the test broker: ingress records reach their function; its egress messages land on the egress topic.</summary>
+public sealed class FunctionRoutingTests
+{
+    private static readonly string[] Users = ["alice", "bob", "carol"];
+
+    [Fact]
+    public async Task R1_RecordsReachTheFunction_AndItsEgressMessagesLandOnTheEgressTopic_WithStateAndPerUserOrder()
+    {
+        var input = await TestTopic.CreateAsync("names", partitions: 2);
+        var output = KafkaTestBroker.UniqueName("greetings");
+        await input.Broker.CreateTopicAsync(output, 1);
+        for (var round = 1; round <= 3; round++)
+        {
+            for (var u = 0; u < Users.Length; u++)
+            {
+                await input.ProduceRawAsync(u % 2, Encoding.UTF8.GetBytes(Users[u]), Encoding.UTF8.GetBytes($"{Users[u]}#{round}"));
+            }
+        }
+
+        await using var greeter = new TestFunctionServer(request => Task.FromResult<FromFunction?>(Greet(request, output)));
+        var group = KafkaTestBroker.UniqueName("greeter");
+        var module = ModuleYamlLoader.Load(ModuleYaml(input.Broker.BootstrapServers, group, input.Name, greeter.Port));
+
+        using (var pipeline = IngressPipeline.Create(module.Ingresses[0], module, "test-instance", TestLogging.Logger("greeter"), new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000)))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = pipeline.RunAsync(stop.Token);
+            var records = await ReadAsync(input.Broker, output, 9);
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var byUser = records.GroupBy(r => Encoding.UTF8.GetString(r.Message.Key)).ToDictionary(g => g.Key, g => g.Select(r => Encoding.UTF8.GetString(r.Message.Value)).ToArray());
+            foreach (var user in Users)
+            {
+                Assert.Equal(
+                    [$"Hello {user}#1, seen 1 times", $"Hello {user}#2, seen 2 times", $"Hello {user}#3, seen 3 times"],
+                    byUser[user]);
+            }
+
+            Assert.Equal(9, records.Count);
+        }
+
+        var committed = input.CommittedOffsets(group);
+        Assert.Equal(6, committed[0]);
+        Assert.Equal(3, committed[1]);
+    }
+
+    private static string ModuleYaml(string bootstrap, string group, string input, int port) => $"""
+        kind: io.statefun.kafka.v1/ingress
+        spec:
+          id: test/names
+          address: {bootstrap}
+          consumerGroupId: {group}
+          startupPosition:
+            type: earliest
+          topics:
+            - topic: {input}
+              valueType: test/Name
+              targets:
+                - test/greeter
+          properties:
+            - session.timeout.ms: 6000
+            - heartbeat.interval.ms: 500
+        ---
+        kind: io.statefun.kafka.v1/egress
+        spec:
+          id: test/greetings
+          address: {bootstrap}
+          deliverySemantic:
+            type: at-least-once
+        ---
+        kind: io.statefun.endpoints.v2/http
+        spec:
+          functions: test/*
+          urlPathTemplate: http://127.0.0.1:{port}/statefun/{"{function.name}"}
+          transport:
+            call: 10s
+            connect: 2s
+          maxNumBatchRequests: 10
+        """;
+
+    /// <summary>A greeter: counts the invocations of each user in state "seen" and greets through the Kafka egress.</summary>
+    private static FromFunction Greet(ToFunction.Types.InvocationBatchRequest request, string topic)
+    {
+        var seen = request.State.FirstOrDefault(s => s.StateName == "seen");
+        if (seen is null)
+        {
+            return Incomplete("seen");
+        }
+
+        var count = seen.StateValue.HasValue ? int.Parse(seen.StateValue.Value.ToStringUtf8(), CultureInfo.InvariantCulture) : 0;
+        return Result(result =>
+        {
+            foreach (var invocation in request.Invocations)
+            {
+                count++;
+                result.OutgoingEgresses.Add(KafkaEgress("test/greetings", topic, request.Target.Id, $"Hello {TextOf(invocation.Argument)}, seen {count} times"));
+            }
+
+            result.StateMutations.Add(new FromFunction.Types.PersistedValueMutation
+            {
+                StateName = "seen",
+                MutationType = FromFunction.Types.PersistedValueMutation.Types.MutationType.Modify,
+                StateValue = new TypedValue { Typename = "io.statefun.types/int", HasValue = true, Value = ByteString.CopyFromUtf8(count.ToString(CultureInfo.InvariantCulture)) },
+            });
+        });
+    }
+
+    private static async Task<List<ConsumeResult<byte[], byte[]>>> ReadAsync(KafkaTestBroker broker, string topic, int expected)
+    {
+        await Task.Yield();
+        using var reader = broker.CreateConsumer(KafkaTestBroker.UniqueName("reader"));
+        reader.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        var records = new List<ConsumeResult<byte[], byte[]>>();
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        while (records.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (reader.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        var quiet = DateTime.UtcNow.AddSeconds(1);
+        while (DateTime.UtcNow < quiet)
+        {
+            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } extra)
+            {
+                records.Add(extra);
+            }
+        }
+
+        reader.Close();
+        return records;
+    }
+}
