@@ -5,7 +5,7 @@ SOLUTION := StatefunOperator.sln
 RESULTS := .local/test-results
 CACHE ?= $(HOME)/.cache/statefun-operator
 
-.PHONY: all build test unit-test run bench manifests docker-build deploy clean
+.PHONY: all build test unit-test run run-runtime bench manifests docker-build deploy clean
 
 all: build
 
@@ -27,9 +27,14 @@ test: build
 	scripts/test-summary.sh $(RESULTS); \
 	exit $$status
 
-## run: the runtime on the sample module against a local Kafka broker (KAFKA_BOOTSTRAP_SERVERS to use yours).
+## run: the whole system locally: Kafka, kube-apiserver, CRDs, operator, a local stand-in for the
+## kubelet, and a demo ingress -> egress (KAFKA_BOOTSTRAP_SERVERS to use your Kafka).
 run: build
 	scripts/run-local.sh
+
+## run-runtime: the runtime alone on config/runtime/module.yaml against a local broker.
+run-runtime: build
+	scripts/run-runtime.sh
 
 ## bench: figures, not assertions. Runtime forwarding throughput (plain loop vs at-least-once vs
 ## exactly-once, 1 KiB records, one broker, one run), then the operator at 1,000 KafkaIngresses.

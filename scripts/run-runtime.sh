@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make run: the runtime on config/runtime/module.yaml against a local Kafka broker, with a few sample
+# make run-runtime: the runtime alone on config/runtime/module.yaml against a local Kafka broker, with a few sample
 # records, printing what it consumes. KAFKA_BOOTSTRAP_SERVERS points it at your own broker instead.
 # Ctrl-C stops the runtime and the broker this script started.
 set -euo pipefail

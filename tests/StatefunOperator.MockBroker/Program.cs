@@ -14,6 +14,11 @@ if (args is ["produce", ..])
     return await SampleProducer.RunAsync(args).ConfigureAwait(false);
 }
 
+if (args is ["consume", ..])
+{
+    return await SampleConsumer.RunAsync(args).ConfigureAwait(false);
+}
+
 var options = MockBrokerOptions.Parse(args);
 using var cluster = MockKafkaCluster.Start(options.Brokers);
 if (options.BootstrapFile is { } file)

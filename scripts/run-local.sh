@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# make run: the whole system on one machine.
+#   a local Kafka broker (scripts/kafka-local.sh; KAFKA_BOOTSTRAP_SERVERS to use yours)
+#   a local kube-apiserver + etcd (scripts/kube-local-apiserver.sh), with a kubeconfig in .local/kube
+#   the CRDs, the operator, and statefun-local-runner (a development stand-in for a kubelet that runs
+#   the operator's Deployments as local runtime processes)
+#   config/local/demo.yaml applied: an ingress mirroring user-events through an exactly-once egress
+# then it writes sample records and shows the egress output and the resources' status.
+# Ctrl-C stops everything it started (by PID).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+local_dir="$here/.local"
+mkdir -p "$local_dir"
+tools="$here/tests/StatefunOperator.MockBroker/bin/Debug/net10.0/statefun-mock-broker.dll"
+runtime="$here/runtime/StatefunOperator.Runtime.Host/bin/Debug/net10.0/statefun-runtime.dll"
+operator="$here/operator/StatefunOperator.Operator/bin/Debug/net10.0/statefun-operator.dll"
+runner="$here/tests/StatefunOperator.LocalRunner/bin/Debug/net10.0/statefun-local-runner.dll"
+ns=demo
+pids=()
+started_broker=
+started_apiserver=
+
+stop_all() {
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill "${pids[$i]}" 2>/dev/null || true
+    for _ in $(seq 1 250); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.1; done
+  done
+  if [[ -n "$started_apiserver" ]]; then scripts/kube-local-apiserver.sh stop >/dev/null 2>&1 || true; fi
+  if [[ -n "$started_broker" ]]; then scripts/kafka-local.sh stop >/dev/null 2>&1 || true; fi
+  echo "run: stopped everything it started"
+}
+trap stop_all EXIT
+trap 'exit 130' INT TERM
+
+if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+  KAFKA_BOOTSTRAP_SERVERS=$(scripts/kafka-local.sh start | tail -n 1)
+  started_broker=yes
+fi
+export KAFKA_BOOTSTRAP_SERVERS
+echo "run: Kafka at $KAFKA_BOOTSTRAP_SERVERS"
+
+kubeconfig=$(scripts/kube-local-apiserver.sh start | tail -n 1)
+started_apiserver=yes
+kc=(kubectl --kubeconfig "$kubeconfig")
+echo "run: kube-apiserver ready; kubeconfig $kubeconfig"
+
+"${kc[@]}" apply -f config/crd/bases >/dev/null
+"${kc[@]}" wait --for condition=established --timeout=60s crd/kafkaingresses.statefun.dev crd/kafkaegresses.statefun.dev crd/functionendpoints.statefun.dev >/dev/null
+for n in statefun-operator-system "$ns"; do "${kc[@]}" get namespace "$n" >/dev/null 2>&1 || "${kc[@]}" create namespace "$n" >/dev/null; done
+
+dotnet "$operator" run --kubeconfig "$kubeconfig" --lease-namespace statefun-operator-system >"$local_dir/operator.log" 2>&1 &
+pids+=($!)
+dotnet "$runner" --kubeconfig "$kubeconfig" --runtime "$runtime" --state-dir "$local_dir/runner" >"$local_dir/runner.log" 2>&1 &
+pids+=($!)
+echo "run: operator (log .local/operator.log) and local runner (log .local/runner.log) started"
+
+sed "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" config/local/demo.yaml | "${kc[@]}" apply -n "$ns" -f -
+echo "run: writing sample records to user-events"
+dotnet "$tools" produce --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic user-events \
+  'alice={"name":"Alice"}' 'bob={"name":"Bob"}' 'alice={"name":"Alice","visit":2}'
+"${kc[@]}" wait -n "$ns" --for=condition=Ready --timeout=120s kafkaingress/user-events >/dev/null \
+  || { echo "run: the ingress did not become Ready; see .local/operator.log and .local/runner.log"; "${kc[@]}" get -n "$ns" kafkaingresses,kafkaegresses; exit 1; }
+echo "run: the egress topic user-events-mirror (read_committed):"
+dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic user-events-mirror --seconds 8
+"${kc[@]}" get -n "$ns" kafkaingresses,kafkaegresses
+cat <<EOF
+
+run: the system is up. Go on with kubectl:
+  export KUBECONFIG=$kubeconfig
+  kubectl get -n $ns kafkaingresses,kafkaegresses,deployments,configmaps
+  kubectl edit -n $ns kafkaingress user-events     # e.g. change the startup position: the runtime restarts
+Write more records:  dotnet $tools produce --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic user-events key=value
+Read the output:     dotnet $tools consume --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic user-events-mirror
+Runtime log:         .local/runner/$ns/<deployment>/runtime.log
+Ctrl-C stops everything this command started.
+EOF
+while true; do sleep 3600 & wait $!; done

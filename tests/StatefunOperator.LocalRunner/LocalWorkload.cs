@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace StatefunOperator.LocalRunner;
+
+/// <summary>One Deployment's stand-in: a runtime process, the config hash it runs, and when it started.</summary>
+internal sealed class LocalWorkload : IDisposable
+{
+    private LocalWorkload(Process process, string configHash)
+    {
+        Process = process;
+        ConfigHash = configHash;
+        Started = DateTime.UtcNow;
+    }
+
+    public Process Process { get; }
+
+    public string ConfigHash { get; }
+
+    public DateTime Started { get; }
+
+    public bool Alive => !Process.HasExited;
+
+    /// <summary>Alive for a few seconds: what a readiness probe would report for a started runtime.</summary>
+    public bool Ready => Alive && DateTime.UtcNow - Started > TimeSpan.FromSeconds(2);
+
+    public static LocalWorkload Start(string runtimeDll, string modulePath, string logPath, IReadOnlyDictionary<string, string> environment, string configHash)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(runtimeDll);
+        start.ArgumentList.Add("--module");
+        start.ArgumentList.Add(modulePath);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment["STATEFUN_HEALTH_URLS"] = "http://127.0.0.1:0";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the runtime did not start");
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var gate = new object();
+        void Write(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                log.WriteLine(line);
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new LocalWorkload(process, configHash);
+    }
+
+    public void Dispose()
+    {
+        if (Alive)
+        {
+            Process.Kill(entireProcessTree: true);
+            Process.WaitForExit(25_000);
+        }
+
+        Process.Dispose();
+    }
+}

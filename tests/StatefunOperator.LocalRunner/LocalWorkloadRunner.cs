@@ -1,0 +1,201 @@
+using System.Text;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using StatefunOperator.Operator.Desired;
+
+namespace StatefunOperator.LocalRunner;
+
+/// <summary>Polls the operator's Deployments and keeps one local runtime process per Deployment in step with it.</summary>
+internal sealed class LocalWorkloadRunner : IDisposable
+{
+    private readonly Kubernetes _client;
+    private readonly RunnerOptions _options;
+    private readonly Dictionary<string, LocalWorkload> _workloads = new(StringComparer.Ordinal);
+
+    public LocalWorkloadRunner(Kubernetes client, RunnerOptions options)
+    {
+        _client = client;
+        _options = options;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await SyncAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
+            {
+                Console.Error.WriteLine($"statefun-local-runner: {e.Message}; retrying");
+            }
+
+            try
+            {
+                await Task.Delay(_options.Poll, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var workload in _workloads.Values)
+        {
+            workload.Dispose();
+        }
+
+        _workloads.Clear();
+    }
+
+    private async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        var selector = $"{WorkloadNames.ManagedByLabel}={WorkloadNames.ManagedByValue}";
+        var deployments = await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var deployment in deployments.Items)
+        {
+            var key = $"{deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name}";
+            seen.Add(key);
+            await SyncOneAsync(key, deployment, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var gone in _workloads.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            Console.WriteLine($"statefun-local-runner: {gone}: Deployment deleted; stopping its runtime");
+            _workloads[gone].Dispose();
+            _workloads.Remove(gone);
+        }
+    }
+
+    private async Task SyncOneAsync(string key, V1Deployment deployment, CancellationToken cancellationToken)
+    {
+        var hash = Lookup(deployment.Spec.Template.Metadata?.Annotations, WorkloadNames.ConfigHashAnnotation) ?? string.Empty;
+        var wanted = deployment.Spec.Replicas is not 0;
+        _workloads.TryGetValue(key, out var current);
+        if (current is not null && (!wanted || current.ConfigHash != hash || !current.Alive))
+        {
+            Console.WriteLine($"statefun-local-runner: {key}: {(!wanted ? "scaled to 0" : current.ConfigHash != hash ? "new config hash " + hash : "runtime exited with " + current.Process.ExitCode)}; stopping it");
+            current.Dispose();
+            _workloads.Remove(key);
+            current = null;
+        }
+
+        if (wanted && current is null)
+        {
+            current = await StartAsync(key, deployment, hash, cancellationToken).ConfigureAwait(false);
+            if (current is not null)
+            {
+                _workloads[key] = current;
+            }
+        }
+
+        await ReportStatusAsync(deployment, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<LocalWorkload?> StartAsync(string key, V1Deployment deployment, string hash, CancellationToken cancellationToken)
+    {
+        var ns = deployment.Metadata.NamespaceProperty;
+        var configMapName = deployment.Spec.Template.Spec.Volumes?.FirstOrDefault(v => v.ConfigMap is not null)?.ConfigMap.Name;
+        if (configMapName is null)
+        {
+            Console.Error.WriteLine($"statefun-local-runner: {key}: no ConfigMap volume in the pod template");
+            return null;
+        }
+
+        var configMap = await _client.CoreV1.ReadNamespacedConfigMapAsync(configMapName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (Lookup(configMap.Data, WorkloadNames.ModuleFileName) is not { } module)
+        {
+            Console.Error.WriteLine($"statefun-local-runner: {key}: ConfigMap {configMapName} has no {WorkloadNames.ModuleFileName}");
+            return null;
+        }
+
+        var directory = Path.Combine(_options.StateDirectory, ns, deployment.Metadata.Name);
+        Directory.CreateDirectory(directory);
+        var modulePath = Path.Combine(directory, WorkloadNames.ModuleFileName);
+        await File.WriteAllTextAsync(modulePath, module, cancellationToken).ConfigureAwait(false);
+        var environment = await EnvironmentAsync(deployment, cancellationToken).ConfigureAwait(false);
+        var log = Path.Combine(directory, "runtime.log");
+        Console.WriteLine($"statefun-local-runner: {key}: starting the runtime (config hash {hash}); module {modulePath}, log {log}");
+        return LocalWorkload.Start(_options.RuntimeDll, modulePath, log, environment, hash);
+    }
+
+    /// <summary>The container's environment as the kubelet would set it: literal values, Secret keys, and the pod name.</summary>
+    private async Task<Dictionary<string, string>> EnvironmentAsync(V1Deployment deployment, CancellationToken cancellationToken)
+    {
+        var ns = deployment.Metadata.NamespaceProperty;
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var container = deployment.Spec.Template.Spec.Containers.First();
+        foreach (var variable in container.Env ?? [])
+        {
+            if (variable.Value is not null)
+            {
+                environment[variable.Name] = variable.Value;
+            }
+            else if (variable.ValueFrom?.SecretKeyRef is { } secretRef)
+            {
+                var secret = await _client.CoreV1.ReadNamespacedSecretAsync(secretRef.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (Lookup(secret.Data, secretRef.Key) is { } bytes)
+                {
+                    environment[variable.Name] = Encoding.UTF8.GetString(bytes);
+                }
+            }
+            else if (variable.ValueFrom?.FieldRef?.FieldPath == "metadata.name")
+            {
+                environment[variable.Name] = deployment.Metadata.Name + "-local-0";
+            }
+        }
+
+        return environment;
+    }
+
+    private async Task ReportStatusAsync(V1Deployment deployment, LocalWorkload? workload, CancellationToken cancellationToken)
+    {
+        var ready = workload?.Ready == true ? 1 : 0;
+        var running = workload?.Alive == true ? 1 : 0;
+        var status = deployment.Status;
+        if (status?.ObservedGeneration == deployment.Metadata.Generation && status?.ReadyReplicas == ready && status?.Replicas == running)
+        {
+            return;
+        }
+
+        var patch = new
+        {
+            status = new
+            {
+                observedGeneration = deployment.Metadata.Generation,
+                replicas = running,
+                updatedReplicas = running,
+                readyReplicas = ready,
+                availableReplicas = ready,
+                unavailableReplicas = 1 - ready,
+                conditions = new[]
+                {
+                    new
+                    {
+                        type = "Available",
+                        status = ready == 1 ? "True" : "False",
+                        reason = ready == 1 ? "LocalRuntimeRunning" : "LocalRuntimeStarting",
+                        message = "reported by statefun-local-runner (development stand-in for a kubelet)",
+                        lastUpdateTime = DateTime.UtcNow,
+                        lastTransitionTime = DateTime.UtcNow,
+                    },
+                },
+            },
+        };
+        await _client.AppsV1.PatchNamespacedDeploymentStatusAsync(
+            new V1Patch(JsonSerializer.Serialize(patch), V1Patch.PatchType.MergePatch),
+            deployment.Metadata.Name,
+            deployment.Metadata.NamespaceProperty,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static T? Lookup<T>(IDictionary<string, T>? values, string key)
+        where T : class =>
+        values is not null && values.TryGetValue(key, out var value) ? value : null;
+}
