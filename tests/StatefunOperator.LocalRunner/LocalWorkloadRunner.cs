@@ -2,18 +2,19 @@ using System.Text;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using StatefunOperator.Crds.Ingress;
 using StatefunOperator.Operator.Desired;
 
 namespace StatefunOperator.LocalRunner;
 
 /// <summary>Polls the operator's Deployments and keeps one local runtime process per Deployment in step with it.</summary>
-internal sealed class LocalWorkloadRunner : IDisposable
+public sealed class LocalWorkloadRunner : IDisposable
 {
-    private readonly Kubernetes _client;
+    private readonly IKubernetes _client;
     private readonly RunnerOptions _options;
     private readonly Dictionary<string, LocalWorkload> _workloads = new(StringComparer.Ordinal);
 
-    public LocalWorkloadRunner(Kubernetes client, RunnerOptions options)
+    public LocalWorkloadRunner(IKubernetes client, RunnerOptions options)
     {
         _client = client;
         _options = options;
@@ -56,10 +57,20 @@ internal sealed class LocalWorkloadRunner : IDisposable
     private async Task SyncAsync(CancellationToken cancellationToken)
     {
         var selector = $"{WorkloadNames.ManagedByLabel}={WorkloadNames.ManagedByValue}";
-        var deployments = await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var deployments = _options.Namespace is { } only
+            ? await _client.AppsV1.ListNamespacedDeploymentAsync(only, labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var deployment in deployments.Items)
         {
+            if (!await OwnerExistsAsync(deployment, cancellationToken).ConfigureAwait(false))
+            {
+                // Standing in for the garbage collector as well: the owner is gone, so is its workload.
+                Console.WriteLine($"statefun-local-runner: {deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name}: its KafkaIngress is gone; deleting the Deployment as the garbage collector would");
+                await _client.AppsV1.DeleteNamespacedDeploymentAsync(deployment.Metadata.Name, deployment.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             var key = $"{deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name}";
             seen.Add(key);
             await SyncOneAsync(key, deployment, cancellationToken).ConfigureAwait(false);
@@ -96,6 +107,28 @@ internal sealed class LocalWorkloadRunner : IDisposable
         }
 
         await ReportStatusAsync(deployment, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> OwnerExistsAsync(V1Deployment deployment, CancellationToken cancellationToken)
+    {
+        var owner = deployment.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
+        if (owner is null || owner.Kind != KafkaIngress.KindName)
+        {
+            return true;
+        }
+
+        var group = owner.ApiVersion.Split('/')[0];
+        var version = owner.ApiVersion.Split('/')[^1];
+        try
+        {
+            var found = await _client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
+                group, version, deployment.Metadata.NamespaceProperty, KafkaIngress.Plural, owner.Name, cancellationToken).ConfigureAwait(false);
+            return !found.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("uid", out var uid) || uid.GetString() == owner.Uid;
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
     }
 
     private async Task<LocalWorkload?> StartAsync(string key, V1Deployment deployment, string hash, CancellationToken cancellationToken)

@@ -1,12 +1,14 @@
 namespace StatefunOperator.LocalRunner;
 
-internal sealed record RunnerOptions(string Kubeconfig, string RuntimeDll, string StateDirectory, TimeSpan Poll)
+/// <summary>Where the runner finds the cluster and the runtime; <see cref="Namespace"/> limits it to one namespace.</summary>
+public sealed record RunnerOptions(string Kubeconfig, string RuntimeDll, string StateDirectory, TimeSpan Poll, string? Namespace = null)
 {
     public static RunnerOptions Parse(string[] args)
     {
         string? kubeconfig = null;
         string? runtime = null;
         var state = Path.Combine(".local", "runner");
+        string? ns = null;
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -20,6 +22,9 @@ internal sealed record RunnerOptions(string Kubeconfig, string RuntimeDll, strin
                 case "--state-dir":
                     state = args[++i];
                     break;
+                case "--namespace":
+                    ns = args[++i];
+                    break;
             }
         }
 
@@ -27,6 +32,7 @@ internal sealed record RunnerOptions(string Kubeconfig, string RuntimeDll, strin
             kubeconfig ?? throw new ArgumentException("--kubeconfig is required"),
             runtime ?? throw new ArgumentException("--runtime (path to statefun-runtime.dll) is required"),
             Path.GetFullPath(state),
-            TimeSpan.FromSeconds(1));
+            TimeSpan.FromSeconds(1),
+            ns);
     }
 }
