@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace StatefunOperator.Runtime.Tests.Functions;
+
+/// <summary>
+/// The JavaScript SDK greeter (<c>tests/js-greeter</c>) as a child process on 127.0.0.1. Its
+/// dependency (<c>apache-flink-statefun</c> from npm) is installed once, with the machine's npm, into a
+/// cache outside the repository (<c>~/.cache/statefun-operator/js-greeter</c>).
+/// </summary>
+internal sealed class JsGreeter : IDisposable
+{
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+    private readonly Process _process;
+
+    private JsGreeter(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static string CacheDirectory { get; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "statefun-operator", "js-greeter");
+
+    private static string SourceDirectory => Path.Combine(RepositoryRoot.Path, "tests", "js-greeter");
+
+    public static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
+
+    public static async Task<JsGreeter> StartAsync(string egressTopic, string logPath)
+    {
+        await InstallAsync().ConfigureAwait(false);
+        var port = FreePort();
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(SourceDirectory, "greeter.js"));
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(egressTopic);
+        start.Environment["NODE_PATH"] = Path.Combine(CacheDirectory, "node_modules");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        var greeter = new JsGreeter(process, port);
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
+        var gate = new Lock();
+        void Write(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            if (line.StartsWith("listening", StringComparison.Ordinal))
+            {
+                listening.TrySetResult();
+            }
+
+            lock (gate)
+            {
+                log.WriteLine(line);
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"the JavaScript greeter exited with code {process.ExitCode}; see {logPath}"));
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
+        }
+        catch
+        {
+            greeter.Dispose();
+            throw;
+        }
+
+        return greeter;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>Installs the greeter's package.json dependencies into the cache, unless the same package.json is installed there already.</summary>
+    private static async Task InstallAsync()
+    {
+        await InstallGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.CreateDirectory(CacheDirectory);
+            var wanted = await File.ReadAllTextAsync(Path.Combine(SourceDirectory, "package.json")).ConfigureAwait(false);
+            var installedManifest = Path.Combine(CacheDirectory, "package.json");
+            var marker = Path.Combine(CacheDirectory, "node_modules", "apache-flink-statefun", "package.json");
+            if (File.Exists(marker) && File.Exists(installedManifest) && await File.ReadAllTextAsync(installedManifest).ConfigureAwait(false) == wanted)
+            {
+                return;
+            }
+
+            await File.WriteAllTextAsync(installedManifest, wanted).ConfigureAwait(false);
+            var start = new ProcessStartInfo("npm") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = CacheDirectory };
+            foreach (var argument in new[] { "install", "--no-audit", "--no-fund", "--omit=dev" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var npm = Process.Start(start) ?? throw new InvalidOperationException("npm did not start");
+            var output = npm.StandardOutput.ReadToEndAsync();
+            var errors = npm.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(InstallTimeout);
+            try
+            {
+                await npm.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                npm.Kill(entireProcessTree: true);
+                throw new InvalidOperationException($"npm install in {CacheDirectory} did not finish within {InstallTimeout}");
+            }
+
+            if (npm.ExitCode != 0 || !File.Exists(marker))
+            {
+                throw new InvalidOperationException($"npm install in {CacheDirectory} failed (exit code {npm.ExitCode}): {await errors.ConfigureAwait(false)}{await output.ConfigureAwait(false)}");
+            }
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

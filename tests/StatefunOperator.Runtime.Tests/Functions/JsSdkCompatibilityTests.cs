@@ -1,0 +1,119 @@
+using System.Text;
+using Confluent.Kafka;
+using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing.Kafka;
+
+namespace StatefunOperator.Runtime.Tests.Functions;
+
+/// <summary>
+/// A function no one here wrote the runtime for: a greeter built with the official StateFun JavaScript
+/// SDK (<c>apache-flink-statefun@3.3.0</c> from npm), invoked by the runtime program over the
+/// request-reply protocol. Covers state (the per-user count), per-user order and the SDK's Kafka egress record.
+/// </summary>
+public sealed class JsSdkCompatibilityTests
+{
+    private static readonly string[] Users = ["alice", "bob", "carol", "dave"];
+
+    [NodeFact]
+    public async Task JsSdkGreeter_CountsPerUserInState_AndGreetsThroughTheKafkaEgress_InPerUserOrder()
+    {
+        var broker = await KafkaTestBroker.GetAsync();
+        var input = KafkaTestBroker.UniqueName("js-names");
+        var output = KafkaTestBroker.UniqueName("js-greetings");
+        await broker.CreateTopicAsync(input, 2);
+        await broker.CreateTopicAsync(output, 1);
+        using (var producer = broker.CreateProducer())
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                for (var u = 0; u < Users.Length; u++)
+                {
+                    await producer.ProduceAsync(
+                        new TopicPartition(input, u % 2),
+                        new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(Users[u]), Value = Encoding.UTF8.GetBytes(Users[u].ToUpperInvariant()) });
+                }
+            }
+        }
+
+        var dir = Directory.CreateTempSubdirectory("statefun-js-");
+        using var greeter = await JsGreeter.StartAsync(output, Path.Combine(dir.FullName, "greeter.log"));
+        var module = Path.Combine(dir.FullName, "module.yaml");
+        await File.WriteAllTextAsync(module, ModuleYaml(broker.BootstrapServers, KafkaTestBroker.UniqueName("js"), input, greeter.Port));
+
+        using var runtime = RuntimeProcess.Start(module, Path.Combine(dir.FullName, "runtime.log"));
+        var records = await ReadAsync(broker, output, 3 * Users.Length);
+
+        var byUser = records.GroupBy(r => Encoding.UTF8.GetString(r.Message.Key)).ToDictionary(g => g.Key, g => g.Select(r => Encoding.UTF8.GetString(r.Message.Value)).ToArray());
+        foreach (var user in Users)
+        {
+            var name = user.ToUpperInvariant();
+            Assert.True(byUser.ContainsKey(user), $"no greeting for {user}; logs in {dir.FullName}");
+            Assert.Equal([$"Hello {name}, seen 1 times", $"Hello {name}, seen 2 times", $"Hello {name}, seen 3 times"], byUser[user]);
+        }
+
+        Assert.Equal(3 * Users.Length, records.Count);
+        Assert.False(runtime.HasExited, $"the runtime exited; logs in {dir.FullName}");
+    }
+
+    private static string ModuleYaml(string bootstrap, string group, string input, int port) => $"""
+        kind: io.statefun.kafka.v1/ingress
+        spec:
+          id: example/names
+          address: {bootstrap}
+          consumerGroupId: {group}
+          startupPosition:
+            type: earliest
+          topics:
+            - topic: {input}
+              valueType: example/Name
+              targets:
+                - example/greeter
+          properties:
+            - session.timeout.ms: 6000
+            - heartbeat.interval.ms: 500
+        ---
+        kind: io.statefun.kafka.v1/egress
+        spec:
+          id: example/greetings
+          address: {bootstrap}
+          deliverySemantic:
+            type: at-least-once
+        ---
+        kind: io.statefun.endpoints.v2/http
+        spec:
+          functions: example/*
+          urlPathTemplate: http://127.0.0.1:{port}/statefun
+          transport:
+            call: 10s
+            connect: 2s
+          maxNumBatchRequests: 100
+        """;
+
+    private static async Task<List<ConsumeResult<byte[], byte[]>>> ReadAsync(KafkaTestBroker broker, string topic, int expected)
+    {
+        await Task.Yield();
+        using var reader = broker.CreateConsumer(KafkaTestBroker.UniqueName("reader"));
+        reader.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        var records = new List<ConsumeResult<byte[], byte[]>>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (records.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (reader.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } record)
+            {
+                records.Add(record);
+            }
+        }
+
+        var quiet = DateTime.UtcNow.AddSeconds(1.5);
+        while (DateTime.UtcNow < quiet)
+        {
+            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } extra)
+            {
+                records.Add(extra);
+            }
+        }
+
+        reader.Close();
+        return records;
+    }
+}

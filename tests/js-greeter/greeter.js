@@ -1,0 +1,35 @@
+// A greeter written against the official StateFun JavaScript SDK, as a StateFun user would write it:
+// it keeps a per-user counter in state and greets each user through the SDK's Kafka egress helper.
+// Usage: node greeter.js <port> <egress topic>. Listens on 127.0.0.1 only; prints "listening <port>" when ready.
+"use strict";
+
+const http = require("http");
+const { StateFun, kafkaEgressMessage } = require("apache-flink-statefun");
+
+const port = Number(process.argv[2]);
+const topic = process.argv[3];
+if (!Number.isInteger(port) || !topic) {
+  console.error("usage: node greeter.js <port> <egress topic>");
+  process.exit(2);
+}
+
+const statefun = new StateFun();
+statefun.bind({
+  typename: "example/greeter",
+  specs: [{ name: "seen", type: StateFun.intType() }],
+  fn(context, message) {
+    const name = message.rawValueBytes.toString("utf8");
+    const seen = (context.storage.seen || 0) + 1;
+    context.storage.seen = seen;
+    context.send(kafkaEgressMessage({
+      typename: "example/greetings",
+      topic: topic,
+      key: context.self.id,
+      value: `Hello ${name}, seen ${seen} times`,
+    }));
+  },
+});
+
+const server = http.createServer(statefun.handler());
+server.listen(port, "127.0.0.1", () => console.log(`listening ${port}`));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));
