@@ -29,6 +29,7 @@ public sealed class FunctionDispatcher : IDisposable
     private readonly Dictionary<FunctionAddress, AddressMailbox> _mailboxes = [];
     private readonly Dictionary<string, CancellationTokenSource> _cancellableDelays = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly FunctionMetrics _metrics = new();
     private long _outstanding;
     private long _failedCalls;
     private TaskCompletionSource? _idle;
@@ -152,6 +153,7 @@ public sealed class FunctionDispatcher : IDisposable
         }
 
         _stopping.Dispose();
+        _metrics.Dispose();
     }
 
     internal static ToFunction BuildRequest(FunctionAddress target, IReadOnlyDictionary<string, RegisteredState> state, IReadOnlyList<PendingInvocation> batch)
@@ -240,6 +242,7 @@ public sealed class FunctionDispatcher : IDisposable
             {
                 case FromFunction.ResponseOneofCase.InvocationResult:
                     Apply(mailbox, response.InvocationResult);
+                    _metrics.RecordInvoked(mailbox.Address, batch.Count);
                     return;
                 case FromFunction.ResponseOneofCase.IncompleteInvocationContext:
                     if (++incompleteRounds > _options.MaxIncompleteContextRounds)
@@ -262,6 +265,7 @@ public sealed class FunctionDispatcher : IDisposable
     private async Task RetryLaterAsync(AddressMailbox mailbox, int batchSize, int attempt, string reason)
     {
         Interlocked.Increment(ref _failedCalls);
+        _metrics.RecordFailedCall(mailbox.Address);
         var delay = RetryBackoff.Delay(attempt, _options.InitialBackoff, _options.MaxBackoff);
         _logger.LogWarning(
             "function {Address}: call {Attempt} with {Count} message(s) failed ({Reason}); retrying in {Delay} ms; this address waits meanwhile",
@@ -323,6 +327,7 @@ public sealed class FunctionDispatcher : IDisposable
         {
             var egressSink = _egress ?? throw new InvalidOperationException($"function {mailbox.Address} wrote to egress '{egress.EgressNamespace}/{egress.EgressType}', but this ingress has no egress for functions");
             egressSink.Send(new TypeName(egress.EgressNamespace, egress.EgressType), egress.Argument);
+            _metrics.RecordEgress(mailbox.Address);
         }
     }
 

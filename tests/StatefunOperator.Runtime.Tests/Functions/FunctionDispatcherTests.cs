@@ -58,18 +58,27 @@ public sealed class FunctionDispatcherTests
     {
         var inFlight = new Dictionary<string, int>();
         var maxPerAddress = 0;
-        var maxOverall = 0;
         var gate = new Lock();
+        using var bothInFlight = new CountdownEvent(2);
+        var met = false;
         await using var server = new TestFunctionServer(async request =>
         {
+            bool first;
             lock (gate)
             {
+                first = !inFlight.ContainsKey(request.Target.Id);
                 inFlight[request.Target.Id] = inFlight.GetValueOrDefault(request.Target.Id) + 1;
                 maxPerAddress = Math.Max(maxPerAddress, inFlight[request.Target.Id]);
-                maxOverall = Math.Max(maxOverall, inFlight.Values.Sum());
             }
 
-            await Task.Delay(50);
+            if (first)
+            {
+                // Each address's first request waits for the other's: they meet only if both are in flight at once.
+                bothInFlight.Signal();
+                met = await Task.Run(() => bothInFlight.Wait(Patience));
+            }
+
+            await Task.Delay(20);
             lock (gate)
             {
                 inFlight[request.Target.Id]--;
@@ -86,8 +95,8 @@ public sealed class FunctionDispatcherTests
         }
 
         await dispatcher.WhenIdle().WaitAsync(Patience);
+        Assert.True(met, "alice's and bob's first requests were not in flight at the same time");
         Assert.Equal(1, maxPerAddress);
-        Assert.Equal(2, maxOverall);
         Assert.Equal(8, server.Requests.Count);
     }
 
@@ -225,11 +234,59 @@ public sealed class FunctionDispatcherTests
 
         dispatcher.Send(Alice, null, Text("m"));
         var idle = dispatcher.WhenIdle();
-        await Task.Delay(300);
+        var deadline = DateTime.UtcNow + Patience;
+        while (dispatcher.FailedCalls < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the failing call was not retried");
+            await Task.Delay(20);
+        }
+
         Assert.False(idle.IsCompleted);
-        Assert.True(dispatcher.FailedCalls >= 2);
         Volatile.Write(ref answering, true);
         await idle.WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task AnAddressThatKeepsFailing_BlocksOnlyItself_AndShowsInTheFailedCallsMetric()
+    {
+        var failedCallsMetric = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == IngressMetrics.MeterName && instrument.Name == "statefun.function.calls.failed")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "function" && (string?)tag.Value == "test/greeter")
+                {
+                    Interlocked.Add(ref failedCallsMetric, value);
+                }
+            }
+        });
+        listener.Start();
+        await using var server = new TestFunctionServer(request => Task.FromResult(request.Target.Id == "alice" ? null : Result()));
+        using var dispatcher = Dispatcher(server.Endpoint());
+
+        dispatcher.Send(Alice, null, Text("stuck"));
+        for (var i = 0; i < 3; i++)
+        {
+            dispatcher.Send(Bob, null, Text("b" + i));
+        }
+
+        var deadline = DateTime.UtcNow + Patience;
+        while (!server.Requests.Any(r => r.Target.Id == "bob") || dispatcher.Outstanding > 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "bob's messages did not complete while alice kept failing");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, dispatcher.Outstanding);
+        Assert.True(Interlocked.Read(ref failedCallsMetric) >= 1);
     }
 
     [Fact]
