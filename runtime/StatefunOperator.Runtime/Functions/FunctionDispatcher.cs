@@ -412,6 +412,12 @@ public sealed class FunctionDispatcher : IDisposable
 
     private void Fail(FunctionAddress address, Exception failure)
     {
+        if (_stopping.IsCancellationRequested)
+        {
+            // Stopping: unfinished work is simply not committed; nothing failed.
+            return;
+        }
+
         _logger.LogError(failure, "function {Address}: dispatch failed; the ingress stops without committing: {Reason}", address, failure.Message);
         TaskCompletionSource? idle;
         lock (_gate)

@@ -58,6 +58,46 @@ public sealed class FunctionRoutingTests
         Assert.Equal(3, committed[1]);
     }
 
+    [Fact]
+    public async Task R1_OffsetsAreNotCommittedPastRecordsWhoseFunctionIsFailing_AndNothingIsLostWhenItRecovers()
+    {
+        var input = await TestTopic.CreateAsync("names", partitions: 1);
+        var output = KafkaTestBroker.UniqueName("greetings");
+        await input.Broker.CreateTopicAsync(output, 1);
+        foreach (var user in Users)
+        {
+            await input.ProduceRawAsync(0, Encoding.UTF8.GetBytes(user), Encoding.UTF8.GetBytes(user));
+        }
+
+        var answering = false;
+        await using var greeter = new TestFunctionServer(request => Task.FromResult(Volatile.Read(ref answering) ? Greet(request, output) : null));
+        var group = KafkaTestBroker.UniqueName("greeter");
+        var module = ModuleYamlLoader.Load(ModuleYaml(input.Broker.BootstrapServers, group, input.Name, greeter.Port));
+
+        using (var pipeline = IngressPipeline.Create(module.Ingresses[0], module, "test-instance", TestLogging.Logger("greeter"), new CheckpointOptions(TimeSpan.FromMilliseconds(100), 1000)))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = pipeline.RunAsync(stop.Token);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (pipeline.Functions!.FailedCalls < 3)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the function was never called");
+                await Task.Delay(50);
+            }
+
+            await Task.Delay(500);
+            Assert.Equal(0, input.CommittedOffsets(group).GetValueOrDefault(0));
+
+            Volatile.Write(ref answering, true);
+            var records = await ReadAsync(input.Broker, output, Users.Length);
+            Assert.Equal(Users.Select(u => $"Hello {u}, seen 1 times").Order(StringComparer.Ordinal), records.Select(r => Encoding.UTF8.GetString(r.Message.Value)).Order(StringComparer.Ordinal));
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(Users.Length, input.CommittedOffsets(group)[0]);
+    }
+
     private static string ModuleYaml(string bootstrap, string group, string input, int port) => $"""
         kind: io.statefun.kafka.v1/ingress
         spec:
