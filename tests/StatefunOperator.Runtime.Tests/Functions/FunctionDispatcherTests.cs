@@ -226,6 +226,41 @@ public sealed class FunctionDispatcherTests
     }
 
     [Fact]
+    public async Task ACallThatTimesOut_IsRetried_WithTheSameMessages()
+    {
+        var calls = 0;
+        await using var server = new TestFunctionServer(async request =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+
+            return Result();
+        });
+        var endpoint = server.Endpoint() with { CallTimeout = TimeSpan.FromMilliseconds(200) };
+        using var dispatcher = Dispatcher(endpoint);
+
+        dispatcher.Send(Alice, null, Text("slow"));
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+
+        Assert.Equal(1, dispatcher.FailedCalls);
+        Assert.All(server.Requests, r => Assert.Equal("slow", TextOf(Assert.Single(r.Invocations).Argument)));
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task NoEndpointForATarget_IsRefused_NamingTheType()
+    {
+        await using var server = new TestFunctionServer(_ => Task.FromResult<FromFunction?>(Result()));
+        using var dispatcher = Dispatcher(server.Endpoint("test/greeter"));
+
+        var refused = Assert.Throws<InvalidOperationException>(() => dispatcher.Send(new FunctionAddress(new TypeName("test", "other"), "x"), null, Text("m")));
+
+        Assert.Contains("no endpoint serves function type 'test/other'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnreachableFunction_IsRetried_AndWhenIdleWaits_UntilItAnswers()
     {
         var answering = false;
