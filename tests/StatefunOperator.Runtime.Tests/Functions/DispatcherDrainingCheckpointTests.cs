@@ -3,6 +3,7 @@ using StatefunOperator.Runtime.Addressing;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Runtime.Protocol;
+using StatefunOperator.Runtime.Tests.Pipeline;
 using StatefunOperator.Runtime.Tests.Support;
 using static StatefunOperator.Runtime.Tests.Functions.FunctionReplies;
 
@@ -35,6 +36,36 @@ public sealed class DispatcherDrainingCheckpointTests
         await dispatcher.WhenIdle().WaitAsync(TimeSpan.FromSeconds(20));
         checkpoint.OnPoll();
         Assert.Equal(["before", "after 41", "poll"], inner.Calls);
+    }
+
+    [Fact]
+    public async Task ExactlyOnce_FunctionEgressRecordsAreWrittenInsideTheTransaction_ThatCommitsTheirRecordsOffsets()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new TestFunctionServer(async request =>
+        {
+            await release.Task;
+            return Result(r => r.OutgoingEgresses.Add(KafkaEgress("test/out", "greetings", request.Target.Id, "Hello")));
+        });
+        var producer = new FakeEgressProducer(transactional: true);
+        var options = new CheckpointOptions(TimeSpan.FromHours(1), 1000);
+        using var dispatcher = new FunctionDispatcher(
+            [server.Endpoint()], new HttpFunctionClient(), new KafkaFunctionEgress(new TypeName("test", "out"), producer, _ => { }), TestLogging.Logger("drain"));
+        using var checkpoint = new DispatcherDrainingCheckpoint(new TransactionalCheckpoint(producer, options, TestLogging.Logger("drain")), dispatcher, options, TestLogging.Logger("drain"));
+        checkpoint.Attach(new FakeConsumerControl());
+        checkpoint.OnAssigned([new TopicPartitionOffset("t", 0, 0)]);
+
+        checkpoint.BeforeRecord();
+        dispatcher.Send(Alice, null, Text("m"));
+        checkpoint.AfterRecord(new TopicPartitionOffset("t", 0, 0));
+        checkpoint.OnPoll();
+        Assert.Equal(["init", "begin"], producer.Calls);
+
+        release.SetResult();
+        await dispatcher.WhenIdle().WaitAsync(TimeSpan.FromSeconds(20));
+        checkpoint.OnClose();
+
+        Assert.Equal(["init", "begin", "produce greetings", "send-offsets 0@1", "commit"], producer.Calls);
     }
 
     [Fact]
