@@ -37,6 +37,12 @@ internal sealed class JsGreeter : IDisposable
 
     public static async Task<JsGreeter> StartAsync(string egressTopic, string logPath)
     {
+        // A real component this test needs: missing, the test fails saying so (it is not skipped).
+        if (FindOnPath("node") is null || FindOnPath("npm") is null)
+        {
+            throw new InvalidOperationException("node and npm are not on PATH; install Node.js (e.g. apt-get install nodejs npm) to run the JavaScript SDK compatibility test");
+        }
+
         await InstallAsync().ConfigureAwait(false);
         var port = FreePort();
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -14,7 +14,7 @@ public sealed class JsSdkCompatibilityTests
 {
     private static readonly string[] Users = ["alice", "bob", "carol", "dave"];
 
-    [NodeFact]
+    [Fact]
     public async Task JsSdkGreeter_CountsPerUserInState_AndGreetsThroughTheKafkaEgress_InPerUserOrder()
     {
         var broker = await KafkaTestBroker.GetAsync();
