@@ -4,7 +4,9 @@
 #   a local kube-apiserver + etcd (scripts/kube-local-apiserver.sh), with a kubeconfig in .local/kube
 #   the CRDs, the operator, and statefun-local-runner (a development stand-in for a kubelet that runs
 #   the operator's Deployments as local runtime processes)
-#   config/local/demo.yaml applied: an ingress mirroring user-events through an exactly-once egress
+#   a StateFun function written with the official JavaScript SDK (tests/js-greeter) on 127.0.0.1
+#   config/local/demo.yaml applied: an ingress mirroring user-events through an exactly-once egress, and
+#   an ingress routing names to the greeter, whose greetings go out through an exactly-once egress
 # then it writes sample records and shows the egress output and the resources' status.
 # Ctrl-C stops everything it started (by PID).
 set -euo pipefail
@@ -16,7 +18,9 @@ tools="$here/tests/StatefunOperator.MockBroker/bin/Debug/net10.0/statefun-mock-b
 runtime="$here/runtime/StatefunOperator.Runtime.Host/bin/Debug/net10.0/statefun-runtime.dll"
 operator="$here/operator/StatefunOperator.Operator/bin/Debug/net10.0/statefun-operator.dll"
 runner="$here/tests/StatefunOperator.LocalRunner/bin/Debug/net10.0/statefun-local-runner.dll"
-ns=demo
+ns=example
+greeter_port="${GREETER_PORT:-18000}"
+greeter_dir="${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/js-greeter"
 pids=()
 started_broker=
 started_apiserver=
@@ -55,14 +59,28 @@ dotnet "$runner" --kubeconfig "$kubeconfig" --runtime "$runtime" --state-dir "$l
 pids+=($!)
 echo "run: operator (log .local/operator.log) and local runner (log .local/runner.log) started"
 
-sed "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" config/local/demo.yaml | "${kc[@]}" apply -n "$ns" -f -
+# The greeter: the official StateFun JavaScript SDK from npm, installed once into the cache.
+if ! cmp -s tests/js-greeter/package.json "$greeter_dir/package.json" || [[ ! -d "$greeter_dir/node_modules/apache-flink-statefun" ]]; then
+  mkdir -p "$greeter_dir"
+  cp tests/js-greeter/package.json "$greeter_dir/"
+  (cd "$greeter_dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+cp tests/js-greeter/greeter.js "$greeter_dir/"
+node "$greeter_dir/greeter.js" "$greeter_port" greetings >"$local_dir/greeter.log" 2>&1 &
+pids+=($!)
+echo "run: JavaScript SDK greeter on 127.0.0.1:$greeter_port (log .local/greeter.log)"
+
+sed -e "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" -e "s#\${GREETER_PORT}#$greeter_port#g" config/local/demo.yaml | "${kc[@]}" apply -n "$ns" -f -
 echo "run: writing sample records to user-events"
 dotnet "$tools" produce --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic user-events \
   'alice={"name":"Alice"}' 'bob={"name":"Bob"}' 'alice={"name":"Alice","visit":2}'
-"${kc[@]}" wait -n "$ns" --for=condition=Ready --timeout=120s kafkaingress/user-events >/dev/null \
+dotnet "$tools" produce --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic names 'alice=Alice' 'bob=Bob' 'alice=Alice'
+"${kc[@]}" wait -n "$ns" --for=condition=Ready --timeout=120s kafkaingress/user-events kafkaingress/names >/dev/null \
   || { echo "run: the ingress did not become Ready; see .local/operator.log and .local/runner.log"; "${kc[@]}" get -n "$ns" kafkaingresses,kafkaegresses; exit 1; }
 echo "run: the egress topic user-events-mirror (read_committed):"
 dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic user-events-mirror --seconds 8
+echo "run: the egress topic greetings, written by the greeter function (read_committed):"
+dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic greetings --seconds 8
 "${kc[@]}" get -n "$ns" kafkaingresses,kafkaegresses
 cat <<EOF
 
@@ -70,8 +88,8 @@ run: the system is up. Go on with kubectl:
   export KUBECONFIG=$kubeconfig
   kubectl get -n $ns kafkaingresses,kafkaegresses,deployments,configmaps
   kubectl edit -n $ns kafkaingress user-events     # e.g. change the startup position: the runtime restarts
-Write more records:  dotnet $tools produce --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic user-events key=value
-Read the output:     dotnet $tools consume --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic user-events-mirror
+Write more records:  dotnet $tools produce --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic names carol=Carol
+Read the output:     dotnet $tools consume --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic greetings   (or user-events-mirror)
 Runtime log:         .local/runner/$ns/<deployment>/runtime.log
 Ctrl-C stops everything this command started.
 EOF
