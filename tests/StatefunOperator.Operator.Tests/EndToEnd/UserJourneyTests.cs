@@ -133,22 +133,6 @@ public class UserJourneyTests(KubeApiServerFixture server)
         }
     }
 
-    private static async Task<IReadOnlyList<string>> ReadKeysAsync(KafkaTestBroker broker, string topic, int expected)
-    {
-        using var reader = broker.CreateConsumer(KafkaTestBroker.UniqueName("reader"));
-        reader.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var keys = new List<string>();
-        var deadline = DateTime.UtcNow + Patience;
-        await Task.Yield();
-        while (keys.Count < expected && DateTime.UtcNow < deadline)
-        {
-            if (reader.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } record)
-            {
-                keys.Add(Encoding.UTF8.GetString(record.Message.Key));
-            }
-        }
-
-        reader.Close();
-        return keys;
-    }
+    private static async Task<IReadOnlyList<string>> ReadKeysAsync(KafkaTestBroker broker, string topic, int expected) =>
+        (await TopicReader.ReadAsync(broker, topic, 1, expected, Patience, TimeSpan.Zero)).Select(r => Encoding.UTF8.GetString(r.Message.Key)).ToList();
 }

@@ -11,33 +11,8 @@ namespace StatefunOperator.Runtime.Tests.Egress;
 /// <summary>Ingress -> egress forwarding with each delivery semantic, against the test broker.</summary>
 public class KafkaEgressForwardingTests
 {
-    private static async Task<IReadOnlyList<ConsumeResult<byte[], byte[]>>> ReadAllAsync(KafkaTestBroker broker, string topic, int partitions, int expected, bool readCommitted = true)
-    {
-        using var reader = broker.CreateConsumer(KafkaTestBroker.UniqueName("reader"), readCommitted);
-        reader.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
-        var records = new List<ConsumeResult<byte[], byte[]>>();
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (records.Count < expected && DateTime.UtcNow < deadline)
-        {
-            if (reader.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } record)
-            {
-                records.Add(record);
-            }
-        }
-
-        // A little longer, to see that no more arrive.
-        var quiet = DateTime.UtcNow.AddSeconds(1.5);
-        while (DateTime.UtcNow < quiet)
-        {
-            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } extra)
-            {
-                records.Add(extra);
-            }
-        }
-
-        reader.Close();
-        return records;
-    }
+    private static Task<IReadOnlyList<ConsumeResult<byte[], byte[]>>> ReadAllAsync(KafkaTestBroker broker, string topic, int partitions, int expected) =>
+        TopicReader.ReadAsync(broker, topic, partitions, expected, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(1.5));
 
     private static async Task<IReadOnlyList<ConsumeResult<byte[], byte[]>>> ForwardAsync(string semantic, int perPartition = 50)
     {

@@ -89,31 +89,6 @@ public sealed class JsSdkCompatibilityTests
           maxNumBatchRequests: 100
         """;
 
-    private static async Task<List<ConsumeResult<byte[], byte[]>>> ReadAsync(KafkaTestBroker broker, string topic, int expected)
-    {
-        await Task.Yield();
-        using var reader = broker.CreateConsumer(KafkaTestBroker.UniqueName("reader"));
-        reader.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var records = new List<ConsumeResult<byte[], byte[]>>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (records.Count < expected && DateTime.UtcNow < deadline)
-        {
-            if (reader.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } record)
-            {
-                records.Add(record);
-            }
-        }
-
-        var quiet = DateTime.UtcNow.AddSeconds(1.5);
-        while (DateTime.UtcNow < quiet)
-        {
-            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } extra)
-            {
-                records.Add(extra);
-            }
-        }
-
-        reader.Close();
-        return records;
-    }
+    private static Task<IReadOnlyList<ConsumeResult<byte[], byte[]>>> ReadAsync(KafkaTestBroker broker, string topic, int expected) =>
+        TopicReader.ReadAsync(broker, topic, 1, expected, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1.5));
 }
