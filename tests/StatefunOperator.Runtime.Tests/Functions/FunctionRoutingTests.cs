@@ -98,39 +98,8 @@ public sealed class FunctionRoutingTests
         Assert.Equal(Users.Length, input.CommittedOffsets(group)[0]);
     }
 
-    private static string ModuleYaml(string bootstrap, string group, string input, int port) => $"""
-        kind: io.statefun.kafka.v1/ingress
-        spec:
-          id: test/names
-          address: {bootstrap}
-          consumerGroupId: {group}
-          startupPosition:
-            type: earliest
-          topics:
-            - topic: {input}
-              valueType: test/Name
-              targets:
-                - test/greeter
-          properties:
-            - session.timeout.ms: 6000
-            - heartbeat.interval.ms: 500
-        ---
-        kind: io.statefun.kafka.v1/egress
-        spec:
-          id: test/greetings
-          address: {bootstrap}
-          deliverySemantic:
-            type: at-least-once
-        ---
-        kind: io.statefun.endpoints.v2/http
-        spec:
-          functions: test/*
-          urlPathTemplate: http://127.0.0.1:{port}/statefun/{"{function.name}"}
-          transport:
-            call: 10s
-            connect: 2s
-          maxNumBatchRequests: 10
-        """;
+    private static string ModuleYaml(string bootstrap, string group, string input, int port) =>
+        GreeterModule.Yaml(bootstrap, group, input, "test", $"http://127.0.0.1:{port}/statefun/{{function.name}}", 10);
 
     /// <summary>A greeter: counts the invocations of each user in state "seen" and greets through the Kafka egress.</summary>
     private static FromFunction Greet(ToFunction.Types.InvocationBatchRequest request, string topic)

@@ -55,39 +55,8 @@ public sealed class JsSdkCompatibilityTests
         Assert.False(runtime.HasExited, $"the runtime exited; logs in {dir.FullName}");
     }
 
-    private static string ModuleYaml(string bootstrap, string group, string input, int port) => $"""
-        kind: io.statefun.kafka.v1/ingress
-        spec:
-          id: example/names
-          address: {bootstrap}
-          consumerGroupId: {group}
-          startupPosition:
-            type: earliest
-          topics:
-            - topic: {input}
-              valueType: example/Name
-              targets:
-                - example/greeter
-          properties:
-            - session.timeout.ms: 6000
-            - heartbeat.interval.ms: 500
-        ---
-        kind: io.statefun.kafka.v1/egress
-        spec:
-          id: example/greetings
-          address: {bootstrap}
-          deliverySemantic:
-            type: at-least-once
-        ---
-        kind: io.statefun.endpoints.v2/http
-        spec:
-          functions: example/*
-          urlPathTemplate: http://127.0.0.1:{port}/statefun
-          transport:
-            call: 10s
-            connect: 2s
-          maxNumBatchRequests: 100
-        """;
+    private static string ModuleYaml(string bootstrap, string group, string input, int port) =>
+        GreeterModule.Yaml(bootstrap, group, input, "example", $"http://127.0.0.1:{port}/statefun", 100);
 
     private static Task<IReadOnlyList<ConsumeResult<byte[], byte[]>>> ReadAsync(KafkaTestBroker broker, string topic, int expected) =>
         TopicReader.ReadAsync(broker, topic, 1, expected, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1.5));

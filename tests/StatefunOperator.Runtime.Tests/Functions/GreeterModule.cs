@@ -1,0 +1,42 @@
+namespace StatefunOperator.Runtime.Tests.Functions;
+
+/// <summary>
+/// The module the function tests run: an ingress routing a topic of names to <c>&lt;ns&gt;/greeter</c>, the
+/// at-least-once egress <c>&lt;ns&gt;/greetings</c> the greeter writes to, and the endpoint serving <c>&lt;ns&gt;/*</c>.
+/// </summary>
+internal static class GreeterModule
+{
+    public static string Yaml(string bootstrap, string group, string input, string ns, string urlPathTemplate, int maxNumBatchRequests) => $"""
+        kind: io.statefun.kafka.v1/ingress
+        spec:
+          id: {ns}/names
+          address: {bootstrap}
+          consumerGroupId: {group}
+          startupPosition:
+            type: earliest
+          topics:
+            - topic: {input}
+              valueType: {ns}/Name
+              targets:
+                - {ns}/greeter
+          properties:
+            - session.timeout.ms: 6000
+            - heartbeat.interval.ms: 500
+        ---
+        kind: io.statefun.kafka.v1/egress
+        spec:
+          id: {ns}/greetings
+          address: {bootstrap}
+          deliverySemantic:
+            type: at-least-once
+        ---
+        kind: io.statefun.endpoints.v2/http
+        spec:
+          functions: {ns}/*
+          urlPathTemplate: {urlPathTemplate}
+          transport:
+            call: 10s
+            connect: 2s
+          maxNumBatchRequests: {maxNumBatchRequests}
+        """;
+}
