@@ -28,6 +28,11 @@ public sealed class LocalWorkloadRunner : IDisposable
             {
                 await SyncAsync(cancellationToken).ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped in the middle of a call to the API server.
+                break;
+            }
             catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
             {
                 Console.Error.WriteLine($"statefun-local-runner: {e.Message}; retrying");
