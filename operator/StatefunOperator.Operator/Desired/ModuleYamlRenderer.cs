@@ -1,181 +1,101 @@
+using System.Globalization;
 using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
-using YamlDotNet.Serialization;
+using StatefunOperator.Module.Model;
+using StatefunOperator.Module.Validation;
+using StatefunOperator.Module.Yaml;
+using StatefunOperator.Operator.Model;
 
 namespace StatefunOperator.Operator.Desired;
 
 /// <summary>
-/// Renders the runtime's module configuration: StateFun 3.x "kind" documents for the ingress, its egresses
-/// and the function endpoints its targets need. Pure and deterministic (maps are written in key order).
+/// Renders the runtime's module configuration: the resources mapped to the module model
+/// (<see cref="CustomResourceModel"/>), defaults made explicit so the ConfigMap shows what runs, credentials
+/// merged into the Kafka properties, written by the module's <see cref="ModuleYamlWriter"/>.
+/// Pure and deterministic (properties and offsets in key order).
 /// </summary>
 public static class ModuleYamlRenderer
 {
-    public const string IngressKind = "io.statefun.kafka.v1/ingress";
-    public const string EgressKind = "io.statefun.kafka.v1/egress";
-    public const string EndpointKind = "io.statefun.endpoints.v2/http";
-    public const string AsyncTransport = "io.statefun.transports.v1/async";
-    public const long DefaultTransactionTimeoutMillis = 100_000;
-    public const int DefaultMaxNumBatchRequests = 1000;
-
-    private static readonly ISerializer Serializer = new SerializerBuilder()
-        .WithQuotingNecessaryStrings()
-        .WithIndentedSequences()
-        .Build();
-
     public static RenderedModule Render(ModuleInputs inputs)
     {
         var ingressCredentials = KafkaSecurityRenderer.Render(inputs.Ingress.Spec.Security, ModuleRole.Ingress);
-        var documents = new List<object> { IngressDocument(inputs.Ingress, ingressCredentials) };
         var credentials = new List<RenderedCredentials> { ingressCredentials };
-
+        var egresses = new List<KafkaEgressDefinition>();
         for (var index = 0; index < inputs.Egresses.Count; index++)
         {
-            var egress = inputs.Egresses[index];
-            var egressCredentials = KafkaSecurityRenderer.Render(egress.Spec.Security, ModuleRole.Egress(index));
+            var egressCredentials = KafkaSecurityRenderer.Render(inputs.Egresses[index].Spec.Security, ModuleRole.Egress(index));
             credentials.Add(egressCredentials);
-            documents.Add(EgressDocument(egress, egressCredentials));
+            egresses.Add(Egress(inputs.Egresses[index], egressCredentials));
         }
 
-        documents.AddRange(inputs.Endpoints.Select(EndpointDocument));
-
-        var yaml = string.Join("---\n", documents.Select(Serializer.Serialize));
+        var module = new ModuleDefinition(
+            [Ingress(inputs.Ingress, ingressCredentials)],
+            egresses,
+            inputs.Endpoints.Select(Endpoint).ToList());
+        var yaml = ModuleYamlWriter.Write(module);
         return new RenderedModule(yaml, ConfigHash.Of(yaml), Combine(credentials));
     }
 
-    private static Dictionary<string, object?> IngressDocument(KafkaIngress ingress, RenderedCredentials credentials)
+    private static KafkaIngressDefinition Ingress(KafkaIngress ingress, RenderedCredentials credentials)
     {
-        var spec = ingress.Spec;
-        var body = new Dictionary<string, object?>
+        var definition = CustomResourceModel.Ingress(ingress);
+        var position = definition.StartupPosition ?? new StartupPositionDefinition();
+        return definition with
         {
-            ["id"] = Identifier(ingress.Metadata.NamespaceProperty, ingress.Metadata.Name),
-            ["address"] = spec.Address,
-            ["consumerGroupId"] = spec.ConsumerGroupId,
-            ["startupPosition"] = StartupPositionDocument(spec.StartupPosition),
-            ["autoOffsetResetPosition"] = spec.AutoOffsetResetPosition ?? AutoOffsetResetPositions.Latest,
+            StartupPosition = position with
+            {
+                Type = position.Type ?? StartupPositionDefinition.GroupOffsets,
+                Offsets = position.Offsets?.OrderBy(o => o.Key, StringComparer.Ordinal).ToList(),
+            },
+            AutoOffsetResetPosition = definition.AutoOffsetResetPosition ?? StartupPositionDefinition.Latest,
+            Topics = definition.Topics
+                .Select(t => t.Egress is null ? t : t with { EgressTopic = t.EgressTopic ?? t.Topic })
+                .ToList(),
+            Properties = Merge(definition.Properties, credentials),
         };
-        if (!string.IsNullOrEmpty(spec.DeadLetterTopic))
-        {
-            body["deadLetterTopic"] = spec.DeadLetterTopic;
-        }
-
-        body["topics"] = spec.Topics.Select(topic => TopicDocument(ingress.Metadata.NamespaceProperty, topic)).ToList();
-        AddProperties(body, spec.Properties, credentials);
-        return Document(IngressKind, body);
     }
 
-    private static Dictionary<string, object?> TopicDocument(string namespaceName, IngressTopic topic)
+    private static KafkaEgressDefinition Egress(KafkaEgress egress, RenderedCredentials credentials)
     {
-        var document = new Dictionary<string, object?> { ["topic"] = topic.Topic };
-        if (!string.IsNullOrEmpty(topic.ValueType))
+        var definition = CustomResourceModel.Egress(egress);
+        var semantic = definition.DeliverySemantic ?? new DeliverySemanticDefinition();
+        var type = KafkaEgressRules.SemanticType(semantic);
+        return definition with
         {
-            document["valueType"] = topic.ValueType;
-        }
-
-        if (topic.Targets is { Count: > 0 })
-        {
-            document["targets"] = topic.Targets.ToList();
-        }
-
-        if (!string.IsNullOrEmpty(topic.Egress))
-        {
-            document["egress"] = Identifier(namespaceName, topic.Egress);
-            document["egressTopic"] = topic.EgressTopic ?? topic.Topic;
-        }
-
-        return document;
-    }
-
-    private static Dictionary<string, object?> StartupPositionDocument(StartupPosition? position)
-    {
-        var type = position?.Type ?? StartupPositionTypes.GroupOffsets;
-        var document = new Dictionary<string, object?> { ["type"] = type };
-        if (type == StartupPositionTypes.SpecificOffsets)
-        {
-            document["offsets"] = (position?.Offsets ?? [])
-                .OrderBy(entry => entry.Key, StringComparer.Ordinal)
-                .Select(entry => new Dictionary<string, object?> { [entry.Key] = entry.Value })
-                .ToList();
-        }
-        else if (type == StartupPositionTypes.Date)
-        {
-            document["date"] = position?.Date;
-        }
-
-        return document;
-    }
-
-    private static Dictionary<string, object?> EgressDocument(KafkaEgress egress, RenderedCredentials credentials)
-    {
-        var semantic = egress.Spec.DeliverySemantic;
-        var semanticDocument = new Dictionary<string, object?> { ["type"] = semantic.Type };
-        if (semantic.Type == DeliverySemanticTypes.ExactlyOnce)
-        {
-            semanticDocument["transactionTimeoutMillis"] = semantic.TransactionTimeoutMillis ?? DefaultTransactionTimeoutMillis;
-        }
-
-        var body = new Dictionary<string, object?>
-        {
-            ["id"] = Identifier(egress.Metadata.NamespaceProperty, egress.Metadata.Name),
-            ["address"] = egress.Spec.Address,
-            ["deliverySemantic"] = semanticDocument,
+            DeliverySemantic = semantic with
+            {
+                Type = type,
+                TransactionTimeoutMillis = type == DeliverySemanticDefinition.ExactlyOnce
+                    ? semantic.TransactionTimeoutMillis ?? KafkaEgressRules.DefaultTransactionTimeoutMillis.ToString(CultureInfo.InvariantCulture)
+                    : semantic.TransactionTimeoutMillis,
+            },
+            Properties = Merge(definition.Properties, credentials),
         };
-        AddProperties(body, egress.Spec.Properties, credentials);
-        return Document(EgressKind, body);
     }
 
-    private static Dictionary<string, object?> EndpointDocument(FunctionEndpoint endpoint)
+    private static HttpEndpointDefinition Endpoint(FunctionEndpoint endpoint)
     {
-        var spec = endpoint.Spec;
-        var transport = new Dictionary<string, object?> { ["type"] = AsyncTransport };
-        if (spec.Timeouts?.Call is { } call)
+        var definition = CustomResourceModel.Endpoint(endpoint);
+        return definition with
         {
-            transport["call"] = call;
-        }
-
-        if (spec.Timeouts?.Connect is { } connect)
-        {
-            transport["connect"] = connect;
-        }
-
-        return Document(EndpointKind, new Dictionary<string, object?>
-        {
-            ["functions"] = spec.Functions,
-            ["urlPathTemplate"] = spec.UrlPathTemplate,
-            ["maxNumBatchRequests"] = spec.MaxNumBatchRequests ?? DefaultMaxNumBatchRequests,
-            ["transport"] = transport,
-        });
+            TransportType = HttpEndpointDefinition.AsyncTransport,
+            MaxNumBatchRequests = definition.MaxNumBatchRequests
+                ?? HttpEndpointRules.DefaultMaxNumBatchRequests.ToString(CultureInfo.InvariantCulture),
+        };
     }
 
-    /// <summary>User properties first, then the credential properties, which win on the same key.</summary>
-    private static void AddProperties(
-        Dictionary<string, object?> body,
-        Dictionary<string, string>? userProperties,
-        RenderedCredentials credentials)
+    /// <summary>User properties, then the credential properties, which win on the same key; in key order.</summary>
+    private static List<KeyValuePair<string, string>> Merge(IEnumerable<KeyValuePair<string, string>> user, RenderedCredentials credentials)
     {
         var merged = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in userProperties ?? [])
+        foreach (var (key, value) in user.Concat(credentials.Properties))
         {
             merged[key] = value;
         }
 
-        foreach (var (key, value) in credentials.Properties)
-        {
-            merged[key] = value;
-        }
-
-        if (merged.Count > 0)
-        {
-            body["properties"] = merged
-                .Select(entry => new Dictionary<string, object?> { [entry.Key] = entry.Value })
-                .ToList();
-        }
+        return merged.ToList();
     }
-
-    private static Dictionary<string, object?> Document(string kind, Dictionary<string, object?> spec) =>
-        new() { ["kind"] = kind, ["spec"] = spec };
-
-    private static string Identifier(string? resourceNamespace, string name) => $"{resourceNamespace ?? "default"}/{name}";
 
     private static RenderedCredentials Combine(IReadOnlyList<RenderedCredentials> parts) => new(
         parts.SelectMany(p => p.Properties).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value),

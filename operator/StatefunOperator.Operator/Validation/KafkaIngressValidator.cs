@@ -2,7 +2,9 @@ using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Module.Validation;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Model;
 
 namespace StatefunOperator.Operator.Validation;
 
@@ -34,59 +36,7 @@ public static class KafkaIngressValidator
             checks.Add("metadata.name", $"\"{name}\" is longer than {MaxNameLength} characters (it labels the runtime pods)");
         }
 
-        checks.Required("spec.address", spec.Address);
-        checks.Required("spec.consumerGroupId", spec.ConsumerGroupId);
-        if (spec.Topics is not { Count: > 0 })
-        {
-            checks.Add("spec.topics", "needs at least one topic");
-        }
-
-        var topicNames = new HashSet<string>(StringComparer.Ordinal);
-        for (var index = 0; index < (spec.Topics?.Count ?? 0); index++)
-        {
-            var topic = spec.Topics![index];
-            var field = $"spec.topics[{index}]";
-            checks.Required($"{field}.topic", topic.Topic);
-            checks.Matches($"{field}.topic", topic.Topic, Patterns.KafkaTopic, "a Kafka topic name");
-            if (!string.IsNullOrEmpty(topic.Topic) && !topicNames.Add(topic.Topic))
-            {
-                checks.Add($"{field}.topic", $"topic \"{topic.Topic}\" is listed twice; list its targets once");
-            }
-
-            var forwardOnly = !string.IsNullOrEmpty(topic.Egress) && topic.Targets is not { Count: > 0 };
-            if (!forwardOnly)
-            {
-                checks.Required($"{field}.valueType", topic.ValueType);
-                if (topic.Targets is not { Count: > 0 })
-                {
-                    checks.Add($"{field}.targets", "needs at least one function type (or an egress to forward to)");
-                }
-            }
-
-            checks.Matches($"{field}.valueType", topic.ValueType, Patterns.TypeName, "a type name namespace/name");
-            checks.Matches($"{field}.egressTopic", topic.EgressTopic, Patterns.KafkaTopic, "a Kafka topic name");
-            if (!string.IsNullOrEmpty(topic.EgressTopic) && string.IsNullOrEmpty(topic.Egress))
-            {
-                checks.Add($"{field}.egressTopic", "is only used with egress");
-            }
-
-            for (var target = 0; target < (topic.Targets?.Count ?? 0); target++)
-            {
-                checks.Matches($"{field}.targets[{target}]", topic.Targets![target], Patterns.FunctionType, "a function type namespace/name");
-            }
-        }
-
-        ValidateStartupPosition(spec.StartupPosition, topicNames, checks);
-        checks.OneOf("spec.autoOffsetResetPosition", spec.AutoOffsetResetPosition, AutoOffsetResetPositions.All, "auto offset reset position");
-        checks.Matches("spec.deadLetterTopic", spec.DeadLetterTopic, Patterns.KafkaTopic, "a Kafka topic name");
-        foreach (var key in spec.Properties?.Keys ?? Enumerable.Empty<string>())
-        {
-            if (string.IsNullOrWhiteSpace(key))
-            {
-                checks.Add("spec.properties", "has an empty property name");
-            }
-        }
-
+        ModuleRuleErrors.AddTo(checks, KafkaIngressRules.Validate(CustomResourceModel.Ingress(ingress)));
         checks.Security("spec.security", spec.Security);
         if (spec.Replicas is < 0)
         {
@@ -95,62 +45,6 @@ public static class KafkaIngressValidator
 
         checks.Quantities("spec.resources.requests", spec.Resources?.Requests);
         checks.Quantities("spec.resources.limits", spec.Resources?.Limits);
-    }
-
-    private static void ValidateStartupPosition(StartupPosition? position, HashSet<string> topics, FieldChecks checks)
-    {
-        var type = position?.Type ?? StartupPositionTypes.GroupOffsets;
-        if (!StartupPositionTypes.All.Contains(type, StringComparer.Ordinal))
-        {
-            checks.OneOf("spec.startupPosition.type", type, StartupPositionTypes.All, "startup position");
-            return;
-        }
-
-        if (type == StartupPositionTypes.SpecificOffsets)
-        {
-            if (position?.Offsets is not { Count: > 0 })
-            {
-                checks.Add("spec.startupPosition.offsets", "is required for type specific-offsets: a map of 'topic/partition' to offset, e.g. user-topic/0: 91");
-            }
-
-            foreach (var (key, offset) in position?.Offsets ?? [])
-            {
-                var field = $"spec.startupPosition.offsets[\"{key}\"]";
-                if (!TopicPartitionKey.TryParse(key, out var topic, out _))
-                {
-                    checks.Add(field, $"key \"{key}\" is not 'topic/partition' (e.g. user-topic/0)");
-                }
-                else if (!topics.Contains(topic))
-                {
-                    checks.Add(field, $"topic \"{topic}\" is not one of spec.topics ({string.Join(", ", topics)})");
-                }
-
-                if (offset < 0)
-                {
-                    checks.Add(field, $"offset {offset} must not be negative");
-                }
-            }
-        }
-        else if (position?.Offsets is { Count: > 0 })
-        {
-            checks.Add("spec.startupPosition.offsets", $"is only used with type specific-offsets (type is {type})");
-        }
-
-        if (type == StartupPositionTypes.Date)
-        {
-            if (string.IsNullOrWhiteSpace(position?.Date))
-            {
-                checks.Add("spec.startupPosition.date", $"is required for type date, formatted '{StartupDate.Format}'");
-            }
-            else if (!StartupDate.TryParse(position.Date, out _, out var problem))
-            {
-                checks.Add("spec.startupPosition.date", problem);
-            }
-        }
-        else if (!string.IsNullOrEmpty(position?.Date))
-        {
-            checks.Add("spec.startupPosition.date", $"is only used with type date (type is {type})");
-        }
     }
 
     private static void ValidateReferences(

@@ -1,4 +1,7 @@
 using System.Collections.ObjectModel;
+using System.Globalization;
+using StatefunOperator.Module.Model;
+using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Configuration;
 
 namespace StatefunOperator.Runtime.Egress;
@@ -78,7 +81,22 @@ public sealed class KafkaEgressBuilder<T>
             _semantic,
             _transactionTimeout,
             new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(_properties, StringComparer.Ordinal)));
-        var problems = KafkaEgressValidator.Validate(spec.ToOptions());
+        var problems = KafkaEgressRules.Validate(ToDefinition(spec.ToOptions())).Select(p => $"egress {_id}: {p}").ToList();
         return problems.Count == 0 ? spec : throw new ModuleConfigurationException(problems);
     }
+
+    /// <summary>The module model of what was built: the same one validation as module YAML and custom resources.</summary>
+    private static KafkaEgressDefinition ToDefinition(KafkaEgressOptions egress) => new()
+    {
+        Id = egress.Id.ToString(),
+        Address = egress.Address,
+        DeliverySemantic = new DeliverySemanticDefinition
+        {
+            Type = KafkaProducerSemantics.Name(egress.Semantic),
+            TransactionTimeoutMillis = egress.Semantic == KafkaProducerSemantic.ExactlyOnce
+                ? ((long)egress.TransactionTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)
+                : null,
+        },
+        Properties = egress.Properties.ToList(),
+    };
 }

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Protocol;
 
 namespace StatefunOperator.Runtime.Functions;

@@ -1,4 +1,6 @@
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
+using StatefunOperator.Module.Formats;
+using StatefunOperator.Module.Validation;
 
 namespace StatefunOperator.Runtime.Functions;
 
@@ -14,18 +16,15 @@ public sealed record FunctionEndpoint(
     TimeSpan ConnectTimeout,
     int MaxNumBatchRequests)
 {
-    public const string Wildcard = "*";
+    public static readonly TimeSpan DefaultCallTimeout = HttpEndpointRules.DefaultCallTimeout;
 
-    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan DefaultConnectTimeout = HttpEndpointRules.DefaultConnectTimeout;
 
-    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
+    public const int DefaultMaxNumBatchRequests = HttpEndpointRules.DefaultMaxNumBatchRequests;
 
-    public const int DefaultMaxNumBatchRequests = 1000;
+    public bool IsWildcard => FunctionTypePattern.IsWildcard(Functions);
 
-    public bool IsWildcard => Functions.Name == Wildcard;
-
-    public bool Serves(TypeName functionType) =>
-        functionType.Namespace == Functions.Namespace && (IsWildcard || functionType.Name == Functions.Name);
+    public bool Serves(TypeName functionType) => FunctionTypePattern.Matches(Functions, functionType);
 
     public Uri UrlFor(TypeName functionType) =>
         new(UrlPathTemplate.Replace("{function.name}", functionType.Name, StringComparison.Ordinal));

@@ -1,4 +1,4 @@
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 
 namespace StatefunOperator.Runtime.Functions;
 

@@ -1,5 +1,5 @@
 using Google.Protobuf;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Runtime.Protocol;

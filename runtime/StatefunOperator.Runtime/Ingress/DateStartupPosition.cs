@@ -5,5 +5,5 @@ public sealed record DateStartupPosition(DateTimeOffset Date) : KafkaIngressStar
 {
     public override string TypeName => "date";
 
-    public override string Describe() => TypeName + ":" + KafkaIngressDateFormat.Format(Date);
+    public override string Describe() => TypeName + ":" + Module.Formats.StartupDate.Format(Date);
 }

@@ -1,4 +1,6 @@
 using System.Collections.ObjectModel;
+using StatefunOperator.Module.Model;
+using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Configuration;
 
 namespace StatefunOperator.Runtime.Ingress;
@@ -104,7 +106,21 @@ public sealed class KafkaIngressBuilder<T>
             _autoOffsetResetPosition,
             new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(_properties, StringComparer.Ordinal)),
             _deadLetterTopic);
-        var problems = KafkaIngressSpecValidator.Validate(spec);
+        var problems = KafkaIngressRules.Validate(ToDefinition(spec)).Select(p => $"ingress {_id}: {p}").ToList();
         return problems.Count == 0 ? spec : throw new ModuleConfigurationException(problems);
     }
+
+    /// <summary>The module model of what was built: the same one validation as module YAML and custom resources.</summary>
+    private static KafkaIngressDefinition ToDefinition(KafkaIngressSpec<T> spec) => new()
+    {
+        Id = spec.Id.ToString(),
+        Address = spec.Address,
+        ConsumerGroupId = spec.ConsumerGroupId,
+        Topics = spec.Topics.Select(t => new IngressTopicDefinition { Topic = t }).ToList(),
+        StartupPosition = StartupPositionMapping.ToDefinition(spec.StartupPosition),
+        AutoOffsetResetPosition = StartupPositionMapping.AutoResetToDefinition(spec.AutoOffsetResetPosition),
+        DeadLetterTopic = spec.DeadLetterTopic,
+        Properties = spec.Properties.ToList(),
+        RoutedByDeserializer = true,
+    };
 }

@@ -91,7 +91,7 @@ public sealed class IngressPipeline : IDisposable
                 "ingress {Ingress}: invoking functions at {Endpoints}; their egress messages go to {Egress}",
                 spec.Id,
                 string.Join(", ", module.Endpoints.Select(e => $"{e.Functions} -> {e.UrlPathTemplate}")),
-                egress is null ? "nowhere (the module declares no egress)" : $"egress {egress.Id} ({KafkaEgressValidator.Name(egress.Semantic)})");
+                egress is null ? "nowhere (the module declares no egress)" : $"egress {egress.Id} ({KafkaProducerSemantics.Name(egress.Semantic)})");
         }
 
         IIngressSink<RoutableMessage> sink = functionSink;
@@ -103,7 +103,7 @@ public sealed class IngressPipeline : IDisposable
                 spec.Id,
                 string.Join(", ", forwards.Select(f => $"{f.Topic} -> {f.ForwardTopic}")),
                 egress!.Id,
-                KafkaEgressValidator.Name(egress.Semantic));
+                KafkaProducerSemantics.Name(egress.Semantic));
         }
 
         return new IngressPipeline(new KafkaIngress<RoutableMessage>(spec, sink, logger, checkpoint: checkpoint), producer, egress, dispatcher, client);

@@ -66,16 +66,16 @@ public class KafkaIngressValidatorTests
     }
 
     [Theory]
-    [InlineData("messages-1:0", "is not 'topic/partition'")]
-    [InlineData("messages-1/x", "is not 'topic/partition'")]
-    [InlineData("/0", "is not 'topic/partition'")]
-    [InlineData("other-topic/0", "is not one of spec.topics")]
+    [InlineData("messages-1:0", "is not of the form topic/partition")]
+    [InlineData("messages-1/x", "is not of the form topic/partition")]
+    [InlineData("/0", "is not of the form topic/partition")]
+    [InlineData("other-topic/0", "is not one of the ingress topics")]
     public void SpecificOffsets_BadKey_NamesTheKey(string key, string problem)
     {
         var ingress = TestResources.Ingress();
         ingress.Spec.StartupPosition = new StartupPosition { Type = StartupPositionTypes.SpecificOffsets, Offsets = new() { [key] = 1 } };
         var error = Assert.Single(Validate(ingress).Errors);
-        Assert.Equal($"spec.startupPosition.offsets[\"{key}\"]", error.Field);
+        Assert.Equal($"spec.startupPosition.offsets['{key}']", error.Field);
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 
@@ -84,7 +84,7 @@ public class KafkaIngressValidatorTests
     {
         var ingress = TestResources.Ingress();
         ingress.Spec.StartupPosition = new StartupPosition { Type = StartupPositionTypes.SpecificOffsets, Offsets = new() { ["messages-1/0"] = -1 } };
-        Assert.Contains("must not be negative", Assert.Single(Validate(ingress).Errors).Message, StringComparison.Ordinal);
+        Assert.Contains("offset -1 is negative", Assert.Single(Validate(ingress).Errors).Message, StringComparison.Ordinal);
         ingress.Spec.StartupPosition.Offsets = null;
         Assert.Equal("spec.startupPosition.offsets", Assert.Single(Validate(ingress).Errors).Field);
     }
@@ -133,7 +133,7 @@ public class KafkaIngressValidatorTests
         ingress.Spec.Address = "";
         ingress.Spec.Topics[0].Topic = "bad topic!";
         var result = Validate(ingress);
-        Assert.Equal("spec.address: is required; spec.topics[0].topic: \"bad topic!\" is not a Kafka topic name", result.Message);
+        Assert.Equal("spec.address: is empty; expected the Kafka bootstrap servers, e.g. kafka:9092; spec.topics[0].topic: 'bad topic!' is not a Kafka topic name (letters, digits, '.', '_' and '-', at most 249)", result.Message);
         Assert.Equal(ValidationReasons.InvalidSpec, result.Reason);
     }
 }

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Ingress;
@@ -213,14 +213,15 @@ public class ModuleYamlLoaderTests
     }
 
     [Theory]
-    [InlineData("user-topic: 5", "'user-topic' is not of the form topic/partition (e.g. user-topic/0)")]
-    [InlineData("user-topic/x: 5", "'user-topic/x' is not of the form topic/partition (e.g. user-topic/0)")]
-    [InlineData("user-topic/0: -5", "'user-topic/0': '-5' is not an offset (a whole number >= 0)")]
-    [InlineData("other-topic/0: 5", "'other-topic/0': topic 'other-topic' is not one of the ingress topics")]
+    [InlineData("user-topic: 5", "['user-topic']: is not of the form topic/partition (e.g. user-topic/0)")]
+    [InlineData("user-topic/x: 5", "['user-topic/x']: is not of the form topic/partition (e.g. user-topic/0)")]
+    [InlineData("user-topic/0: -5", "['user-topic/0']: offset -5 is negative")]
+    [InlineData("user-topic/0: five", "['user-topic/0']: 'five' is not an offset (a whole number >= 0)")]
+    [InlineData("other-topic/0: 5", "['other-topic/0']: topic 'other-topic' is not one of the ingress topics (user-topic)")]
     public void BadOffsetsMap_NamesTheEntry(string entry, string message)
     {
         Assert.Equal(
-            "ingress example/user-ingress: startupPosition.offsets: " + message,
+            "ingress example/user-ingress: startupPosition.offsets" + message,
             Problem(KindIngress("type: specific-offsets\noffsets:\n  - " + entry)));
     }
 
@@ -248,9 +249,9 @@ public class ModuleYamlLoaderTests
 
         Assert.Equal(
             [
-                "ingress example/in: address: is missing",
-                "ingress example/in: consumerGroupId: is missing",
-                "ingress example/in: topics[0].valueType: is missing",
+                "ingress example/in: address: is missing; expected the Kafka bootstrap servers, e.g. kafka:9092",
+                "ingress example/in: consumerGroupId: is missing; the ingress commits its progress under this consumer group",
+                "ingress example/in: topics[0].valueType: is missing; the type of the record values, namespace/name (e.g. com.example/User)",
                 "ingress example/in: topics[0].targets[0]: 'not-a-type-name' is not of the form namespace/name",
             ],
             problems);

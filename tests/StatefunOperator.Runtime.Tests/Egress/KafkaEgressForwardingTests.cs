@@ -123,9 +123,13 @@ public class KafkaEgressForwardingTests
     [InlineData(KafkaProducerSemantic.AtLeastOnce, "acks", "1", "egress example/out: properties.acks: '1' contradicts deliverySemantic at-least-once, which needs acks from all in-sync replicas (all)")]
     public void E5_E6_PropertiesThatBreakTheSemantic_AreRejected_NamingTheField(KafkaProducerSemantic semantic, string key, string value, string message)
     {
-        var egress = new KafkaEgressOptions(new("example", "out"), "kafka:9092", semantic, TimeSpan.FromSeconds(100), new Dictionary<string, string> { [key] = value });
+        var builder = KafkaEgressBuilder.ForIdentifier(new EgressIdentifier<string>("example", "out"))
+            .WithKafkaAddress("kafka:9092")
+            .WithSerializer(new GreetingSerializer())
+            .WithProperty(key, value);
+        builder = semantic == KafkaProducerSemantic.ExactlyOnce ? builder.WithExactlyOnceProducerSemantics(TimeSpan.FromSeconds(100)) : builder.WithAtLeastOnceProducerSemantics();
 
-        Assert.Equal([message], KafkaEgressValidator.Validate(egress));
+        Assert.Equal([message], Assert.Throws<StatefunOperator.Runtime.Configuration.ModuleConfigurationException>(() => builder.Build()).Problems);
     }
 
     [Fact]

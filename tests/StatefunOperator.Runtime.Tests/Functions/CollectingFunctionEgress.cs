@@ -1,4 +1,4 @@
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Protocol;
 

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Runtime.Protocol;

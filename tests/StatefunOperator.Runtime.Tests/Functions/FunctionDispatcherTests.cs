@@ -1,6 +1,6 @@
 using System.Text;
 using Google.Protobuf;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Ingress;

@@ -42,8 +42,8 @@ public sealed class HttpEndpointYamlTests
             """);
 
         var wildcard = module.Endpoints[0];
-        Assert.Equal(new FunctionEndpoint(Addressing.TypeName.Parse("example/*"), "http://functions:8000/statefun/{function.name}", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20), 50), wildcard);
-        Assert.Equal(new Uri("http://functions:8000/statefun/greeter"), wildcard.UrlFor(Addressing.TypeName.Parse("example/greeter")));
+        Assert.Equal(new FunctionEndpoint(StatefunOperator.Module.TypeName.Parse("example/*"), "http://functions:8000/statefun/{function.name}", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20), 50), wildcard);
+        Assert.Equal(new Uri("http://functions:8000/statefun/greeter"), wildcard.UrlFor(StatefunOperator.Module.TypeName.Parse("example/greeter")));
         var exact = module.Endpoints[1];
         Assert.Equal(FunctionEndpoint.DefaultCallTimeout, exact.CallTimeout);
         Assert.Equal(FunctionEndpoint.DefaultMaxNumBatchRequests, exact.MaxNumBatchRequests);

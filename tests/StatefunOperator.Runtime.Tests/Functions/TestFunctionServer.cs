@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Google.Protobuf;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Protocol;
 

@@ -59,9 +59,9 @@ public class KafkaIngressBuilderTests
         Assert.Equal(
             [
                 "ingress example/in: address: is empty; expected the Kafka bootstrap servers, e.g. kafka:9092",
-                "ingress example/in: consumerGroupId: is missing; the ingress commits its progress under this group",
+                "ingress example/in: consumerGroupId: is missing; the ingress commits its progress under this consumer group",
                 "ingress example/in: topics: none given; name at least one topic",
-                "ingress example/in: startupPosition.offsets: 'elsewhere/0': topic 'elsewhere' is not one of the ingress topics",
+                "ingress example/in: startupPosition.offsets['elsewhere/0']: topic 'elsewhere' is not one of the ingress topics",
             ],
             problems);
     }

@@ -1,6 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Ingress;
 using StatefunOperator.Runtime.Tests.Support;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Ingress;
 using StatefunOperator.Testing.Kafka;
 

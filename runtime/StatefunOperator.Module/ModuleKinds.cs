@@ -1,6 +1,6 @@
-namespace StatefunOperator.Runtime.Configuration;
+namespace StatefunOperator.Module;
 
-/// <summary>The document kinds and legacy <c>meta.type</c> names the runtime understands.</summary>
+/// <summary>The document kinds and legacy <c>meta.type</c> names the module model understands.</summary>
 public static class ModuleKinds
 {
     public const string KafkaIngressV1 = "io.statefun.kafka.v1/ingress";

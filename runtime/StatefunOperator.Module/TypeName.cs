@@ -1,4 +1,4 @@
-namespace StatefunOperator.Runtime.Addressing;
+namespace StatefunOperator.Module;
 
 /// <summary>
 /// A StateFun type name, <c>namespace/name</c>: identifies ingresses, egresses and function types.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace StatefunOperator.Runtime.Configuration;
+namespace StatefunOperator.Module.Formats;
 
 /// <summary>Durations as StateFun's YAML writes them: <c>15min</c>, <c>2m</c>, <c>20s</c>, <c>100ms</c>, <c>1h</c>, <c>1d</c>.</summary>
 public static partial class StatefunDuration

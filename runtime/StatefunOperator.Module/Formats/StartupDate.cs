@@ -1,29 +1,32 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace StatefunOperator.Runtime.Ingress;
+namespace StatefunOperator.Module.Formats;
 
 /// <summary>
-/// StateFun's startup date format, <c>yyyy-MM-dd HH:mm:ss.SSS z</c> (e.g. <c>2020-02-01 04:15:00.000 Z</c>).
-/// Like the documentation's own example (<c>04:15:00.00 Z</c>), one to nine fraction digits are accepted,
-/// or none. The zone is <c>Z</c>, <c>UTC</c>, <c>GMT</c>, an offset (<c>+01:00</c>, <c>+0100</c>, <c>+01</c>),
+/// StateFun's startup date, <c>yyyy-MM-dd HH:mm:ss.SSS z</c> (e.g. <c>2020-02-01 04:15:00.000 Z</c>): the one
+/// parser of this format, used by the runtime, the operator and the C# builders.
+/// Like the documentation's own example (<c>04:15:00.00 Z</c>), zero to nine fraction digits are accepted.
+/// The zone is <c>Z</c>, <c>UTC</c>, <c>GMT</c>, <c>UT</c>, an offset (<c>+01:00</c>, <c>+0100</c>, <c>+01</c>),
 /// optionally prefixed by UTC/GMT, or a tz database name (<c>Europe/Berlin</c>).
 /// </summary>
-public static partial class KafkaIngressDateFormat
+public static partial class StartupDate
 {
     public const string Pattern = "yyyy-MM-dd HH:mm:ss.SSS z";
 
-    public static bool TryParse(string? text, out DateTimeOffset value)
+    public const string Example = "2020-02-01 04:15:00.000 Z";
+
+    public static bool TryParse(string? text, out DateTimeOffset value) => TryParse(text, out value, out _);
+
+    /// <summary>Parses <paramref name="text"/>; on failure <paramref name="problem"/> says what is wrong, quoting the text.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset value, out string problem)
     {
         value = default;
-        if (text is null)
-        {
-            return false;
-        }
-
-        var match = DateRegex().Match(text.Trim());
+        problem = string.Empty;
+        var match = DateRegex().Match(text?.Trim() ?? string.Empty);
         if (!match.Success)
         {
+            problem = $"'{text}' is not a date in format {Pattern} (e.g. {Example})";
             return false;
         }
 
@@ -34,18 +37,20 @@ public static partial class KafkaIngressDateFormat
                 DateTimeStyles.None,
                 out var local))
         {
+            problem = $"'{text}' is not a valid calendar date and time (format {Pattern})";
             return false;
         }
 
         var fraction = match.Groups["fraction"].Value;
         if (fraction.Length > 0)
         {
-            var ticks = long.Parse(fraction.PadRight(7, '0')[..7], CultureInfo.InvariantCulture);
-            local = local.AddTicks(ticks);
+            local = local.AddTicks(long.Parse(fraction.PadRight(7, '0')[..7], CultureInfo.InvariantCulture));
         }
 
-        if (!TryResolveOffset(match.Groups["zone"].Value, local, out var offset))
+        var zone = match.Groups["zone"].Value;
+        if (!TryResolveOffset(zone, local, out var offset))
         {
+            problem = $"'{text}' has an unknown time zone '{zone}'; use Z, UTC, an offset like +01:00, or a zone id like Europe/Berlin";
             return false;
         }
 
@@ -54,10 +59,9 @@ public static partial class KafkaIngressDateFormat
     }
 
     public static DateTimeOffset Parse(string text) =>
-        TryParse(text, out var value)
-            ? value
-            : throw new FormatException($"'{text}' is not a date in format {Pattern}");
+        TryParse(text, out var value, out var problem) ? value : throw new FormatException(problem);
 
+    /// <summary>The canonical text of a date: UTC, milliseconds, <c>Z</c>.</summary>
     public static string Format(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture) + " Z";
 
@@ -98,9 +102,9 @@ public static partial class KafkaIngressDateFormat
         return true;
     }
 
-    [GeneratedRegex(@"^(?<local>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(?<fraction>\d{1,9}))?\s*(?<zone>\S+)$")]
+    [GeneratedRegex(@"^(?<local>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(?<fraction>\d{1,9}))?\s*(?<zone>\S+)$", RegexOptions.CultureInvariant)]
     private static partial Regex DateRegex();
 
-    [GeneratedRegex(@"^(?:UTC|GMT)?(?<sign>[+-])(?<h>\d{2})(?::?(?<m>\d{2}))?$")]
+    [GeneratedRegex(@"^(?:UTC|GMT)?(?<sign>[+-])(?<h>\d{2})(?::?(?<m>\d{2}))?$", RegexOptions.CultureInvariant)]
     private static partial Regex OffsetRegex();
 }

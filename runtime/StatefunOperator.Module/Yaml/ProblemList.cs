@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace StatefunOperator.Runtime.Configuration;
+namespace StatefunOperator.Module.Yaml;
 
 /// <summary>
 /// The problems found in one document, each prefixed with the document's owner (e.g.

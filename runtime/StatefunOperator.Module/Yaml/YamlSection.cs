@@ -1,7 +1,7 @@
 using System.Globalization;
 using YamlDotNet.RepresentationModel;
 
-namespace StatefunOperator.Runtime.Configuration;
+namespace StatefunOperator.Module.Yaml;
 
 /// <summary>
 /// Reads one mapping of a module YAML document and collects problems as

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StatefunOperator.Runtime.Configuration;
+namespace StatefunOperator.Module.Yaml;
 
 /// <summary>Finds the components of one YAML document, in either the <c>kind:</c> or the <c>module:</c> form.</summary>
 internal static class ModuleDocumentReader

@@ -1,0 +1,139 @@
+using StatefunOperator.Module.Model;
+using YamlDotNet.Serialization;
+
+namespace StatefunOperator.Module.Yaml;
+
+/// <summary>
+/// Writes a <see cref="ModuleDefinition"/> as StateFun 3.x <c>kind:</c> documents, one per component, in
+/// the order given; absent values are left out. Deterministic, and read back by <see cref="ModuleYamlReader"/>
+/// to the same definition.
+/// </summary>
+public static class ModuleYamlWriter
+{
+    private static readonly ISerializer Serializer = new SerializerBuilder()
+        .WithQuotingNecessaryStrings()
+        .WithIndentedSequences()
+        .Build();
+
+    public static string Write(ModuleDefinition module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var documents = module.Ingresses.Select(Ingress)
+            .Concat(module.Egresses.Select(Egress))
+            .Concat(module.Endpoints.Select(Endpoint));
+        return string.Join("---\n", documents.Select(Serializer.Serialize));
+    }
+
+    private static Dictionary<string, object?> Ingress(KafkaIngressDefinition ingress)
+    {
+        var spec = new Dictionary<string, object?> { ["id"] = ingress.Id };
+        Put(spec, "address", ingress.Address);
+        Put(spec, "consumerGroupId", ingress.ConsumerGroupId);
+        if (ingress.StartupPosition is { } position)
+        {
+            var document = new Dictionary<string, object?>();
+            Put(document, "type", position.Type);
+            if (position.Offsets is { } offsets)
+            {
+                document["offsets"] = offsets.Select(p => new Dictionary<string, object?> { [p.Key] = Number(p.Value) }).ToList();
+            }
+
+            Put(document, "date", position.DateText);
+            spec["startupPosition"] = document;
+        }
+
+        Put(spec, "autoOffsetResetPosition", ingress.AutoOffsetResetPosition);
+        Put(spec, "deadLetterTopic", ingress.DeadLetterTopic);
+        spec["topics"] = ingress.Topics.Select(Topic).ToList();
+        if (ingress.Properties.Count > 0)
+        {
+            spec["properties"] = Pairs(ingress.Properties);
+        }
+
+        return Document(ModuleKinds.KafkaIngressV1, spec);
+    }
+
+    private static Dictionary<string, object?> Topic(IngressTopicDefinition topic)
+    {
+        var document = new Dictionary<string, object?>();
+        Put(document, "topic", topic.Topic);
+        Put(document, "valueType", topic.ValueType);
+        if (topic.Targets is { } targets)
+        {
+            document["targets"] = targets.ToList();
+        }
+
+        Put(document, "egress", topic.Egress);
+        Put(document, "egressTopic", topic.EgressTopic);
+        return document;
+    }
+
+    private static Dictionary<string, object?> Egress(KafkaEgressDefinition egress)
+    {
+        var spec = new Dictionary<string, object?> { ["id"] = egress.Id };
+        Put(spec, "address", egress.Address);
+        if (egress.DeliverySemantic is { } semantic)
+        {
+            var document = new Dictionary<string, object?>();
+            Put(document, "type", semantic.Type);
+            if (semantic.TransactionTimeoutMillis is { } millis)
+            {
+                document["transactionTimeoutMillis"] = Number(millis);
+            }
+
+            Put(document, "transactionTimeout", semantic.TransactionTimeout);
+            spec["deliverySemantic"] = document;
+        }
+
+        if (egress.Properties.Count > 0)
+        {
+            spec["properties"] = Pairs(egress.Properties);
+        }
+
+        return Document(ModuleKinds.KafkaEgressV1, spec);
+    }
+
+    private static Dictionary<string, object?> Endpoint(HttpEndpointDefinition endpoint)
+    {
+        var spec = new Dictionary<string, object?>();
+        Put(spec, "functions", endpoint.Functions);
+        Put(spec, "urlPathTemplate", endpoint.UrlPathTemplate);
+        if (endpoint.MaxNumBatchRequests is { } max)
+        {
+            spec["maxNumBatchRequests"] = Number(max);
+        }
+
+        var transport = new Dictionary<string, object?>();
+        Put(transport, "type", endpoint.TransportType);
+        Put(transport, "call", endpoint.CallTimeout);
+        Put(transport, "connect", endpoint.ConnectTimeout);
+        if (transport.Count > 0)
+        {
+            spec["transport"] = transport;
+        }
+
+        return Document(ModuleKinds.HttpEndpointV2, spec);
+    }
+
+    /// <summary>StateFun's list of single-key maps, in the order given.</summary>
+    private static List<Dictionary<string, object?>> Pairs(IEnumerable<KeyValuePair<string, string>> pairs) =>
+        pairs.Select(p => new Dictionary<string, object?> { [p.Key] = p.Value }).ToList();
+
+    /// <summary>A whole number is written as a number (no quotes), anything else as the text it is.</summary>
+    private static object Number(string text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number.ToString(System.Globalization.CultureInfo.InvariantCulture) == text
+            ? number
+            : text;
+
+    private static void Put(Dictionary<string, object?> document, string key, string? value)
+    {
+        if (value is not null)
+        {
+            document[key] = value;
+        }
+    }
+
+    private static Dictionary<string, object?> Document(string kind, Dictionary<string, object?> spec) =>
+        new() { ["kind"] = kind, ["spec"] = spec };
+}
