@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Runtime.Configuration;
+using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Ingress;
 using StatefunOperator.Runtime.Pipeline;
 
@@ -28,16 +29,41 @@ public sealed class ModuleRunner : BackgroundService
             logger.LogWarning("{Notice}", notice);
         }
 
-        var runs = _module.Ingresses.Select(spec => RunIngress(spec, stoppingToken)).ToArray();
         try
         {
+            await CheckEgressesAgainstBrokers(logger, stoppingToken).ConfigureAwait(false);
+            var runs = _module.Ingresses.Select(spec => RunIngress(spec, stoppingToken)).ToArray();
             await Task.WhenAll(runs).ConfigureAwait(false);
+        }
+        catch (EgressConfigurationException e) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Like an invalid module (exit code 2, naming the field): restarting does not help.
+            logger.LogCritical("the broker does not accept an egress of the module: {Problem}", e.Message);
+            await Console.Error.WriteLineAsync("statefun-runtime: the broker does not accept the module:").ConfigureAwait(false);
+            foreach (var problem in e.Message.Split('\n'))
+            {
+                await Console.Error.WriteLineAsync("  " + problem).ConfigureAwait(false);
+            }
+
+            Environment.ExitCode = 2;
+            _lifetime.StopApplication();
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             logger.LogCritical(e, "an ingress failed; stopping the runtime so that the platform restarts it");
             Environment.ExitCode = 1;
             _lifetime.StopApplication();
+        }
+    }
+
+    /// <summary>Settings of the module's egresses that their broker would reject (see <see cref="TransactionTimeoutCheck"/>).</summary>
+    private async Task CheckEgressesAgainstBrokers(ILogger logger, CancellationToken stoppingToken)
+    {
+        var checks = _module.Egresses.Select(e => TransactionTimeoutCheck.CheckAsync(e, logger, TransactionTimeoutCheck.DefaultTimeout, stoppingToken));
+        var problems = (await Task.WhenAll(checks).ConfigureAwait(false)).OfType<string>().ToArray();
+        if (problems.Length > 0)
+        {
+            throw new EgressConfigurationException(string.Join('\n', problems));
         }
     }
 

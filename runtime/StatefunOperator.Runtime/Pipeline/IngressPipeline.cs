@@ -71,7 +71,7 @@ public sealed class IngressPipeline : IDisposable
             producer = new KafkaEgressProducer(config, logger);
             checkpoint = egress.Semantic switch
             {
-                KafkaProducerSemantic.ExactlyOnce => new TransactionalCheckpoint(producer, options, logger),
+                KafkaProducerSemantic.ExactlyOnce => new TransactionalCheckpoint(producer, options, logger, egress),
                 KafkaProducerSemantic.AtLeastOnce => new CommitCheckpoint(producer, failures, options, logger),
                 _ => checkpoint,
             };

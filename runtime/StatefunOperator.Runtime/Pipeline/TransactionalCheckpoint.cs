@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Runtime.Egress;
 
 namespace StatefunOperator.Runtime.Pipeline;
 
@@ -18,16 +19,19 @@ public sealed class TransactionalCheckpoint : ICheckpoint
     private readonly IEgressProducer _producer;
     private readonly CheckpointOptions _options;
     private readonly ILogger _logger;
+    private readonly KafkaEgressOptions? _egress;
     private readonly ProgressPositions _positions = new();
     private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
     private IIngressConsumerControl? _consumer;
     private bool _inTransaction;
 
-    public TransactionalCheckpoint(IEgressProducer producer, CheckpointOptions options, ILogger logger)
+    /// <param name="egress">The egress the producer writes to: names it when the broker rejects its settings.</param>
+    public TransactionalCheckpoint(IEgressProducer producer, CheckpointOptions options, ILogger logger, KafkaEgressOptions? egress = null)
     {
         _producer = producer;
         _options = options;
         _logger = logger;
+        _egress = egress;
     }
 
     public long Commits { get; private set; }
@@ -38,7 +42,15 @@ public sealed class TransactionalCheckpoint : ICheckpoint
     {
         _consumer = consumer;
         // Fences any earlier producer with the same transactional id and aborts its open transaction.
-        _producer.InitTransactions(CheckpointOptions.OperationTimeout);
+        try
+        {
+            _producer.InitTransactions(CheckpointOptions.OperationTimeout);
+        }
+        catch (KafkaException e) when (_egress is not null && TransactionTimeoutCheck.ProblemFromInitTransactions(_egress, e.Error) is { } problem)
+        {
+            // The fallback when the broker's limit could not be read at start (TransactionTimeoutCheck).
+            throw new EgressConfigurationException(problem, e);
+        }
     }
 
     public void OnAssigned(IReadOnlyCollection<TopicPartitionOffset> startOffsets) => _positions.Started(startOffsets);

@@ -61,6 +61,18 @@ public sealed class MockKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the cluster answer the next <paramref name="errors"/>.Length requests of one API
+    /// (<paramref name="apiKey"/>, e.g. 22 InitProducerId) with these Kafka error codes, in order
+    /// (librdkafka's <c>rd_kafka_mock_push_request_errors</c>).
+    /// </summary>
+    public void PushRequestErrors(short apiKey, params int[] errors)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(errors);
+        LibrdkafkaNative.MockPushRequestErrorsArray(_cluster, apiKey, (UIntPtr)errors.Length, errors);
+    }
+
     public void Dispose()
     {
         if (_disposed)

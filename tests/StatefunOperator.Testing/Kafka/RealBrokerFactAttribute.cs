@@ -4,7 +4,7 @@ namespace StatefunOperator.Testing.Kafka;
 
 /// <summary>
 /// A test that needs broker behaviour the local mock broker lacks (offsets-for-times, read_committed
-/// filtering of aborted transactions, transactional offset commits). It runs wherever a real broker is
+/// filtering of aborted transactions, transactional offset commits, DescribeConfigs). It runs wherever a real broker is
 /// reachable (<c>KAFKA_BOOTSTRAP_SERVERS</c>, or Docker for Testcontainers); on the mock broker it is
 /// reported as not run, with <see cref="SkipReason"/>, and <c>make test</c> counts such tests aloud.
 /// It is never counted as passed.
@@ -13,7 +13,7 @@ namespace StatefunOperator.Testing.Kafka;
 public sealed class RealBrokerFactAttribute : FactAttribute
 {
     public const string SkipReason =
-        "needs a real broker: the local mock broker lacks offsets-for-times, read_committed filtering and transactional offset commits; set KAFKA_BOOTSTRAP_SERVERS or provide a Docker engine to run it";
+        "needs a real broker: the local mock broker lacks offsets-for-times, read_committed filtering, transactional offset commits and DescribeConfigs; set KAFKA_BOOTSTRAP_SERVERS or provide a Docker engine to run it";
 
     public RealBrokerFactAttribute()
     {
