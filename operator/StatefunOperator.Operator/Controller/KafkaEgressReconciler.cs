@@ -5,7 +5,7 @@ using StatefunOperator.Operator.Validation;
 
 namespace StatefunOperator.Operator.Controller;
 
-/// <summary>Validates a KafkaEgress and reports which ingresses use it.</summary>
+/// <summary>Validates a KafkaEgress (its spec and that the Secrets it references exist) and reports which ingresses use it.</summary>
 public sealed class KafkaEgressReconciler(ResourceCaches caches, KubernetesApplier applier, EventRecorder events, TimeProvider clock)
 {
     public async Task ReconcileAsync(string namespaceName, string name, CancellationToken cancellationToken)
@@ -16,7 +16,9 @@ public sealed class KafkaEgressReconciler(ResourceCaches caches, KubernetesAppli
             return;
         }
 
-        var validation = KafkaEgressValidator.Validate(egress);
+        var validation = SecretReferenceValidator.Combine(
+            KafkaEgressValidator.Validate(egress),
+            SecretReferenceValidator.Check(egress, secret => caches.Secrets.Get(namespaceName, secret)));
         var usedBy = caches.Ingresses.List(namespaceName)
             .Where(ingress => ingress.Spec.Egresses?.Contains(name) == true)
             .Select(ingress => ingress.Metadata.Name)

@@ -12,7 +12,10 @@ namespace StatefunOperator.Operator.Controller;
 
 /// <summary>
 /// observe (caches) -> validate + desired (pure) -> apply (ConfigMap, Deployment) -> status + events.
-/// A bad spec only changes the ingress's own status: its existing workload is left as it is.
+/// A bad spec, or a Secret it (or an egress it names) references that does not exist, only changes the
+/// ingress's own status: no workload is created and an existing one is left as it is (its pods keep running;
+/// new pods could not start), until the Secret appears (the Secret watch reconciles the ingress again).
+/// Another ingress of the namespace with the same consumer group adds a warning condition; it changes nothing else.
 /// </summary>
 public sealed class KafkaIngressReconciler(
     ResourceCaches caches,
@@ -32,7 +35,10 @@ public sealed class KafkaIngressReconciler(
 
         var egresses = caches.Egresses.List(namespaceName);
         var endpoints = caches.Endpoints.List(namespaceName);
-        var validation = KafkaIngressValidator.Validate(ingress, egresses, endpoints);
+        var validation = SecretReferenceValidator.Combine(
+            KafkaIngressValidator.Validate(ingress, egresses, endpoints),
+            SecretReferenceValidator.Check(ingress, egresses, secret => caches.Secrets.Get(namespaceName, secret)));
+        var groupPeers = ConsumerGroupSharing.Peers(ingress, caches.Ingresses.List(namespaceName));
         var deployment = caches.Deployments.Get(namespaceName, WorkloadNames.DeploymentName(name));
         string? appliedHash = null;
 
@@ -45,7 +51,7 @@ public sealed class KafkaIngressReconciler(
             appliedHash = module.Hash;
         }
 
-        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock));
+        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers);
         if (!StatusComparison.Same(ingress.Status, status))
         {
             caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
@@ -64,6 +70,7 @@ public sealed class KafkaIngressReconciler(
             await events.RecordAsync(ingress, EventRecorder.Normal, "ConfigurationChanged", $"Runtime configuration changed (hash {status.ConfigHash}); rolling the runtime pods.", cancellationToken).ConfigureAwait(false);
         }
 
+        await RecordConsumerGroupTransitionAsync(ingress, status, cancellationToken).ConfigureAwait(false);
         if (before?.Status == after.Status && before.Reason == after.Reason && before.Message == after.Message)
         {
             return;
@@ -77,6 +84,27 @@ public sealed class KafkaIngressReconciler(
         else if (before?.Status != after.Status || before.Reason != after.Reason)
         {
             await events.RecordAsync(ingress, EventRecorder.Normal, after.Reason, after.Message, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A Warning event when the consumer group becomes shared (or shared with others), a Normal one when it no longer is.</summary>
+    private async Task RecordConsumerGroupTransitionAsync(KafkaIngress ingress, KafkaIngressStatus status, CancellationToken cancellationToken)
+    {
+        var before = Conditions.Find(ingress.Status?.Conditions, ConditionTypes.ConsumerGroupShared);
+        var after = Conditions.Find(status.Conditions, ConditionTypes.ConsumerGroupShared);
+        if (after is not null && after.Message != before?.Message)
+        {
+            logger.LogWarning("KafkaIngress {Namespace}/{Name}: {Message}", ingress.Metadata.NamespaceProperty, ingress.Metadata.Name, after.Message);
+            await events.RecordAsync(ingress, EventRecorder.Warning, after.Reason, after.Message, cancellationToken).ConfigureAwait(false);
+        }
+        else if (after is null && before is not null)
+        {
+            await events.RecordAsync(
+                ingress,
+                EventRecorder.Normal,
+                ConditionReasons.ConsumerGroupNoLongerShared,
+                $"consumer group \"{ingress.Spec.ConsumerGroupId}\" is no longer shared with another KafkaIngress in this namespace.",
+                cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -7,6 +7,7 @@ using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Validation;
 
 namespace StatefunOperator.Operator.Controller;
 
@@ -27,6 +28,10 @@ public sealed class OperatorController : IDisposable
     private readonly ResourceWatcher<KafkaEgress> _egressWatcher;
     private readonly ResourceWatcher<FunctionEndpoint> _endpointWatcher;
     private readonly ResourceWatcher<V1Deployment> _deploymentWatcher;
+    private readonly ResourceWatcher<V1Secret> _secretWatcher;
+
+    /// <summary>The consumer group each ingress had when last seen, so a change of group re-reconciles the old group's ingresses too.</summary>
+    private readonly Dictionary<(string Namespace, string Name), string> _consumerGroups = [];
     private long _reconciles;
     private long _failures;
 
@@ -47,6 +52,7 @@ public sealed class OperatorController : IDisposable
         _egressWatcher = new(new CustomResourceWatchSource<KafkaEgress>(client, KafkaEgress.Plural, ns, timeout), _caches.Egresses, OnEgress, watchLogger);
         _endpointWatcher = new(new CustomResourceWatchSource<FunctionEndpoint>(client, FunctionEndpoint.Plural, ns, timeout), _caches.Endpoints, OnEndpoint, watchLogger);
         _deploymentWatcher = new(new DeploymentWatchSource(client, ns, timeout), _caches.Deployments, OnDeployment, watchLogger);
+        _secretWatcher = new(new SecretWatchSource(client, ns, timeout), _caches.Secrets, OnSecret, watchLogger);
     }
 
     public long Reconciles => Interlocked.Read(ref _reconciles);
@@ -55,7 +61,7 @@ public sealed class OperatorController : IDisposable
 
     public int Pending => _queue.Pending;
 
-    public int Relists => _ingressWatcher.Lists + _egressWatcher.Lists + _endpointWatcher.Lists + _deploymentWatcher.Lists;
+    public int Relists => _ingressWatcher.Lists + _egressWatcher.Lists + _endpointWatcher.Lists + _deploymentWatcher.Lists + _secretWatcher.Lists;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -66,14 +72,15 @@ public sealed class OperatorController : IDisposable
             Task.Run(() => _egressWatcher.RunAsync(stop.Token), CancellationToken.None),
             Task.Run(() => _endpointWatcher.RunAsync(stop.Token), CancellationToken.None),
             Task.Run(() => _deploymentWatcher.RunAsync(stop.Token), CancellationToken.None),
+            Task.Run(() => _secretWatcher.RunAsync(stop.Token), CancellationToken.None),
         };
 
         try
         {
-            await Task.WhenAll(_ingressWatcher.Synced, _egressWatcher.Synced, _endpointWatcher.Synced, _deploymentWatcher.Synced)
+            await Task.WhenAll(_ingressWatcher.Synced, _egressWatcher.Synced, _endpointWatcher.Synced, _deploymentWatcher.Synced, _secretWatcher.Synced)
                 .WaitAsync(stop.Token).ConfigureAwait(false);
-            _logger.LogInformation("Caches synced ({Ingresses} ingresses, {Egresses} egresses, {Endpoints} endpoints, {Deployments} deployments); starting {Workers} workers",
-                _caches.Ingresses.Count, _caches.Egresses.Count, _caches.Endpoints.Count, _caches.Deployments.Count, _options.Workers);
+            _logger.LogInformation("Caches synced ({Ingresses} ingresses, {Egresses} egresses, {Endpoints} endpoints, {Deployments} deployments, {Secrets} secrets); starting {Workers} workers",
+                _caches.Ingresses.Count, _caches.Egresses.Count, _caches.Endpoints.Count, _caches.Deployments.Count, _caches.Secrets.Count, _options.Workers);
             var workers = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop.Token), CancellationToken.None)).ToList();
             workers.Add(Task.Run(() => ResyncAsync(stop.Token), CancellationToken.None));
             await Task.WhenAll(workers).ConfigureAwait(false);
@@ -178,6 +185,49 @@ public sealed class OperatorController : IDisposable
         {
             _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, endpoint.Metadata.Name));
         }
+
+        EnqueueConsumerGroupPeers(ingress);
+    }
+
+    /// <summary>
+    /// The ingresses sharing (or until now sharing) the consumer group of a changed, added or deleted ingress
+    /// re-evaluate their ConsumerGroupShared warning. Runs on the ingress watch's single thread.
+    /// </summary>
+    private void EnqueueConsumerGroupPeers(KafkaIngress ingress)
+    {
+        var ns = ingress.Metadata.NamespaceProperty;
+        var name = ingress.Metadata.Name;
+        var current = _caches.Ingresses.Get(ns, name);
+        var groups = new HashSet<string>(StringComparer.Ordinal);
+        if (_consumerGroups.TryGetValue((ns, name), out var previous))
+        {
+            groups.Add(previous);
+        }
+
+        if (current is { Spec.ConsumerGroupId: { Length: > 0 } group })
+        {
+            _consumerGroups[(ns, name)] = group;
+            groups.Add(group);
+        }
+        else
+        {
+            _consumerGroups.Remove((ns, name));
+        }
+
+        if (ingress.Spec.ConsumerGroupId is { Length: > 0 } seen)
+        {
+            groups.Add(seen);
+        }
+
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var peer in _caches.Ingresses.List(ns).Where(i => i.Metadata.Name != name && groups.Contains(i.Spec.ConsumerGroupId)))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, peer.Metadata.Name));
+        }
     }
 
     private void OnEgress(KafkaEgress egress)
@@ -195,6 +245,23 @@ public sealed class OperatorController : IDisposable
         var ns = endpoint.Metadata.NamespaceProperty;
         _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, endpoint.Metadata.Name));
         foreach (var ingress in _caches.Ingresses.List(ns))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
+        }
+    }
+
+    /// <summary>A Secret appeared, changed or went: reconcile what references it (ingresses also through their egresses).</summary>
+    private void OnSecret(V1Secret secret)
+    {
+        var ns = secret.Metadata.NamespaceProperty;
+        var name = secret.Metadata.Name;
+        var egresses = _caches.Egresses.List(ns);
+        foreach (var egress in egresses.Where(e => SecretReferences.Uses(e, name)))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Egress, ns, egress.Metadata.Name));
+        }
+
+        foreach (var ingress in _caches.Ingresses.List(ns).Where(i => SecretReferences.Uses(i, egresses, name)))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
         }

@@ -17,6 +17,25 @@ public sealed class ResourceCaches
     /// <summary>Deployments keep what status is computed from (metadata, replicas, status), not their pod template.</summary>
     public ResourceCache<V1Deployment> Deployments { get; } = new(TrimDeployment);
 
+    /// <summary>Secrets keep their names and data keys, never their values (all the Secret checks read).</summary>
+    public ResourceCache<V1Secret> Secrets { get; } = new(TrimSecret);
+
+    /// <summary>A Secret as the operator keeps it: metadata that identifies it, and its data keys with empty values.</summary>
+    public static V1Secret TrimSecret(V1Secret secret) => new()
+    {
+        ApiVersion = secret.ApiVersion,
+        Kind = secret.Kind,
+        Metadata = new V1ObjectMeta
+        {
+            Name = secret.Metadata.Name,
+            NamespaceProperty = secret.Metadata.NamespaceProperty,
+            ResourceVersion = secret.Metadata.ResourceVersion,
+            Uid = secret.Metadata.Uid,
+        },
+        Type = secret.Type,
+        Data = secret.Data?.ToDictionary(entry => entry.Key, _ => Array.Empty<byte>(), StringComparer.Ordinal),
+    };
+
     private static V1Deployment TrimDeployment(V1Deployment deployment) => new()
     {
         ApiVersion = deployment.ApiVersion,

@@ -3,10 +3,16 @@ using StatefunOperator.Crds.Common;
 
 namespace StatefunOperator.Operator.Desired;
 
-/// <summary>Renders Secret references into env vars, a mounted CA file and Kafka properties. Pure.</summary>
+/// <summary>
+/// Renders Secret references into env vars, mounted files (CA; client certificate and key) and Kafka
+/// properties. Secret-held values never appear in the module: SASL credentials are <c>${ENV}</c>
+/// placeholders, TLS material is a read-only file. Pure.
+/// </summary>
 public static class KafkaSecurityRenderer
 {
     public const string TlsRoot = WorkloadNames.ModuleDirectory + "/tls";
+    public const string ClientCertificateFile = "user.crt";
+    public const string ClientKeyFile = "user.key";
 
     /// <param name="security">The resource's security block (null: plaintext, no auth).</param>
     /// <param name="role">Unique per pod, e.g. <c>ingress</c> or <c>egress-0</c>; names env vars, volume and mount.</param>
@@ -59,7 +65,35 @@ public static class KafkaSecurityRenderer
             properties["ssl.ca.location"] = directory + "/ca.crt";
         }
 
+        if (security.Tls is { CertificateSecret: { } certificate, KeySecret: { } key })
+        {
+            var volumeName = role + "-tls-client";
+            var directory = $"{TlsRoot}/{role}-client";
+            volumes.Add(new V1Volume
+            {
+                Name = volumeName,
+                Projected = new V1ProjectedVolumeSource { Sources = ClientSources(certificate, key) },
+            });
+            mounts.Add(new V1VolumeMount { Name = volumeName, MountPath = directory, ReadOnlyProperty = true });
+            properties["ssl.certificate.location"] = $"{directory}/{ClientCertificateFile}";
+            properties["ssl.key.location"] = $"{directory}/{ClientKeyFile}";
+        }
+
         return new RenderedCredentials(properties, env, volumes, mounts);
+    }
+
+    /// <summary>The certificate and key as one projected volume: one source when they share a Secret (as in a Strimzi KafkaUser Secret), else two.</summary>
+    private static List<V1VolumeProjection> ClientSources(SecretKeySelector certificate, SecretKeySelector key)
+    {
+        var certificateItem = new V1KeyToPath { Key = certificate.Key, Path = ClientCertificateFile };
+        var keyItem = new V1KeyToPath { Key = key.Key, Path = ClientKeyFile };
+        return certificate.Name == key.Name
+            ? [new V1VolumeProjection { Secret = new V1SecretProjection { Name = certificate.Name, Items = [certificateItem, keyItem] } }]
+            :
+            [
+                new V1VolumeProjection { Secret = new V1SecretProjection { Name = certificate.Name, Items = [certificateItem] } },
+                new V1VolumeProjection { Secret = new V1SecretProjection { Name = key.Name, Items = [keyItem] } },
+            ];
     }
 
     private static V1EnvVar SecretEnv(string name, SecretKeySelector selector) => new()

@@ -10,4 +10,8 @@ public static class ConditionReasons
     public const string ScaledToZero = "ScaledToZero";
     public const string InUse = "InUse";
     public const string NotUsed = "NotUsed";
+    public const string ConsumerGroupShared = "ConsumerGroupShared";
+
+    /// <summary>Event reason (Normal) when a shared consumer group is no longer shared.</summary>
+    public const string ConsumerGroupNoLongerShared = "ConsumerGroupNoLongerShared";
 }

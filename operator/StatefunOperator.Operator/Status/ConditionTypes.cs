@@ -7,4 +7,10 @@ public static class ConditionTypes
 
     /// <summary>The spec and its references are valid.</summary>
     public const string ConfigurationValid = "ConfigurationValid";
+
+    /// <summary>
+    /// A warning, present (status True) only while another KafkaIngress in the namespace uses the same consumer
+    /// group: the two split the partitions between them. Both are still reconciled (it may be intended).
+    /// </summary>
+    public const string ConsumerGroupShared = "ConsumerGroupShared";
 }

@@ -19,6 +19,10 @@ public static class Conditions
         return result.OrderBy(c => c.Type, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Returns the conditions without the one of <paramref name="type"/> (server-side apply then removes it, as this operator owns it).</summary>
+    public static List<StatusCondition> Remove(IReadOnlyList<StatusCondition>? existing, string type) =>
+        (existing ?? []).Where(c => c.Type != type).ToList();
+
     public static StatusCondition? Find(IReadOnlyList<StatusCondition>? conditions, string type) =>
         conditions?.FirstOrDefault(c => c.Type == type);
 

@@ -7,7 +7,7 @@ namespace StatefunOperator.Operator.Status;
 
 /// <summary>
 /// The status of a KafkaIngress from what was observed: the validation outcome and the Deployment as the API
-/// server reports it (never from what was hoped). Pure.
+/// server reports it (never from what was hoped), plus the warning that its consumer group is shared. Pure.
 /// </summary>
 public static class IngressStatusCalculator
 {
@@ -16,7 +16,8 @@ public static class IngressStatusCalculator
         ValidationResult validation,
         V1Deployment? deployment,
         string? appliedConfigHash,
-        DateTime now)
+        DateTime now,
+        IReadOnlyList<string>? consumerGroupPeers = null)
     {
         var generation = ingress.Metadata.Generation;
         var existing = ingress.Status?.Conditions;
@@ -29,6 +30,15 @@ public static class IngressStatusCalculator
             : Condition(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
 
         var conditions = Conditions.Set(Conditions.Set(existing, valid), ready);
+        conditions = consumerGroupPeers is { Count: > 0 }
+            ? Conditions.Set(conditions, Condition(
+                ConditionTypes.ConsumerGroupShared,
+                ConditionStatus.True,
+                ConditionReasons.ConsumerGroupShared,
+                ConsumerGroupSharing.Message(ingress.Spec.ConsumerGroupId, consumerGroupPeers),
+                generation,
+                now))
+            : Conditions.Remove(conditions, ConditionTypes.ConsumerGroupShared);
         return new KafkaIngressStatus
         {
             ObservedGeneration = generation,

@@ -47,9 +47,37 @@ internal sealed class FieldChecks
             SecretKey($"{field}.sasl.passwordSecret", sasl.PasswordSecret);
         }
 
-        if (security?.Tls?.CaSecret is { } ca)
+        if (security?.Tls is not { } tls)
+        {
+            return;
+        }
+
+        if (tls.CaSecret is { } ca)
         {
             SecretKey($"{field}.tls.caSecret", ca);
+        }
+
+        // TLS client authentication: a certificate without its key (or the reverse) cannot authenticate.
+        switch (tls.CertificateSecret, tls.KeySecret)
+        {
+            case (null, null):
+                break;
+            case (not null, null):
+                Add($"{field}.tls.keySecret", "is required with certificateSecret: the client certificate's private key");
+                break;
+            case (null, not null):
+                Add($"{field}.tls.certificateSecret", "is required with keySecret: the client certificate for that private key");
+                break;
+        }
+
+        if (tls.CertificateSecret is { } certificate)
+        {
+            SecretKey($"{field}.tls.certificateSecret", certificate);
+        }
+
+        if (tls.KeySecret is { } key)
+        {
+            SecretKey($"{field}.tls.keySecret", key);
         }
     }
 

@@ -7,4 +7,7 @@ public static class ValidationReasons
     public const string EgressNotFound = "EgressNotFound";
     public const string EgressInvalid = "EgressInvalid";
     public const string FunctionEndpointNotFound = "FunctionEndpointNotFound";
+
+    /// <summary>A Secret (or a key of it) named in <c>spec.security</c> does not exist; the workload is not created or changed until it does.</summary>
+    public const string SecretNotFound = "SecretNotFound";
 }

@@ -60,6 +60,30 @@ public class DesiredDeploymentBuilderTests
     }
 
     [Fact]
+    public void TlsClientCertificate_IsMountedReadOnly_NextToTheCa_AndNamedInTheModule()
+    {
+        var ingress = TestResources.Ingress();
+        ingress.Spec.Security = new KafkaSecurity
+        {
+            Tls = new TlsSettings
+            {
+                CaSecret = new SecretKeySelector { Name = "kafka-ca", Key = "ca.crt" },
+                CertificateSecret = new SecretKeySelector { Name = "users-kafka-user", Key = "user.crt" },
+                KeySecret = new SecretKeySelector { Name = "users-kafka-user", Key = "user.key" },
+            },
+        };
+        var module = ModuleYamlRenderer.Render(new ModuleInputs(ingress, [], []));
+        var pod = DesiredDeploymentBuilder.Build(ingress, module, Options).Spec.Template.Spec;
+
+        Assert.Equal("users-kafka-user", pod.Volumes.Single(v => v.Name == "ingress-tls-client").Projected.Sources.Single().Secret.Name);
+        var mount = pod.Containers[0].VolumeMounts.Single(m => m.Name == "ingress-tls-client");
+        Assert.Equal(("/etc/statefun/tls/ingress-client", true), (mount.MountPath, mount.ReadOnlyProperty ?? false));
+        Assert.Contains("- ssl.certificate.location: /etc/statefun/tls/ingress-client/user.crt", module.Yaml, StringComparison.Ordinal);
+        Assert.Contains("- ssl.key.location: /etc/statefun/tls/ingress-client/user.key", module.Yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("BEGIN", module.Yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConfigMap_HoldsModuleYaml_AndIsOwnedByTheIngress()
     {
         var ingress = TestResources.Ingress();

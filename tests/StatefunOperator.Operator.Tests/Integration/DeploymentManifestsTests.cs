@@ -27,7 +27,7 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
         await ApplyRbacAsync();
         var ns = await server.CreateNamespaceAsync("samples");
         var ingresses = await ApplySamplesAsync(ns);
-        Assert.Equal(7, ingresses.Count); // every startup position, SASL/TLS, and a mirror
+        Assert.Equal(8, ingresses.Count); // every startup position, SASL/TLS, TLS client authentication, and a mirror
 
         using var operatorClient = server.OperatorServiceAccountClient();
         var options = RunningOperator.OptionsFor(ns) with
@@ -66,6 +66,8 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
         var secured = (await _client.FindDeploymentAsync(ns, "users-secured-runtime"))!.Spec.Template.Spec;
         Assert.Contains(secured.Containers[0].Env, e => e.ValueFrom?.SecretKeyRef?.Name == "kafka-credentials");
         Assert.Contains(secured.Volumes, v => v.Secret?.SecretName == "kafka-credentials");
+        var mutualTls = (await _client.FindDeploymentAsync(ns, "users-mtls-runtime"))!.Spec.Template.Spec;
+        Assert.Contains(mutualTls.Volumes, v => v.Projected?.Sources.Any(s => s.Secret?.Name == "users-mtls-kafka-user") == true);
         Assert.True(running.Instance.IsLeader);
         Assert.Equal(0, running.Instance.Current!.Failures);
     }
