@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Tests.Support;
 using StatefunOperator.Testing.Kafka;

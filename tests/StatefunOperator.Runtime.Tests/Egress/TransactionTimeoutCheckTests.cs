@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
-using StatefunOperator.Runtime.Addressing;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Runtime.Tests.Pipeline;
