@@ -9,17 +9,20 @@ public static class Patterns
     /// <summary>A Kafka topic name.</summary>
     public const string KafkaTopic = "^[a-zA-Z0-9._-]{1,249}$";
 
-    /// <summary>A StateFun type name <c>namespace/name</c>.</summary>
-    public const string TypeName = "^[^/\\s]+/[^/\\s]+$";
+    /// <summary>
+    /// A value type: text without white space (<c>com.example/User</c>, or the older form's protobuf name
+    /// <c>org.example.User</c>). Admission only screens; the module model's validation has the last word.
+    /// </summary>
+    public const string TypeName = "^\\S+$";
 
     /// <summary>A function type <c>namespace/name</c> (no wildcard).</summary>
-    public const string FunctionType = "^[^/*\\s]+/[^/*\\s]+$";
+    public const string FunctionType = "^\\S+/[^/\\s]+$";
 
     /// <summary>A function type pattern <c>namespace/name</c> or <c>namespace/*</c>.</summary>
-    public const string FunctionTypePattern = "^[^/*\\s]+/([^/*\\s]+|\\*)$";
+    public const string FunctionTypePattern = "^\\S+/[^/\\s]+$";
 
-    /// <summary>A duration such as <c>2m</c>, <c>20s</c>, <c>1m30s</c>, <c>500ms</c>.</summary>
-    public const string Duration = "^([0-9]+(ms|s|m|h))+$";
+    /// <summary>A duration as StateFun writes it: a number and a unit, <c>2m</c>, <c>15min</c>, <c>20s</c>, <c>500ms</c>.</summary>
+    public const string Duration = "^[0-9]+(\\.[0-9]+)?\\s*[A-Za-z]*$";
 
     /// <summary>A condition reason (metav1.Condition).</summary>
     public const string ConditionReason = "^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$";

@@ -14,7 +14,7 @@ public sealed class DeliverySemantic
     public string Type { get; set; } = DeliverySemanticTypes.AtLeastOnce;
 
     [JsonPropertyName("transactionTimeoutMillis")]
-    [Range(1, 3_600_000)]
-    [Description("For exactly-once: the Kafka transaction timeout in milliseconds (default 100000).")]
+    [Range(1, int.MaxValue)]
+    [Description("For exactly-once: the Kafka transaction timeout in milliseconds (default 100000; at most the broker's transaction.max.timeout.ms, 900000 by default).")]
     public long? TransactionTimeoutMillis { get; set; }
 }

@@ -21,7 +21,7 @@ public sealed class FunctionEndpointSpec
     public string UrlPathTemplate { get; set; } = string.Empty;
 
     [JsonPropertyName("maxNumBatchRequests")]
-    [Range(1, 100_000)]
+    [Range(1, int.MaxValue)]
     [DefaultValue(1000)]
     [Description("Most messages batched per function address while an invocation is in flight.")]
     public int? MaxNumBatchRequests { get; set; }

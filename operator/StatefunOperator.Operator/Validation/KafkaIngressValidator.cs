@@ -80,6 +80,11 @@ public static class KafkaIngressValidator
             for (var target = 0; target < targets.Count; target++)
             {
                 var functionType = targets[target];
+                if (!Module.TypeName.TryParse(functionType, out _, out _))
+                {
+                    continue; // the spec's own rules already name this target
+                }
+
                 var served = namespaceEndpoints.Any(endpoint =>
                     FunctionTypePattern.Matches(endpoint.Spec.Functions, functionType)
                     && FunctionEndpointValidator.Validate(endpoint).IsValid);

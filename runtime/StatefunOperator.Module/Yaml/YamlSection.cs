@@ -85,7 +85,7 @@ internal sealed class YamlSection
             case null when required:
                 Problem(key, "is missing");
                 return [];
-            case null:
+            case null or YamlScalarNode { Value: null or "" or "~" or "null" }:
                 return [];
             case YamlSequenceNode sequence:
                 return sequence.Children.ToArray();

@@ -8,7 +8,7 @@ namespace StatefunOperator.Operator.Tests.Crds;
 public class CrdManifestsTests
 {
     [Fact]
-    public void CommittedCrdYaml_MatchesTheCSharpTypes()
+    public void K1_CommittedCrdYaml_MatchesTheCSharpTypes()
     {
         var directory = RepositoryRoot.Combine("config", "crd", "bases");
         var rendered = CrdManifests.Render();
@@ -24,7 +24,7 @@ public class CrdManifestsTests
     }
 
     [Fact]
-    public void IngressCrd_HasStatusSubresource_ShortNames_AndPrinterColumns()
+    public void K1_IngressCrd_HasStatusSubresource_ShortNames_AndPrinterColumns()
     {
         var crd = CrdGenerator.Generate(typeof(StatefunOperator.Crds.Ingress.KafkaIngress));
         var version = Assert.Single(crd.Spec.Versions);
@@ -34,7 +34,7 @@ public class CrdManifestsTests
     }
 
     [Fact]
-    public void IngressSchema_EnumeratesStartupTypes_AndRequiresTheNamedSettings()
+    public void K1_IngressSchema_EnumeratesStartupTypes_AndRequiresTheNamedSettings()
     {
         var spec = SpecSchema(typeof(StatefunOperator.Crds.Ingress.KafkaIngress));
         Assert.Equal(["address", "consumerGroupId", "topics"], spec.Required);
@@ -46,14 +46,14 @@ public class CrdManifestsTests
     }
 
     [Fact]
-    public void EgressSchema_EnumeratesDeliverySemantics()
+    public void K1_EgressSchema_EnumeratesDeliverySemantics()
     {
         var spec = SpecSchema(typeof(StatefunOperator.Crds.Egress.KafkaEgress));
         Assert.Equal(["none", "at-least-once", "exactly-once"], spec.Properties["deliverySemantic"].Properties["type"].EnumProperty.Select(v => v.ToString()));
     }
 
     [Fact]
-    public void GeneratedYaml_RoundTripsThroughTheKubernetesModel()
+    public void K1_GeneratedYaml_RoundTripsThroughTheKubernetesModel()
     {
         foreach (var (_, yaml) in CrdManifests.Render())
         {

@@ -27,7 +27,7 @@ public class UserJourneyTests(KubeApiServerFixture server)
     private readonly Kubernetes _client = server.Client;
 
     [Fact]
-    public async Task ApplyReadyRecordsFlowEditRestartsDeleteRemoves()
+    public async Task K2_R2_ApplyReadyRecordsFlowEditRestartsDeleteRemoves()
     {
         var broker = await KafkaTestBroker.GetAsync();
         var input = KafkaTestBroker.UniqueName("journey-in");
@@ -62,7 +62,7 @@ public class UserJourneyTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task AnInvalidDate_ShowsReadyFalseNamingTheField_AndAFixMakesItReady()
+    public async Task K3_AnInvalidDate_ShowsReadyFalseNamingTheField_AndAFixMakesItReady()
     {
         var broker = await KafkaTestBroker.GetAsync();
         var input = KafkaTestBroker.UniqueName("journey-bad");

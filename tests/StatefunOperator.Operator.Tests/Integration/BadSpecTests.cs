@@ -16,14 +16,14 @@ public class BadSpecTests(KubeApiServerFixture server)
     public static TheoryData<string, string, string> BadSpecs() => new()
     {
         { "malformed-date", "spec.startupPosition.date", ValidationReasons.InvalidSpec },
-        { "bad-offsets-key", "spec.startupPosition.offsets[\"messages-1:0\"]", ValidationReasons.InvalidSpec },
+        { "bad-offsets-key", "spec.startupPosition.offsets['messages-1:0']", ValidationReasons.InvalidSpec },
         { "unknown-egress", "spec.egresses[1]", ValidationReasons.EgressNotFound },
         { "unknown-endpoint", "spec.topics[0].targets[0]", ValidationReasons.FunctionEndpointNotFound },
     };
 
     [Theory]
     [MemberData(nameof(BadSpecs))]
-    public async Task BadSpec_GetsReadyFalse_AndAWarningEvent_NamingTheField(string variant, string field, string reason)
+    public async Task K3_BadSpec_GetsReadyFalse_AndAWarningEvent_NamingTheField(string variant, string field, string reason)
     {
         var ns = await server.CreateNamespaceAsync("bad");
         await _client.CreateAsync(TestResources.Egress(ns));
@@ -70,7 +70,7 @@ public class BadSpecTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task BadUpdate_LeavesTheRunningWorkloadAsItWas_AndAFixMakesItReadyAgain()
+    public async Task K3_BadUpdate_LeavesTheRunningWorkloadAsItWas_AndAFixMakesItReadyAgain()
     {
         var ns = await server.CreateNamespaceAsync("badupdate");
         await KafkaIngressReconciliationTests.CreateValidSetAsync(_client, ns);
@@ -102,7 +102,7 @@ public class BadSpecTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task UnknownStartupType_IsRejectedByTheApiServer_NamingTheField()
+    public async Task K1_K3_UnknownStartupType_IsRejectedByTheApiServer_NamingTheField()
     {
         var ns = await server.CreateNamespaceAsync("enum");
         var ingress = TestResources.Ingress(ns);
@@ -113,7 +113,7 @@ public class BadSpecTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task InvalidEgress_GetsItsOwnReadyFalse_AndTheIngressUsingItToo()
+    public async Task K3_InvalidEgress_GetsItsOwnReadyFalse_AndTheIngressUsingItToo()
     {
         var ns = await server.CreateNamespaceAsync("badegress");
         var egress = TestResources.Egress(ns, semantic: "at-least-once");

@@ -13,7 +13,7 @@ public class KafkaIngressReconciliationTests(KubeApiServerFixture server)
     private readonly Kubernetes _client = server.Client;
 
     [Fact]
-    public async Task CreatedIngress_GetsConfigMapAndDeployment_OwnedByIt_WithTheRenderedModule()
+    public async Task K2_CreatedIngress_GetsConfigMapAndDeployment_OwnedByIt_WithTheRenderedModule()
     {
         var ns = await server.CreateNamespaceAsync("create");
         await CreateValidSetAsync(ns);
@@ -49,7 +49,7 @@ public class KafkaIngressReconciliationTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task ReconcilingAgain_ChangesNothing()
+    public async Task K2_ReconcilingAgain_ChangesNothing()
     {
         var ns = await server.CreateNamespaceAsync("idempotent");
         await CreateValidSetAsync(ns);
@@ -72,7 +72,7 @@ public class KafkaIngressReconciliationTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task SpecUpdate_RendersNewConfigHash_AndRollsThePods()
+    public async Task K2_SpecUpdate_RendersNewConfigHash_AndRollsThePods()
     {
         var ns = await server.CreateNamespaceAsync("update");
         await CreateValidSetAsync(ns);
@@ -105,7 +105,7 @@ public class KafkaIngressReconciliationTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task AvailableDeployment_MakesTheIngressReady_AtTheCurrentGeneration()
+    public async Task K2_AvailableDeployment_MakesTheIngressReady_AtTheCurrentGeneration()
     {
         var ns = await server.CreateNamespaceAsync("ready");
         await CreateValidSetAsync(ns);
@@ -128,7 +128,7 @@ public class KafkaIngressReconciliationTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task ReferencedResources_ReportWhoUsesThem()
+    public async Task K2_ReferencedResources_ReportWhoUsesThem()
     {
         var ns = await server.CreateNamespaceAsync("usedby");
         await CreateValidSetAsync(ns);
@@ -141,7 +141,7 @@ public class KafkaIngressReconciliationTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public async Task DeletedConfigMap_IsRestoredByThePeriodicResync()
+    public async Task K2_DeletedConfigMap_IsRestoredByThePeriodicResync()
     {
         var ns = await server.CreateNamespaceAsync("resync");
         await CreateValidSetAsync(ns);
