@@ -21,4 +21,7 @@ public sealed record HttpEndpointDefinition
     public string? ConnectTimeout { get; init; }
 
     public string? MaxNumBatchRequests { get; init; }
+
+    /// <summary>The function host that owns these functions' state (extension; absent: defaults).</summary>
+    public FunctionHostDefinition? Host { get; init; }
 }

@@ -48,7 +48,7 @@ public static class HttpEndpointRules
             problems.Add("maxNumBatchRequests", $"'{max}' is not a positive whole number");
         }
 
-        return problems.Problems;
+        return problems.Problems.Concat(FunctionHosts.Validate(endpoint)).ToList();
     }
 
     /// <summary>A valid duration, or <paramref name="fallback"/> when absent.</summary>

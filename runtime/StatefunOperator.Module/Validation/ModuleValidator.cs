@@ -31,6 +31,7 @@ public static class ModuleValidator
         }
 
         AddDuplicates(problems, module.Ingresses.Select(IngressOwner).Concat(module.Egresses.Select(EgressOwner)));
+        AddDuplicates(problems, module.Endpoints.Where(e => e.Functions is not null).Select(e => "function host " + (e.Host?.Id ?? FunctionHosts.DefaultId(e.Functions!))));
         problems.AddRange(ForwardingProblems(module));
         problems.AddRange(TargetProblems(module));
         return problems;

@@ -16,6 +16,23 @@ internal static class HttpEndpointYaml
             CallTimeout = transport?.String("call"),
             ConnectTimeout = transport?.String("connect"),
             MaxNumBatchRequests = spec.String("maxNumBatchRequests"),
+            Host = spec.Section("host") is { } host
+                ? new FunctionHostDefinition
+                {
+                    Id = host.String("id"),
+                    Address = host.String("address"),
+                    Partitions = host.String("partitions"),
+                    DeliverySemantic = host.Section("deliverySemantic") is { } semantic
+                        ? new DeliverySemanticDefinition
+                        {
+                            Type = semantic.String("type"),
+                            TransactionTimeoutMillis = semantic.String("transactionTimeoutMillis"),
+                            TransactionTimeout = semantic.String("transactionTimeout"),
+                        }
+                        : null,
+                    Properties = host.Pairs("properties"),
+                }
+                : null,
         };
     }
 }

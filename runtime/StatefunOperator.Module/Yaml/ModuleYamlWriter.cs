@@ -74,15 +74,7 @@ public static class ModuleYamlWriter
         Put(spec, "address", egress.Address);
         if (egress.DeliverySemantic is { } semantic)
         {
-            var document = new Dictionary<string, object?>();
-            Put(document, "type", semantic.Type);
-            if (semantic.TransactionTimeoutMillis is { } millis)
-            {
-                document["transactionTimeoutMillis"] = Number(millis);
-            }
-
-            Put(document, "transactionTimeout", semantic.TransactionTimeout);
-            spec["deliverySemantic"] = document;
+            spec["deliverySemantic"] = Semantic(semantic);
         }
 
         if (egress.Properties.Count > 0)
@@ -112,7 +104,48 @@ public static class ModuleYamlWriter
             spec["transport"] = transport;
         }
 
+        if (endpoint.Host is { } host)
+        {
+            spec["host"] = Host(host);
+        }
+
         return Document(ModuleKinds.HttpEndpointV2, spec);
+    }
+
+    private static Dictionary<string, object?> Host(FunctionHostDefinition host)
+    {
+        var document = new Dictionary<string, object?>();
+        Put(document, "id", host.Id);
+        Put(document, "address", host.Address);
+        if (host.Partitions is { } partitions)
+        {
+            document["partitions"] = Number(partitions);
+        }
+
+        if (host.DeliverySemantic is { } semantic)
+        {
+            document["deliverySemantic"] = Semantic(semantic);
+        }
+
+        if (host.Properties.Count > 0)
+        {
+            document["properties"] = Pairs(host.Properties);
+        }
+
+        return document;
+    }
+
+    private static Dictionary<string, object?> Semantic(DeliverySemanticDefinition semantic)
+    {
+        var document = new Dictionary<string, object?>();
+        Put(document, "type", semantic.Type);
+        if (semantic.TransactionTimeoutMillis is { } millis)
+        {
+            document["transactionTimeoutMillis"] = Number(millis);
+        }
+
+        Put(document, "transactionTimeout", semantic.TransactionTimeout);
+        return document;
     }
 
     /// <summary>StateFun's list of single-key maps, in the order given.</summary>

@@ -1,0 +1,15 @@
+namespace StatefunOperator.Module.Validation;
+
+/// <summary>The effective settings of a function host (defaults applied), from <see cref="FunctionHosts.Resolve"/>.</summary>
+public sealed record FunctionHostSettings(
+    string Id,
+    string Address,
+    int Partitions,
+    bool ExactlyOnce,
+    TimeSpan TransactionTimeout,
+    IReadOnlyList<KeyValuePair<string, string>> Properties)
+{
+    public string InboxTopic => FunctionHosts.InboxTopic(Id);
+
+    public string ChangelogTopic => FunctionHosts.ChangelogTopic(Id);
+}
