@@ -7,11 +7,19 @@ using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Host;
 using StatefunOperator.Runtime.Hosting;
 
-// statefun-runtime --module <module.yaml>: runs a StateFun module's Kafka ingresses and egresses.
+// statefun-runtime --module <module.yaml> [--role all|ingress|host] [--host <namespace/name>]: runs a StateFun
+// module: its Kafka ingresses (ingress workers) and the function hosts of its endpoints (see RoleArguments).
 // The module file may also be given by STATEFUN_MODULE; in a pod the operator mounts it at
 // /etc/statefun/module.yaml. Health: GET /healthz (liveness) and /readyz (readiness) on
 // STATEFUN_HEALTH_URLS (see HealthEndpoint).
 var modulePath = ModulePathArgument.Resolve(args);
+var options = RoleArguments.Resolve(args, out var argumentProblem);
+if (argumentProblem is not null)
+{
+    await Console.Error.WriteLineAsync("statefun-runtime: " + argumentProblem).ConfigureAwait(false);
+    return 2;
+}
+
 ModuleConfiguration module;
 try
 {
@@ -40,6 +48,7 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 // Within Kubernetes' default 30 s grace period: leave the group and commit, then go.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 builder.Services.AddSingleton(module);
+builder.Services.AddSingleton(options);
 builder.Services.AddHostedService<ModuleRunner>();
 await using var app = builder.Build();
 HealthEndpoint.Map(app);

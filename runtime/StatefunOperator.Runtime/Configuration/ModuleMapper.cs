@@ -15,7 +15,7 @@ internal static class ModuleMapper
     public static ModuleConfiguration ToConfiguration(ModuleDefinition module, IReadOnlyList<string> notices) =>
         new(module.Ingresses.Select(Ingress).ToList(), module.Egresses.Select(Egress).ToList(), notices)
         {
-            Endpoints = module.Endpoints.Select(Endpoint).ToList(),
+            Endpoints = module.Endpoints.Select(e => Endpoint(e, FunctionHosts.DefaultAddress(module))).ToList(),
         };
 
     private static KafkaIngressSpec<RoutableMessage> Ingress(KafkaIngressDefinition ingress)
@@ -52,12 +52,16 @@ internal static class ModuleMapper
         KafkaEgressRules.TransactionTimeout(egress.DeliverySemantic),
         Properties(egress.Properties));
 
-    private static FunctionEndpoint Endpoint(HttpEndpointDefinition endpoint) => new(
+    private static FunctionEndpoint Endpoint(HttpEndpointDefinition endpoint, string? defaultAddress) => new(
         TypeName.Parse(endpoint.Functions!),
         endpoint.UrlPathTemplate!,
         HttpEndpointRules.DurationOr(endpoint.CallTimeout, HttpEndpointRules.DefaultCallTimeout),
         HttpEndpointRules.DurationOr(endpoint.ConnectTimeout, HttpEndpointRules.DefaultConnectTimeout),
-        endpoint.MaxNumBatchRequests is { } max ? int.Parse(max, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : HttpEndpointRules.DefaultMaxNumBatchRequests);
+        endpoint.MaxNumBatchRequests is { } max ? int.Parse(max, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : HttpEndpointRules.DefaultMaxNumBatchRequests)
+    {
+        Host = FunctionHosts.Resolve(endpoint, defaultAddress, out var problem),
+        HostProblem = problem.Length == 0 ? null : problem,
+    };
 
     /// <summary>Properties as a map; a later duplicate key wins.</summary>
     private static ReadOnlyDictionary<string, string> Properties(IEnumerable<KeyValuePair<string, string>> properties)

@@ -1,9 +1,8 @@
 namespace StatefunOperator.Runtime.Functions;
 
 /// <summary>
-/// One function address's queue and state. At most one worker (one request in flight) per mailbox:
-/// <see cref="Running"/> and <see cref="Pending"/> are guarded by the dispatcher's lock, <see cref="State"/>
-/// is touched by the running worker only (and snapshotted under the mailbox lock).
+/// One function address's queue. At most one worker (one request in flight) per mailbox:
+/// <see cref="Running"/> and <see cref="Pending"/> are guarded by the dispatcher's lock.
 /// </summary>
 internal sealed class AddressMailbox
 {
@@ -20,6 +19,4 @@ internal sealed class AddressMailbox
     public Queue<PendingInvocation> Pending { get; } = new();
 
     public bool Running { get; set; }
-
-    public Dictionary<string, RegisteredState> State { get; } = new(StringComparer.Ordinal);
 }

@@ -23,6 +23,8 @@ public sealed class FunctionDispatcher : IDisposable
     private readonly IReadOnlyList<FunctionEndpoint> _endpoints;
     private readonly IFunctionClient _client;
     private readonly IFunctionEgress? _egress;
+    private readonly IFunctionState _state;
+    private readonly IFunctionEffects? _effects;
     private readonly DispatchOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -35,13 +37,24 @@ public sealed class FunctionDispatcher : IDisposable
     private TaskCompletionSource? _idle;
     private Exception? _fault;
 
-    public FunctionDispatcher(IReadOnlyList<FunctionEndpoint> endpoints, IFunctionClient client, IFunctionEgress? egress, ILogger logger, DispatchOptions? options = null)
+    /// <param name="state">Where state lives (default: this process's memory).</param>
+    /// <param name="effects">Where outputs go (default: messages dispatched here, delayed ones on in-memory timers, egress messages to <paramref name="egress"/>).</param>
+    public FunctionDispatcher(
+        IReadOnlyList<FunctionEndpoint> endpoints,
+        IFunctionClient client,
+        IFunctionEgress? egress,
+        ILogger logger,
+        DispatchOptions? options = null,
+        IFunctionState? state = null,
+        IFunctionEffects? effects = null)
     {
         _endpoints = endpoints;
         _client = client;
         _egress = egress;
         _logger = logger;
         _options = options ?? DispatchOptions.Default;
+        _state = state ?? new InMemoryFunctionState();
+        _effects = effects;
     }
 
     /// <summary>Messages sent (including delayed ones not yet delivered) whose invocation has not completed.</summary>
@@ -119,25 +132,11 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    /// <summary>The address's current state values (name -> value bytes; absent values left out).</summary>
-    public IReadOnlyDictionary<string, ByteString> StateOf(FunctionAddress address)
-    {
-        AddressMailbox? mailbox;
-        lock (_gate)
-        {
-            _mailboxes.TryGetValue(address, out mailbox);
-        }
-
-        if (mailbox is null)
-        {
-            return new Dictionary<string, ByteString>();
-        }
-
-        lock (mailbox)
-        {
-            return mailbox.State.Where(s => s.Value.Value is { HasValue: true }).ToDictionary(s => s.Key, s => s.Value.Value!.Value, StringComparer.Ordinal);
-        }
-    }
+    /// <summary>The address's current state values (name -> value bytes; absent values left out), with the default in-memory state.</summary>
+    public IReadOnlyDictionary<string, ByteString> StateOf(FunctionAddress address) =>
+        _state is InMemoryFunctionState memory
+            ? memory.ValuesOf(address)
+            : _state.Read(address).Where(v => v.StateValue.HasValue).ToDictionary(v => v.StateName, v => v.StateValue.Value, StringComparer.Ordinal);
 
     public void Dispose()
     {
@@ -156,17 +155,10 @@ public sealed class FunctionDispatcher : IDisposable
         _metrics.Dispose();
     }
 
-    internal static ToFunction BuildRequest(FunctionAddress target, IReadOnlyDictionary<string, RegisteredState> state, IReadOnlyList<PendingInvocation> batch)
+    internal static ToFunction BuildRequest(FunctionAddress target, IReadOnlyList<ToFunction.Types.PersistedValue> state, IReadOnlyList<PendingInvocation> batch)
     {
         var request = new ToFunction.Types.InvocationBatchRequest { Target = target.ToProto() };
-        foreach (var (name, registered) in state.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            request.State.Add(new ToFunction.Types.PersistedValue
-            {
-                StateName = name,
-                StateValue = registered.Value ?? new TypedValue { Typename = registered.TypeName, HasValue = false },
-            });
-        }
+        request.State.AddRange(state);
 
         foreach (var invocation in batch)
         {
@@ -224,11 +216,7 @@ public sealed class FunctionDispatcher : IDisposable
             FromFunction response;
             try
             {
-                ToFunction request;
-                lock (mailbox)
-                {
-                    request = BuildRequest(mailbox.Address, mailbox.State, batch);
-                }
+                var request = BuildRequest(mailbox.Address, _state.Read(mailbox.Address), batch);
 
                 response = await _client.InvokeAsync(mailbox.Endpoint, mailbox.Address, request, _stopping.Token).ConfigureAwait(false);
             }
@@ -242,6 +230,11 @@ public sealed class FunctionDispatcher : IDisposable
             {
                 case FromFunction.ResponseOneofCase.InvocationResult:
                     Apply(mailbox, response.InvocationResult);
+                    if (_effects is not null)
+                    {
+                        await _effects.AfterInvocationAsync(_stopping.Token).ConfigureAwait(false);
+                    }
+
                     _metrics.RecordInvoked(mailbox.Address, batch.Count);
                     return;
                 case FromFunction.ResponseOneofCase.IncompleteInvocationContext:
@@ -279,41 +272,33 @@ public sealed class FunctionDispatcher : IDisposable
 
     private void Register(AddressMailbox mailbox, FromFunction.Types.IncompleteInvocationContext context)
     {
-        lock (mailbox)
-        {
-            foreach (var spec in context.MissingValues)
-            {
-                if (!mailbox.State.ContainsKey(spec.StateName))
-                {
-                    mailbox.State[spec.StateName] = new RegisteredState(spec.TypeTypename, null);
-                }
-            }
-        }
-
+        _state.Register(mailbox.Address, context.MissingValues);
         _logger.LogDebug("function {Address}: registered state {States}", mailbox.Address, string.Join(", ", context.MissingValues.Select(v => v.StateName)));
     }
 
     private void Apply(AddressMailbox mailbox, FromFunction.Types.InvocationResponse result)
     {
-        lock (mailbox)
-        {
-            foreach (var mutation in result.StateMutations)
-            {
-                var typeName = mailbox.State.TryGetValue(mutation.StateName, out var known) ? known.TypeName : mutation.StateValue?.Typename ?? string.Empty;
-                mailbox.State[mutation.StateName] = mutation.MutationType == FromFunction.Types.PersistedValueMutation.Types.MutationType.Modify
-                    ? new RegisteredState(typeName, mutation.StateValue)
-                    : new RegisteredState(typeName, null);
-            }
-        }
-
+        _state.Apply(mailbox.Address, result.StateMutations);
         foreach (var message in result.OutgoingMessages)
         {
-            Send(FunctionAddress.FromProto(message.Target), mailbox.Address, message.Argument);
+            var target = FunctionAddress.FromProto(message.Target);
+            if (_effects is null)
+            {
+                Send(target, mailbox.Address, message.Argument);
+            }
+            else
+            {
+                _effects.Message(target, mailbox.Address, message.Argument);
+            }
         }
 
         foreach (var delayed in result.DelayedInvocations)
         {
-            if (delayed.IsCancellationRequest)
+            if (_effects is not null)
+            {
+                _effects.Delayed(mailbox.Address, delayed);
+            }
+            else if (delayed.IsCancellationRequest)
             {
                 CancelDelayed(delayed.CancellationToken);
             }
@@ -325,8 +310,17 @@ public sealed class FunctionDispatcher : IDisposable
 
         foreach (var egress in result.OutgoingEgresses)
         {
-            var egressSink = _egress ?? throw new InvalidOperationException($"function {mailbox.Address} wrote to egress '{egress.EgressNamespace}/{egress.EgressType}', but this ingress has no egress for functions");
-            egressSink.Send(new TypeName(egress.EgressNamespace, egress.EgressType), egress.Argument);
+            var egressId = new TypeName(egress.EgressNamespace, egress.EgressType);
+            if (_effects is not null)
+            {
+                _effects.Egress(mailbox.Address, egressId, egress.Argument);
+            }
+            else
+            {
+                var egressSink = _egress ?? throw new InvalidOperationException($"function {mailbox.Address} wrote to egress '{egressId}', but this ingress has no egress for functions");
+                egressSink.Send(egressId, egress.Argument);
+            }
+
             _metrics.RecordEgress(mailbox.Address);
         }
     }

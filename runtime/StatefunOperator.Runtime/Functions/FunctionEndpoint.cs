@@ -22,6 +22,12 @@ public sealed record FunctionEndpoint(
 
     public const int DefaultMaxNumBatchRequests = HttpEndpointRules.DefaultMaxNumBatchRequests;
 
+    /// <summary>The function host that owns these functions' state; null when the module names no cluster for it (see <see cref="HostProblem"/>).</summary>
+    public FunctionHostSettings? Host { get; init; }
+
+    /// <summary>Why <see cref="Host"/> is null.</summary>
+    public string? HostProblem { get; init; }
+
     public bool IsWildcard => FunctionTypePattern.IsWildcard(Functions);
 
     public bool Serves(TypeName functionType) => FunctionTypePattern.Matches(Functions, functionType);

@@ -7,16 +7,18 @@ using StatefunOperator.Runtime.Pipeline;
 
 namespace StatefunOperator.Runtime.Hosting;
 
-/// <summary>Runs every ingress of a module until the host stops; a failing ingress stops the host with a non-zero exit code.</summary>
+/// <summary>Runs what the process's role runs of a module (<see cref="ModuleWorkloads"/>) until the host stops; a failure stops it with a non-zero exit code.</summary>
 public sealed class ModuleRunner : BackgroundService
 {
     private readonly ModuleConfiguration _module;
+    private readonly RuntimeOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly IHostApplicationLifetime _lifetime;
 
-    public ModuleRunner(ModuleConfiguration module, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
+    public ModuleRunner(ModuleConfiguration module, RuntimeOptions options, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
     {
         _module = module;
+        _options = options;
         _loggers = loggers;
         _lifetime = lifetime;
     }
@@ -32,8 +34,8 @@ public sealed class ModuleRunner : BackgroundService
         try
         {
             await CheckEgressesAgainstBrokers(logger, stoppingToken).ConfigureAwait(false);
-            var runs = _module.Ingresses.Select(spec => RunIngress(spec, stoppingToken)).ToArray();
-            await Task.WhenAll(runs).ConfigureAwait(false);
+            using var workloads = await ModuleWorkloads.CreateAsync(_module, _options.Role, _options.HostId, InstanceIdentity.Explicit(), _loggers, cancellationToken: stoppingToken).ConfigureAwait(false);
+            await workloads.RunAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (EgressConfigurationException e) when (!stoppingToken.IsCancellationRequested)
         {
@@ -65,12 +67,5 @@ public sealed class ModuleRunner : BackgroundService
         {
             throw new EgressConfigurationException(string.Join('\n', problems));
         }
-    }
-
-    private async Task RunIngress(KafkaIngressSpec<RoutableMessage> spec, CancellationToken stoppingToken)
-    {
-        var logger = _loggers.CreateLogger("StatefunOperator.Runtime.Ingress." + spec.Id);
-        using var pipeline = IngressPipeline.Create(spec, _module, InstanceIdentity.Resolve(), logger);
-        await pipeline.RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }

@@ -2,41 +2,33 @@ using Microsoft.Extensions.Logging;
 using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Module;
 using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Ingress;
+using StatefunOperator.Runtime.Routing;
 
 namespace StatefunOperator.Runtime.Pipeline;
 
 /// <summary>
-/// One ingress of a module with everything behind it: the sink (forwarding to an egress and/or to
-/// the function targets) and the checkpoint that matches the egress's delivery semantic.
+/// One ingress of a module with everything behind it: the sink (forwarding to an egress and/or, for
+/// function targets, envelopes to the inboxes of the function hosts) and the checkpoint that matches the
+/// delivery semantic of what it writes (the forwarding egress, else the hosts': exactly-once by default).
 /// </summary>
 public sealed class IngressPipeline : IDisposable
 {
     private readonly IEgressProducer? _producer;
-    private readonly FunctionDispatcher? _dispatcher;
-    private readonly HttpFunctionClient? _functionClient;
 
-    private IngressPipeline(
-        KafkaIngress<RoutableMessage> ingress,
-        IEgressProducer? producer,
-        KafkaEgressOptions? egress,
-        FunctionDispatcher? dispatcher = null,
-        HttpFunctionClient? functionClient = null)
+    private IngressPipeline(KafkaIngress<RoutableMessage> ingress, IEgressProducer? producer, KafkaEgressOptions? egress)
     {
         Ingress = ingress;
         _producer = producer;
         Egress = egress;
-        _dispatcher = dispatcher;
-        _functionClient = functionClient;
     }
 
     public KafkaIngress<RoutableMessage> Ingress { get; }
 
+    /// <summary>What the pipeline writes to: the forwarding egress, or the function hosts' cluster (as an egress).</summary>
     public KafkaEgressOptions? Egress { get; }
-
-    /// <summary>The function dispatcher, when the ingress routes records to functions served by the module's endpoints.</summary>
-    public FunctionDispatcher? Functions => _dispatcher;
 
     public static IngressPipeline Create(
         KafkaIngressSpec<RoutableMessage> spec,
@@ -51,62 +43,57 @@ public sealed class IngressPipeline : IDisposable
         var options = checkpointOptions ?? CheckpointOptions.Default;
         var topics = ((RoutableMessageDeserializer)spec.Deserializer).Topics;
         var forwards = topics.Where(t => t.ForwardEgress is not null).ToArray();
-        // Invoke functions when the module says where they are (and no sink was given in their place).
-        var invokesFunctions = functionSink is null && module.Endpoints.Count > 0 && topics.Any(t => t.Targets.Count > 0);
+        // Route to the function hosts when the module says where the functions are (and no sink was given in their place).
+        var routesToFunctions = functionSink is null && module.Endpoints.Count > 0 && topics.Any(t => t.Targets.Count > 0);
         functionSink ??= new LoggingSink(spec.Id.ToString(), logger);
-        var egress = forwards.Length > 0
-            ? module.Egresses.Single(e => e.Id == forwards[0].ForwardEgress)
-            : invokesFunctions ? FunctionsEgress(module) : null;
-        if (egress is null && !invokesFunctions)
+        var forwardEgress = forwards.Length > 0 ? module.Egresses.Single(e => e.Id == forwards[0].ForwardEgress) : null;
+        var hosts = routesToFunctions ? TargetHosts(spec, topics, module) : null;
+        var egress = forwardEgress ?? hosts;
+        if (egress is null)
         {
             return new IngressPipeline(new KafkaIngress<RoutableMessage>(spec, functionSink, logger), null, null);
         }
 
-        IEgressProducer? producer = null;
-        var failures = new DeliveryFailures();
-        ICheckpoint checkpoint = new CommitCheckpoint(null, null, options, logger);
-        if (egress is not null)
+        if (hosts is not null && hosts.Address != egress.Address)
         {
-            var config = ProducerConfigFactory.Create(egress, ProducerConfigFactory.TransactionalId(spec.Id.ToString(), egress.Id.ToString(), instanceId));
-            producer = new KafkaEgressProducer(config, logger);
-            checkpoint = egress.Semantic switch
-            {
-                KafkaProducerSemantic.ExactlyOnce => new TransactionalCheckpoint(producer, options, logger, egress),
-                KafkaProducerSemantic.AtLeastOnce => new CommitCheckpoint(producer, failures, options, logger),
-                _ => checkpoint,
-            };
+            throw new InvalidOperationException(
+                $"ingress {spec.Id}: forwards to egress {egress.Id} on {egress.Address} and routes to function hosts on {hosts.Address}; one ingress writes to one Kafka cluster (its records and offsets commit together)");
         }
 
-        FunctionDispatcher? dispatcher = null;
-        HttpFunctionClient? client = null;
-        if (invokesFunctions)
+        var config = ProducerConfigFactory.Create(egress, ProducerConfigFactory.TransactionalId(spec.Id.ToString(), egress.Id.ToString(), instanceId));
+        var producer = new KafkaEgressProducer(config, logger);
+        var failures = new DeliveryFailures();
+        ICheckpoint checkpoint = egress.Semantic switch
         {
-            client = new HttpFunctionClient();
-            var functionEgress = producer is null ? null : new KafkaFunctionEgress(egress!.Id, producer, failures.Record);
-            dispatcher = new FunctionDispatcher(module.Endpoints, client, functionEgress, logger);
-            functionSink = new FunctionDispatchSink(dispatcher, DispatchOptions.Default.MaxOutstanding);
-            // The commit waits for the functions: see DispatcherDrainingCheckpoint.
-            checkpoint = new DispatcherDrainingCheckpoint(checkpoint, dispatcher, options, logger);
+            KafkaProducerSemantic.ExactlyOnce => new TransactionalCheckpoint(producer, options, logger, egress),
+            KafkaProducerSemantic.AtLeastOnce => new CommitCheckpoint(producer, failures, options, logger),
+            _ => new CommitCheckpoint(null, null, options, logger),
+        };
+
+        if (hosts is not null)
+        {
+            functionSink = new InboxSink(new InboxRouter(module.Endpoints), producer, failures.Record);
             logger.LogInformation(
-                "ingress {Ingress}: invoking functions at {Endpoints}; their egress messages go to {Egress}",
+                "ingress {Ingress}: function targets go to the inboxes of their hosts ({Hosts}) on {Address}, {Semantic}",
                 spec.Id,
-                string.Join(", ", module.Endpoints.Select(e => $"{e.Functions} -> {e.UrlPathTemplate}")),
-                egress is null ? "nowhere (the module declares no egress)" : $"egress {egress.Id} ({KafkaProducerSemantics.Name(egress.Semantic)})");
+                string.Join(", ", module.Endpoints.Where(e => e.Host is not null).Select(e => $"{e.Functions} -> {e.Host!.InboxTopic}")),
+                hosts.Address,
+                KafkaProducerSemantics.Name(egress.Semantic));
         }
 
         IIngressSink<RoutableMessage> sink = functionSink;
         if (forwards.Length > 0)
         {
-            sink = new ForwardingSink(forwards.ToDictionary(t => t.Topic, t => t.ForwardTopic ?? t.Topic, StringComparer.Ordinal), producer!, failures, functionSink);
+            sink = new ForwardingSink(forwards.ToDictionary(t => t.Topic, t => t.ForwardTopic ?? t.Topic, StringComparer.Ordinal), producer, failures, functionSink);
             logger.LogInformation(
                 "ingress {Ingress}: forwarding {Topics} to egress {Egress} ({Semantic})",
                 spec.Id,
                 string.Join(", ", forwards.Select(f => $"{f.Topic} -> {f.ForwardTopic}")),
-                egress!.Id,
+                egress.Id,
                 KafkaProducerSemantics.Name(egress.Semantic));
         }
 
-        return new IngressPipeline(new KafkaIngress<RoutableMessage>(spec, sink, logger, checkpoint: checkpoint), producer, egress, dispatcher, client);
+        return new IngressPipeline(new KafkaIngress<RoutableMessage>(spec, sink, logger, checkpoint: checkpoint), producer, egress);
     }
 
     public Task RunAsync(CancellationToken cancellationToken) => Ingress.RunAsync(cancellationToken);
@@ -114,14 +101,34 @@ public sealed class IngressPipeline : IDisposable
     public void Dispose()
     {
         Ingress.Dispose();
-        _dispatcher?.Dispose();
-        _functionClient?.Dispose();
         _producer?.Dispose();
     }
 
     /// <summary>
-    /// The egress functions of a non-forwarding ingress write to: the module's only egress, or the first
-    /// declared (one ingress writes to one egress: its records and offsets commit together).
+    /// The function hosts of the ingress's targets, as the egress the envelopes go through: their cluster,
+    /// exactly-once when every host is (else at-least-once). Throws naming the target when a host is
+    /// missing or the hosts are on different clusters.
     /// </summary>
-    private static KafkaEgressOptions? FunctionsEgress(ModuleConfiguration module) => module.Egresses.Count > 0 ? module.Egresses[0] : null;
+    private static KafkaEgressOptions TargetHosts(KafkaIngressSpec<RoutableMessage> spec, IReadOnlyList<KafkaIngressTopic> topics, ModuleConfiguration module)
+    {
+        var router = new InboxRouter(module.Endpoints);
+        var hosts = topics.SelectMany(t => t.Targets)
+            .Distinct()
+            .Select(type => router.HostOf(new FunctionAddress(type, "_")))
+            .DistinctBy(h => h.Id)
+            .ToList();
+        if (hosts.Select(h => h.Address).Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            throw new InvalidOperationException(
+                $"ingress {spec.Id}: its targets are served by function hosts on different Kafka clusters ({string.Join(", ", hosts.Select(h => $"{h.Id} on {h.Address}"))}); one ingress writes to one cluster");
+        }
+
+        var first = hosts[0];
+        return new KafkaEgressOptions(
+            TypeName.Parse(first.Id),
+            first.Address,
+            hosts.All(h => h.ExactlyOnce) ? KafkaProducerSemantic.ExactlyOnce : KafkaProducerSemantic.AtLeastOnce,
+            hosts.Min(h => h.TransactionTimeout),
+            first.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+    }
 }

@@ -14,4 +14,13 @@ public static class InstanceIdentity
             : environment("POD_NAME") is { Length: > 0 } pod ? pod
             : Environment.MachineName;
     }
+
+    /// <summary>The identity only when the platform gave one (<c>STATEFUN_INSTANCE_ID</c> or <c>POD_NAME</c>), for static group membership.</summary>
+    public static string? Explicit(Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        return environment("STATEFUN_INSTANCE_ID") is { Length: > 0 } explicitId ? explicitId
+            : environment("POD_NAME") is { Length: > 0 } pod ? pod
+            : null;
+    }
 }

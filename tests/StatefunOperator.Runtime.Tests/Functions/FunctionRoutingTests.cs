@@ -3,6 +3,7 @@ using System.Text;
 using Confluent.Kafka;
 using Google.Protobuf;
 using StatefunOperator.Runtime.Configuration;
+using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Runtime.Protocol;
 using StatefunOperator.Runtime.Tests.Support;
@@ -34,7 +35,7 @@ public sealed class FunctionRoutingTests
         var group = KafkaTestBroker.UniqueName("greeter");
         var module = ModuleYamlLoader.Load(ModuleYaml(input.Broker.BootstrapServers, group, input.Name, greeter.Port));
 
-        using (var pipeline = IngressPipeline.Create(module.Ingresses[0], module, "test-instance", TestLogging.Logger("greeter"), new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000)))
+        using (var pipeline = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000)))
         {
             using var stop = new CancellationTokenSource();
             var run = pipeline.RunAsync(stop.Token);
@@ -59,7 +60,7 @@ public sealed class FunctionRoutingTests
     }
 
     [Fact]
-    public async Task R1_OffsetsAreNotCommittedPastRecordsWhoseFunctionIsFailing_AndNothingIsLostWhenItRecovers()
+    public async Task R1_S1_InboxOffsetsAreNotCommittedPastMessagesWhoseFunctionIsFailing_AndNothingIsLostWhenItRecovers()
     {
         var input = await TestTopic.CreateAsync("names", partitions: 1);
         var output = KafkaTestBroker.UniqueName("greetings");
@@ -73,20 +74,22 @@ public sealed class FunctionRoutingTests
         await using var greeter = new TestFunctionServer(request => Task.FromResult(Volatile.Read(ref answering) ? Greet(request, output) : null));
         var group = KafkaTestBroker.UniqueName("greeter");
         var module = ModuleYamlLoader.Load(ModuleYaml(input.Broker.BootstrapServers, group, input.Name, greeter.Port));
+        StatefunOperator.Module.Validation.FunctionHostSettings? host;
 
-        using (var pipeline = IngressPipeline.Create(module.Ingresses[0], module, "test-instance", TestLogging.Logger("greeter"), new CheckpointOptions(TimeSpan.FromMilliseconds(100), 1000)))
+        using (var pipeline = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(100), 1000)))
         {
+            host = pipeline.Hosts[0].Host;
             using var stop = new CancellationTokenSource();
             var run = pipeline.RunAsync(stop.Token);
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (pipeline.Functions!.FailedCalls < 3)
+            while (pipeline.Hosts[0].Dispatcher.FailedCalls < 3)
             {
                 Assert.True(DateTime.UtcNow < deadline, "the function was never called");
                 await Task.Delay(50);
             }
 
             await Task.Delay(500);
-            Assert.Equal(0, input.CommittedOffsets(group).GetValueOrDefault(0));
+            Assert.Equal(0, HostCommitted(input.Broker, pipeline.Hosts[0]));
 
             Volatile.Write(ref answering, true);
             var records = await ReadAsync(input.Broker, output, Users.Length);
@@ -96,10 +99,22 @@ public sealed class FunctionRoutingTests
         }
 
         Assert.Equal(Users.Length, input.CommittedOffsets(group)[0]);
+        Assert.Equal(Users.Length, HostCommitted(input.Broker, host!));
     }
 
     private static string ModuleYaml(string bootstrap, string group, string input, int port) =>
-        GreeterModule.Yaml(bootstrap, group, input, "test", $"http://127.0.0.1:{port}/statefun/{{function.name}}", 10);
+        GreeterModule.Yaml(bootstrap, group, input, "test", $"http://127.0.0.1:{port}/statefun/{{function.name}}", 10, hostSemantic: "at-least-once");
+
+    /// <summary>The messages the host's group committed past, over every inbox partition.</summary>
+    private static long HostCommitted(KafkaTestBroker broker, StatefunOperator.Runtime.FunctionHost.FunctionHostPipeline host) => HostCommitted(broker, host.Host);
+
+    private static long HostCommitted(KafkaTestBroker broker, StatefunOperator.Module.Validation.FunctionHostSettings host)
+    {
+        using var consumer = broker.CreateConsumer(StatefunOperator.Runtime.FunctionHost.FunctionHostPipeline.GroupId(host));
+        var committed = consumer.Committed(Enumerable.Range(0, host.Partitions).Select(p => new TopicPartition(host.InboxTopic, p)), TimeSpan.FromSeconds(30));
+        consumer.Close();
+        return committed.Where(c => !c.Offset.IsSpecial).Sum(c => c.Offset.Value);
+    }
 
     /// <summary>A greeter: counts the invocations of each user in state "seen" and greets through the Kafka egress.</summary>
     private static FromFunction Greet(ToFunction.Types.InvocationBatchRequest request, string topic)

@@ -2,11 +2,12 @@ namespace StatefunOperator.Runtime.Tests.Functions;
 
 /// <summary>
 /// The module the function tests run: an ingress routing a topic of names to <c>&lt;ns&gt;/greeter</c>, the
-/// at-least-once egress <c>&lt;ns&gt;/greetings</c> the greeter writes to, and the endpoint serving <c>&lt;ns&gt;/*</c>.
+/// at-least-once egress <c>&lt;ns&gt;/greetings</c> the greeter writes to, and the endpoint serving <c>&lt;ns&gt;/*</c>
+/// with a function host of its own per test (named after the group; 2 partitions; exactly-once unless said).
 /// </summary>
 internal static class GreeterModule
 {
-    public static string Yaml(string bootstrap, string group, string input, string ns, string urlPathTemplate, int maxNumBatchRequests) => $"""
+    public static string Yaml(string bootstrap, string group, string input, string ns, string urlPathTemplate, int maxNumBatchRequests, string hostSemantic = "exactly-once") => $"""
         kind: io.statefun.kafka.v1/ingress
         spec:
           id: {ns}/names
@@ -38,5 +39,13 @@ internal static class GreeterModule
             call: 10s
             connect: 2s
           maxNumBatchRequests: {maxNumBatchRequests}
+          host:
+            id: {ns}/{group}
+            partitions: 2
+            deliverySemantic:
+              type: {hostSemantic}
+            properties:
+              - session.timeout.ms: 6000
+              - heartbeat.interval.ms: 500
         """;
 }

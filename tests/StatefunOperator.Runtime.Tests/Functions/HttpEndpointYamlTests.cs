@@ -42,7 +42,9 @@ public sealed class HttpEndpointYamlTests
             """);
 
         var wildcard = module.Endpoints[0];
-        Assert.Equal(new FunctionEndpoint(StatefunOperator.Module.TypeName.Parse("example/*"), "http://functions:8000/statefun/{function.name}", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20), 50), wildcard);
+        Assert.Equal(new FunctionEndpoint(StatefunOperator.Module.TypeName.Parse("example/*"), "http://functions:8000/statefun/{function.name}", TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(20), 50), wildcard with { Host = null });
+        Assert.Equal("statefun.example.all.inbox", wildcard.Host!.InboxTopic);
+        Assert.Equal("kafka:9092", wildcard.Host.Address);
         Assert.Equal(new Uri("http://functions:8000/statefun/greeter"), wildcard.UrlFor(StatefunOperator.Module.TypeName.Parse("example/greeter")));
         var exact = module.Endpoints[1];
         Assert.Equal(FunctionEndpoint.DefaultCallTimeout, exact.CallTimeout);

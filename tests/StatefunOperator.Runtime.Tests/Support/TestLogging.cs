@@ -14,5 +14,7 @@ internal static class TestLogging
         }).SetMinimumLevel(LogLevel.Debug))
         : NullLoggerFactory.Instance;
 
+    public static ILoggerFactory Loggers => Factory;
+
     public static ILogger Logger(string name) => Factory.CreateLogger(name);
 }

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Module.Validation;
+
+namespace StatefunOperator.Runtime.FunctionHost;
+
+/// <summary>
+/// Rebuilds the state of inbox partitions from their changelog partitions: reads each from the beginning
+/// to its end (read_committed: only committed transactions), applying every record; a tombstone deletes.
+/// </summary>
+internal static class ChangelogRestorer
+{
+    public static IReadOnlyList<PartitionState> Restore(FunctionHostSettings host, IReadOnlyCollection<int> partitions, ILogger logger, TimeSpan timeout)
+    {
+        if (partitions.Count == 0)
+        {
+            return [];
+        }
+
+        var watch = Stopwatch.StartNew();
+        var config = new ConsumerConfig(host.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))
+        {
+            BootstrapServers = host.Address,
+            GroupId = "statefun-restore-unused",
+            EnableAutoCommit = false,
+            EnablePartitionEof = true,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        };
+        var states = partitions.ToDictionary(p => p, p => new PartitionState(p));
+        var open = new HashSet<int>(partitions);
+        long records = 0;
+        using (var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler((_, m) => Ingress.KafkaClientLog.Write(logger, m)).Build())
+        {
+            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(host.ChangelogTopic, p, Offset.Beginning)));
+            while (open.Count > 0)
+            {
+                if (watch.Elapsed > timeout)
+                {
+                    throw new TimeoutException($"function host {host.Id}: restoring {host.ChangelogTopic} partitions {string.Join(", ", open)} took longer than {timeout.TotalSeconds:0} s");
+                }
+
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+                if (result is null)
+                {
+                    continue;
+                }
+
+                if (result.IsPartitionEOF)
+                {
+                    open.Remove(result.Partition.Value);
+                    continue;
+                }
+
+                states[result.Partition.Value].Restore(result.Message.Key, result.Message.Value);
+                records++;
+            }
+
+            consumer.Close();
+        }
+
+        logger.LogInformation(
+            "function host {Host}: restored partitions {Partitions} from {Records} changelog records in {Elapsed} ms ({Addresses} addresses, {Delayed} delayed messages)",
+            host.Id,
+            string.Join(", ", partitions.Order()),
+            records,
+            watch.ElapsedMilliseconds,
+            states.Values.Sum(s => s.AddressCount),
+            states.Values.Sum(s => s.DelayedCount));
+        return states.Values.ToList();
+    }
+}

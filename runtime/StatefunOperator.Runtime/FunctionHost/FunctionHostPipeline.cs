@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Module;
+using StatefunOperator.Module.Validation;
+using StatefunOperator.Runtime.Configuration;
+using StatefunOperator.Runtime.Egress;
+using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Runtime.Ingress;
+using StatefunOperator.Runtime.Pipeline;
+using StatefunOperator.Runtime.Protocol;
+using StatefunOperator.Runtime.Routing;
+
+namespace StatefunOperator.Runtime.FunctionHost;
+
+/// <summary>
+/// One function host: consumes its inbox topic as a member of the host's group (so replicas share the
+/// partitions, and with them the addresses), keeps the state of the owned addresses (restored from the
+/// changelog on assignment), invokes the endpoint's functions (per address one request in flight, batching,
+/// retries), and commits state changes, outputs and inbox offsets together: one Kafka transaction per
+/// boundary with exactly-once, flush-then-commit with at-least-once. It is the ingress machinery over the
+/// inbox, with the function dispatcher as sink and the state inside the checkpoint.
+/// </summary>
+public sealed class FunctionHostPipeline : IDisposable
+{
+    private readonly KafkaIngress<Envelope> _inbox;
+    private readonly IEgressProducer _producer;
+    private readonly FunctionDispatcher _dispatcher;
+    private readonly HttpFunctionClient? _client;
+    private readonly HostEffects _effects;
+
+    private FunctionHostPipeline(FunctionHostSettings host, KafkaIngress<Envelope> inbox, IEgressProducer producer, FunctionDispatcher dispatcher, HttpFunctionClient? client, HostEffects effects)
+    {
+        Host = host;
+        _inbox = inbox;
+        _producer = producer;
+        _dispatcher = dispatcher;
+        _client = client;
+        _effects = effects;
+    }
+
+    public FunctionDispatcher Dispatcher => _dispatcher;
+
+    public FunctionHostSettings Host { get; }
+
+    /// <summary>The consumer group of a host's replicas.</summary>
+    public static string GroupId(FunctionHostSettings host) => "statefun-host." + host.Id.Replace('/', '.');
+
+    /// <param name="instanceId">Stable per replica (pod name): the static group membership and the transactional id; null for dynamic membership.</param>
+    public static FunctionHostPipeline Create(
+        FunctionEndpoint endpoint,
+        ModuleConfiguration module,
+        string? instanceId,
+        ILogger logger,
+        IFunctionClient? client = null,
+        CheckpointOptions? checkpointOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(module);
+        var host = endpoint.Host ?? throw new InvalidOperationException(endpoint.HostProblem);
+        var options = checkpointOptions ?? CheckpointOptions.Default;
+        var semantic = host.ExactlyOnce ? KafkaProducerSemantic.ExactlyOnce : KafkaProducerSemantic.AtLeastOnce;
+        var hostOutput = new KafkaEgressOptions(TypeName.Parse(host.Id), host.Address, semantic, host.TransactionTimeout, host.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        var transactionalId = ProducerConfigFactory.TransactionalId("host", host.Id, instanceId ?? Guid.NewGuid().ToString("N"));
+        var producer = new KafkaEgressProducer(ProducerConfigFactory.Create(hostOutput, transactionalId), logger);
+        var failures = new DeliveryFailures();
+        var state = new HostFunctionState(host.Partitions, write => producer.Produce(
+            new KafkaEgressRecord(host.ChangelogTopic, write.Key, write.Value, Partition: write.Partition), failures.Record));
+        var effects = new HostEffects(
+            host,
+            new InboxRouter(module.Endpoints),
+            producer,
+            state,
+            failures.Record,
+            module.Egresses,
+            (address, properties) => new KafkaEgressProducer(
+                ProducerConfigFactory.Create(new KafkaEgressOptions(TypeName.Parse(host.Id), address, KafkaProducerSemantic.AtLeastOnce, host.TransactionTimeout, properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)), transactionalId),
+                logger),
+            logger);
+        var httpClient = client is null ? new HttpFunctionClient() : null;
+        var dispatcher = new FunctionDispatcher([endpoint], client ?? httpClient!, null, logger, state: state, effects: effects);
+        ICheckpoint inner = host.ExactlyOnce
+            ? new TransactionalCheckpoint(producer, options, logger, hostOutput)
+            : new CommitCheckpoint(producer, failures, options, logger);
+        var checkpoint = new HostCheckpoint(new DispatcherDrainingCheckpoint(inner, dispatcher, options, logger), host, state, effects, dispatcher, logger);
+
+        var properties = host.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        if (instanceId is not null)
+        {
+            // Static membership: a restarted replica gets its partitions back at once, without a rebalance.
+            properties["group.instance.id"] = instanceId;
+        }
+
+        var id = TypeName.Parse(host.Id);
+        var spec = new KafkaIngressSpec<Envelope>(
+            new IngressIdentifier<Envelope>(id.Namespace, id.Name),
+            host.Address,
+            GroupId(host),
+            [host.InboxTopic],
+            new EnvelopeDeserializer(),
+            KafkaIngressStartupPosition.FromGroupOffsets(),
+            KafkaIngressAutoResetPosition.Earliest,
+            properties,
+            null);
+        var inbox = new KafkaIngress<Envelope>(spec, new EnvelopeSink(dispatcher, DispatchOptions.Default.MaxOutstanding), logger, checkpoint: checkpoint);
+        logger.LogInformation(
+            "function host {Host}: serving {Functions} at {Url}; inbox {Inbox}, changelog {Changelog}, {Partitions} partitions on {Address}, {Semantic}",
+            host.Id,
+            endpoint.Functions,
+            endpoint.UrlPathTemplate,
+            host.InboxTopic,
+            host.ChangelogTopic,
+            host.Partitions,
+            host.Address,
+            host.ExactlyOnce ? "exactly-once" : "at-least-once");
+        return new FunctionHostPipeline(host, inbox, producer, dispatcher, httpClient, effects);
+    }
+
+    public Task RunAsync(CancellationToken cancellationToken) => _inbox.RunAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        _inbox.Dispose();
+        _dispatcher.Dispose();
+        _client?.Dispose();
+        _effects.Dispose();
+        _producer.Dispose();
+    }
+}

@@ -1,0 +1,222 @@
+using StatefunOperator.Module;
+using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Runtime.Protocol;
+using StatefunOperator.Runtime.Routing;
+
+namespace StatefunOperator.Runtime.FunctionHost;
+
+/// <summary>
+/// The state of the addresses a function host owns: one <see cref="PartitionState"/> per owned inbox
+/// partition (an address lives in the partition its key hashes to), the value specs each function type
+/// declared, and expiration as declared. Every change is handed to <c>write</c> as a changelog record at
+/// once, so it joins the transaction (or flush) that also carries the invocation's other outputs.
+/// </summary>
+internal sealed class HostFunctionState : IFunctionState
+{
+    private readonly int _partitions;
+    private readonly Action<ChangelogWrite> _write;
+    private readonly TimeProvider _clock;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<int, PartitionState> _owned = [];
+    private readonly Dictionary<TypeName, Dictionary<string, FromFunction.Types.PersistedValueSpec>> _specs = [];
+
+    public HostFunctionState(int partitions, Action<ChangelogWrite> write, TimeProvider? clock = null)
+    {
+        _partitions = partitions;
+        _write = write;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    public long NowMs => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public IReadOnlyCollection<int> OwnedPartitions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _owned.Keys.ToArray();
+            }
+        }
+    }
+
+    public int PartitionOf(FunctionAddress address) => InboxPartitioner.Partition(AddressKey.Of(address), _partitions);
+
+    /// <summary>Takes ownership of a restored partition.</summary>
+    public void Own(PartitionState state)
+    {
+        lock (_gate)
+        {
+            _owned[state.Partition] = state;
+        }
+    }
+
+    public void Drop(IEnumerable<int> partitions)
+    {
+        lock (_gate)
+        {
+            foreach (var partition in partitions)
+            {
+                _owned.Remove(partition);
+            }
+        }
+    }
+
+    public IReadOnlyList<ToFunction.Types.PersistedValue> Read(FunctionAddress address)
+    {
+        var writes = new List<ChangelogWrite>();
+        List<ToFunction.Types.PersistedValue> values;
+        lock (_gate)
+        {
+            var stored = Owned(address).Read(address, NowMs, writes);
+            var specs = _specs.GetValueOrDefault(address.Type);
+            values = (specs?.Values ?? Enumerable.Empty<FromFunction.Types.PersistedValueSpec>())
+                .OrderBy(s => s.StateName, StringComparer.Ordinal)
+                .Select(spec => new ToFunction.Types.PersistedValue
+                {
+                    StateName = spec.StateName,
+                    StateValue = stored.TryGetValue(spec.StateName, out var value)
+                        ? new TypedValue { Typename = value.TypeName, HasValue = true, Value = value.Value }
+                        : new TypedValue { Typename = spec.TypeTypename, HasValue = false },
+                })
+                .ToList();
+        }
+
+        Emit(writes);
+        return values;
+    }
+
+    public void Register(FunctionAddress address, IReadOnlyList<FromFunction.Types.PersistedValueSpec> specs)
+    {
+        lock (_gate)
+        {
+            if (!_specs.TryGetValue(address.Type, out var known))
+            {
+                known = new Dictionary<string, FromFunction.Types.PersistedValueSpec>(StringComparer.Ordinal);
+                _specs.Add(address.Type, known);
+            }
+
+            foreach (var spec in specs)
+            {
+                known[spec.StateName] = spec;
+            }
+        }
+    }
+
+    public void Apply(FunctionAddress address, IReadOnlyList<FromFunction.Types.PersistedValueMutation> mutations)
+    {
+        var writes = new List<ChangelogWrite>();
+        lock (_gate)
+        {
+            var partition = Owned(address);
+            var now = NowMs;
+            partition.Touch(address, now, writes);
+            var specs = _specs.GetValueOrDefault(address.Type);
+            foreach (var mutation in mutations)
+            {
+                if (mutation.MutationType == FromFunction.Types.PersistedValueMutation.Types.MutationType.Modify)
+                {
+                    var spec = specs?.GetValueOrDefault(mutation.StateName);
+                    var typeName = mutation.StateValue?.Typename is { Length: > 0 } written ? written : spec?.TypeTypename ?? string.Empty;
+                    partition.Write(address, mutation.StateName, typeName, mutation.StateValue?.Value ?? Google.Protobuf.ByteString.Empty, ExpirationPolicy.From(spec?.ExpirationSpec), now, writes);
+                }
+                else
+                {
+                    partition.Delete(address, mutation.StateName, writes);
+                }
+            }
+        }
+
+        Emit(writes);
+    }
+
+    public void Schedule(FunctionAddress owner, DelayedEntry entry)
+    {
+        var writes = new List<ChangelogWrite>();
+        lock (_gate)
+        {
+            Owned(owner).Schedule(new DelayedMessage(Guid.NewGuid().ToString("N"), owner, entry), writes);
+        }
+
+        Emit(writes);
+    }
+
+    public bool Cancel(FunctionAddress owner, string token)
+    {
+        var writes = new List<ChangelogWrite>();
+        bool cancelled;
+        lock (_gate)
+        {
+            cancelled = Owned(owner).Cancel(owner, token, writes);
+        }
+
+        Emit(writes);
+        return cancelled;
+    }
+
+    public bool AnyDue()
+    {
+        lock (_gate)
+        {
+            var now = NowMs;
+            return _owned.Values.Any(p => p.NextDueMs is { } due && due <= now);
+        }
+    }
+
+    public bool AnyExpired()
+    {
+        lock (_gate)
+        {
+            var now = NowMs;
+            return _owned.Values.Any(p => p.AnyExpired(now));
+        }
+    }
+
+    /// <summary>Takes the delayed messages due now from every owned partition (their entries deleted).</summary>
+    public List<DelayedMessage> TakeDue()
+    {
+        var writes = new List<ChangelogWrite>();
+        List<DelayedMessage> due;
+        lock (_gate)
+        {
+            var now = NowMs;
+            due = _owned.Values.SelectMany(p => p.TakeDue(now, writes)).ToList();
+        }
+
+        Emit(writes);
+        return due;
+    }
+
+    /// <summary>Deletes every expired value of the owned partitions.</summary>
+    public int Sweep()
+    {
+        var writes = new List<ChangelogWrite>();
+        lock (_gate)
+        {
+            var now = NowMs;
+            foreach (var partition in _owned.Values)
+            {
+                partition.Sweep(now, writes);
+            }
+        }
+
+        Emit(writes);
+        return writes.Count;
+    }
+
+    private PartitionState Owned(FunctionAddress address)
+    {
+        var partition = PartitionOf(address);
+        return _owned.TryGetValue(partition, out var state)
+            ? state
+            : throw new InvalidOperationException($"function {address} lives in inbox partition {partition}, which this host does not own (now)");
+    }
+
+    private void Emit(List<ChangelogWrite> writes)
+    {
+        foreach (var write in writes)
+        {
+            _write(write);
+        }
+    }
+}
