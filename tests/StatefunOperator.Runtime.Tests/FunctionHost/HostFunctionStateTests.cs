@@ -1,0 +1,176 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Time.Testing;
+using StatefunOperator.Module;
+using StatefunOperator.Runtime.FunctionHost;
+using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Runtime.Protocol;
+using Mutation = StatefunOperator.Runtime.Protocol.FromFunction.Types.PersistedValueMutation;
+using Spec = StatefunOperator.Runtime.Protocol.FromFunction.Types.PersistedValueSpec;
+
+namespace StatefunOperator.Runtime.Tests.FunctionHost;
+
+/// <summary>S1, S3, S4 in memory: the host's state store, its changelog writes, and restore from them.</summary>
+public class HostFunctionStateTests
+{
+    private const int Partitions = 4;
+    private static readonly FunctionAddress Alice = new(new TypeName("test", "greeter"), "alice");
+    private static readonly FunctionAddress Bob = new(new TypeName("test", "greeter"), "bob");
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000));
+    private readonly List<ChangelogWrite> _changelog = [];
+
+    [Fact]
+    public void S1_StateWrittenThroughTheChangelog_IsRestoredFromIt()
+    {
+        var state = Owning();
+        state.Register(Alice, [Seen()]);
+        state.Apply(Alice, [Modify("seen", "3")]);
+        state.Apply(Bob, [Modify("seen", "1")]);
+        state.Apply(Bob, [Delete("seen")]);
+
+        var restored = Restored();
+        restored.Register(Alice, [Seen()]);
+        restored.Register(Bob, [Seen()]);
+
+        Assert.Equal("3", Value(restored, Alice));
+        Assert.Null(Value(restored, Bob));
+    }
+
+    [Fact]
+    public void S1_ChangelogWrites_GoToThePartitionOfTheAddress()
+    {
+        var state = Owning();
+        state.Register(Alice, [Seen()]);
+        state.Apply(Alice, [Modify("seen", "1")]);
+
+        Assert.Equal(state.PartitionOf(Alice), Assert.Single(_changelog).Partition);
+    }
+
+    [Fact]
+    public void S4_ExpireAfterWrite_ValueIsGoneAfterTheTime_AndDeletedFromTheChangelog()
+    {
+        var state = Owning();
+        state.Register(Alice, [Seen(FromFunction.Types.ExpirationSpec.Types.ExpireMode.AfterWrite, 3000)]);
+        state.Apply(Alice, [Modify("seen", "1")]);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(2000));
+        state.Apply(Alice, []); // a call does not extend expire-after-write
+        Assert.Equal("1", Value(state, Alice));
+        _clock.Advance(TimeSpan.FromMilliseconds(1500));
+
+        Assert.Null(Value(state, Alice));
+        Assert.Null(_changelog[^1].Value);
+        Assert.Null(Value(Restored(), Alice));
+    }
+
+    [Fact]
+    public void S4_ExpireAfterCall_ValueLivesWhileCalled_AndGoesAfterAPause()
+    {
+        var state = Owning();
+        state.Register(Alice, [Seen(FromFunction.Types.ExpirationSpec.Types.ExpireMode.AfterInvoke, 3000)]);
+        state.Apply(Alice, [Modify("seen", "1")]);
+        for (var i = 0; i < 5; i++)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(2000));
+            state.Apply(Alice, []);
+        }
+
+        Assert.Equal("1", Value(state, Alice));
+        Assert.Equal("1", Value(Restored(), Alice));
+        _clock.Advance(TimeSpan.FromMilliseconds(4500));
+        Assert.Equal(1, state.Sweep());
+        Assert.Null(Value(state, Alice));
+    }
+
+    [Fact]
+    public void S3_DelayedMessages_AreDueAfterTheirDelay_SurviveRestore_AndFireOnce()
+    {
+        var state = Owning();
+        state.Schedule(Alice, Delayed(Bob, 5000, token: null));
+        _clock.Advance(TimeSpan.FromMilliseconds(2000));
+        Assert.False(state.AnyDue());
+
+        var restored = Restored();
+        _clock.Advance(TimeSpan.FromMilliseconds(3000));
+        Assert.True(restored.AnyDue());
+        var due = Assert.Single(restored.TakeDue());
+        Assert.Equal("bob", due.Entry.Message.Target.Id);
+        Assert.Empty(restored.TakeDue());
+        Assert.Empty(Restored().TakeDue());
+    }
+
+    [Fact]
+    public void S3_CancelledDelayedMessages_NeverFire_AlsoAfterRestore()
+    {
+        var state = Owning();
+        state.Schedule(Alice, Delayed(Bob, 5000, token: "reminder"));
+        Assert.True(state.Cancel(Alice, "reminder"));
+        Assert.False(state.Cancel(Bob, "reminder"));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(state.TakeDue());
+        Assert.Empty(Restored().TakeDue());
+    }
+
+    [Fact]
+    public void AnAddressOfAPartitionNotOwned_IsRefused()
+    {
+        var state = new HostFunctionState(Partitions, _changelog.Add, _clock);
+
+        Assert.Throws<InvalidOperationException>(() => state.Apply(Alice, []));
+    }
+
+    private HostFunctionState Owning()
+    {
+        var state = new HostFunctionState(Partitions, _changelog.Add, _clock);
+        for (var p = 0; p < Partitions; p++)
+        {
+            state.Own(new PartitionState(p));
+        }
+
+        return state;
+    }
+
+    /// <summary>A new store restored from everything written so far (as a host restores its changelog).</summary>
+    private HostFunctionState Restored()
+    {
+        var partitions = Enumerable.Range(0, Partitions).Select(p => new PartitionState(p)).ToList();
+        foreach (var write in _changelog.ToList())
+        {
+            partitions[write.Partition].Restore(write.Key, write.Value);
+        }
+
+        var state = new HostFunctionState(Partitions, _changelog.Add, _clock);
+        partitions.ForEach(state.Own);
+        return state;
+    }
+
+    private static string? Value(HostFunctionState state, FunctionAddress address)
+    {
+        state.Register(address, [Seen()]);
+        var value = state.Read(address).Single(v => v.StateName == "seen").StateValue;
+        return value.HasValue ? value.Value.ToStringUtf8() : null;
+    }
+
+    private static Spec Seen(FromFunction.Types.ExpirationSpec.Types.ExpireMode mode = FromFunction.Types.ExpirationSpec.Types.ExpireMode.None, long afterMs = 0) => new()
+    {
+        StateName = "seen",
+        TypeTypename = "io.statefun.types/int",
+        ExpirationSpec = new FromFunction.Types.ExpirationSpec { Mode = mode, ExpireAfterMillis = afterMs },
+    };
+
+    private static Mutation Modify(string name, string value) => new()
+    {
+        StateName = name,
+        MutationType = Mutation.Types.MutationType.Modify,
+        StateValue = new TypedValue { Typename = "io.statefun.types/int", HasValue = true, Value = ByteString.CopyFromUtf8(value) },
+    };
+
+    private static Mutation Delete(string name) => new() { StateName = name, MutationType = Mutation.Types.MutationType.Delete };
+
+    private DelayedEntry Delayed(FunctionAddress target, long delayMs, string? token) => new()
+    {
+        Message = new Envelope { Target = new Address { Namespace = target.Type.Namespace, Type = target.Type.Name, Id = target.Id }, Argument = new TypedValue { Typename = "t", HasValue = true } },
+        FireAtMs = _clock.GetUtcNow().ToUnixTimeMilliseconds() + delayMs,
+        CancellationToken = token ?? string.Empty,
+    };
+}
