@@ -2,19 +2,22 @@ using System.Diagnostics;
 
 namespace StatefunOperator.LocalRunner;
 
-/// <summary>One Deployment's stand-in: a runtime process, the config hash it runs, and when it started.</summary>
+/// <summary>One pod's stand-in: a runtime process, the config hash it runs, and when it started.</summary>
 internal sealed class LocalWorkload : IDisposable
 {
-    private LocalWorkload(Process process, string configHash)
+    private LocalWorkload(Process process, string configHash, IReadOnlyList<string> arguments)
     {
         Process = process;
         ConfigHash = configHash;
+        Arguments = arguments;
         Started = DateTime.UtcNow;
     }
 
     public Process Process { get; }
 
     public string ConfigHash { get; }
+
+    public IReadOnlyList<string> Arguments { get; }
 
     public DateTime Started { get; }
 
@@ -23,7 +26,8 @@ internal sealed class LocalWorkload : IDisposable
     /// <summary>Alive for a few seconds: what a readiness probe would report for a started runtime.</summary>
     public bool Ready => Alive && DateTime.UtcNow - Started > TimeSpan.FromSeconds(2);
 
-    public static LocalWorkload Start(string runtimeDll, string modulePath, string logPath, IReadOnlyDictionary<string, string> environment, string configHash)
+    /// <param name="arguments">The container's args, the module path already pointing at the local copy.</param>
+    public static LocalWorkload Start(string runtimeDll, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string> environment, string configHash)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -32,8 +36,11 @@ internal sealed class LocalWorkload : IDisposable
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(runtimeDll);
-        start.ArgumentList.Add("--module");
-        start.ArgumentList.Add(modulePath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -60,7 +67,7 @@ internal sealed class LocalWorkload : IDisposable
         process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new LocalWorkload(process, configHash);
+        return new LocalWorkload(process, configHash, [.. arguments]);
     }
 
     public void Dispose()

@@ -2,16 +2,24 @@ using System.Text;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
+using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 using StatefunOperator.Operator.Desired;
 
 namespace StatefunOperator.LocalRunner;
 
-/// <summary>Polls the operator's Deployments and keeps one local runtime process per Deployment in step with it.</summary>
+/// <summary>
+/// Polls the operator's Deployments and StatefulSets and keeps local runtime processes in step with them: one per
+/// Deployment (ingress worker), and <c>replicas</c> per StatefulSet (function host) named <c>&lt;statefulset&gt;-&lt;i&gt;</c>
+/// with that name as <c>POD_NAME</c> / <c>STATEFUN_INSTANCE_ID</c>, as stable as a real StatefulSet's pods. A process
+/// that dies or runs an old config hash is restarted; scaling starts or stops the highest ordinals.
+/// </summary>
 public sealed class LocalWorkloadRunner : IDisposable
 {
     private readonly IKubernetes _client;
     private readonly RunnerOptions _options;
+
+    /// <summary>By <c>namespace/pod</c>: a Deployment's one process under the Deployment's name, a StatefulSet's under its pods' names.</summary>
     private readonly Dictionary<string, LocalWorkload> _workloads = new(StringComparer.Ordinal);
 
     public LocalWorkloadRunner(IKubernetes client, RunnerOptions options)
@@ -19,6 +27,12 @@ public sealed class LocalWorkloadRunner : IDisposable
         _client = client;
         _options = options;
     }
+
+    /// <summary>The pods (<c>namespace/pod</c>) with a live process, in name order (tests read it).</summary>
+    public IReadOnlyList<string> Running => _workloads.Where(w => w.Value.Alive).Select(w => w.Key).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The args a pod's process was started with (empty when none runs).</summary>
+    public IReadOnlyList<string> ArgumentsOf(string pod) => _workloads.TryGetValue(pod, out var workload) ? workload.Arguments : [];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -65,10 +79,13 @@ public sealed class LocalWorkloadRunner : IDisposable
         var deployments = _options.Namespace is { } only
             ? await _client.AppsV1.ListNamespacedDeploymentAsync(only, labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await _client.AppsV1.ListDeploymentForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var statefulSets = _options.Namespace is { } one
+            ? await _client.AppsV1.ListNamespacedStatefulSetAsync(one, labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await _client.AppsV1.ListStatefulSetForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var deployment in deployments.Items)
         {
-            if (!await OwnerExistsAsync(deployment, cancellationToken).ConfigureAwait(false))
+            if (!await OwnerExistsAsync(deployment, KafkaIngress.KindName, KafkaIngress.Plural, cancellationToken).ConfigureAwait(false))
             {
                 // Standing in for the garbage collector as well: the owner is gone, so is its workload.
                 Console.WriteLine($"statefun-local-runner: {deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name}: its KafkaIngress is gone; deleting the Deployment as the garbage collector would");
@@ -78,21 +95,70 @@ public sealed class LocalWorkloadRunner : IDisposable
 
             var key = $"{deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name}";
             seen.Add(key);
-            await SyncOneAsync(key, deployment, cancellationToken).ConfigureAwait(false);
+            await SyncDeploymentAsync(key, deployment, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var statefulSet in statefulSets.Items)
+        {
+            if (!await OwnerExistsAsync(statefulSet, FunctionEndpoint.KindName, FunctionEndpoint.Plural, cancellationToken).ConfigureAwait(false))
+            {
+                Console.WriteLine($"statefun-local-runner: {statefulSet.Metadata.NamespaceProperty}/{statefulSet.Metadata.Name}: its FunctionEndpoint is gone; deleting the StatefulSet as the garbage collector would");
+                await _client.AppsV1.DeleteNamespacedStatefulSetAsync(statefulSet.Metadata.Name, statefulSet.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            await SyncStatefulSetAsync(statefulSet, seen, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var gone in _workloads.Keys.Where(k => !seen.Contains(k)).ToList())
         {
-            Console.WriteLine($"statefun-local-runner: {gone}: Deployment deleted; stopping its runtime");
+            Console.WriteLine($"statefun-local-runner: {gone}: its workload was deleted or scaled down; stopping its runtime");
             _workloads[gone].Dispose();
             _workloads.Remove(gone);
         }
     }
 
-    private async Task SyncOneAsync(string key, V1Deployment deployment, CancellationToken cancellationToken)
+    private async Task SyncDeploymentAsync(string key, V1Deployment deployment, CancellationToken cancellationToken)
     {
         var hash = Lookup(deployment.Spec.Template.Metadata?.Annotations, WorkloadNames.ConfigHashAnnotation) ?? string.Empty;
         var wanted = deployment.Spec.Replicas is not 0;
+        var current = await KeepAsync(
+            key,
+            wanted,
+            hash,
+            () => StartAsync(key, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, deployment.Metadata.Name + "-local-0", deployment.Spec.Template, hash, cancellationToken)).ConfigureAwait(false);
+        await ReportStatusAsync(deployment, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Pods <c>&lt;name&gt;-0</c> .. <c>&lt;name&gt;-(replicas-1)</c>, each its own process; higher ordinals stop.</summary>
+    private async Task SyncStatefulSetAsync(V1StatefulSet statefulSet, HashSet<string> seen, CancellationToken cancellationToken)
+    {
+        var ns = statefulSet.Metadata.NamespaceProperty;
+        var hash = Lookup(statefulSet.Spec.Template.Metadata?.Annotations, WorkloadNames.ConfigHashAnnotation) ?? string.Empty;
+        var pods = new List<LocalWorkload?>();
+        for (var ordinal = 0; ordinal < (statefulSet.Spec.Replicas ?? 1); ordinal++)
+        {
+            var pod = $"{statefulSet.Metadata.Name}-{ordinal}";
+            var key = $"{ns}/{pod}";
+            seen.Add(key);
+            pods.Add(await KeepAsync(key, true, hash, () => StartAsync(key, ns, pod, pod, statefulSet.Spec.Template, hash, cancellationToken)).ConfigureAwait(false));
+        }
+
+        // Scaled down: the pods above the last ordinal stop before the status says so.
+        var prefix = $"{ns}/{statefulSet.Metadata.Name}-";
+        foreach (var excess in _workloads.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(k[prefix.Length..], out var ordinal) && ordinal >= pods.Count).ToList())
+        {
+            Console.WriteLine($"statefun-local-runner: {excess}: scaled down to {pods.Count}; stopping its runtime");
+            _workloads[excess].Dispose();
+            _workloads.Remove(excess);
+        }
+
+        await ReportStatusAsync(statefulSet, pods, hash, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the process when it is not wanted, runs an old hash or died; starts it when wanted and absent.</summary>
+    private async Task<LocalWorkload?> KeepAsync(string key, bool wanted, string hash, Func<Task<LocalWorkload?>> start)
+    {
         _workloads.TryGetValue(key, out var current);
         if (current is not null && (!wanted || current.ConfigHash != hash || !current.Alive))
         {
@@ -104,20 +170,20 @@ public sealed class LocalWorkloadRunner : IDisposable
 
         if (wanted && current is null)
         {
-            current = await StartAsync(key, deployment, hash, cancellationToken).ConfigureAwait(false);
+            current = await start().ConfigureAwait(false);
             if (current is not null)
             {
                 _workloads[key] = current;
             }
         }
 
-        await ReportStatusAsync(deployment, current, cancellationToken).ConfigureAwait(false);
+        return current;
     }
 
-    private async Task<bool> OwnerExistsAsync(V1Deployment deployment, CancellationToken cancellationToken)
+    private async Task<bool> OwnerExistsAsync(IKubernetesObject<V1ObjectMeta> workload, string kind, string plural, CancellationToken cancellationToken)
     {
-        var owner = deployment.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
-        if (owner is null || owner.Kind != KafkaIngress.KindName)
+        var owner = workload.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
+        if (owner is null || owner.Kind != kind)
         {
             return true;
         }
@@ -127,7 +193,7 @@ public sealed class LocalWorkloadRunner : IDisposable
         try
         {
             var found = await _client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
-                group, version, deployment.Metadata.NamespaceProperty, KafkaIngress.Plural, owner.Name, cancellationToken).ConfigureAwait(false);
+                group, version, workload.Metadata.NamespaceProperty, plural, owner.Name, cancellationToken).ConfigureAwait(false);
             return !found.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("uid", out var uid) || uid.GetString() == owner.Uid;
         }
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
@@ -136,10 +202,16 @@ public sealed class LocalWorkloadRunner : IDisposable
         }
     }
 
-    private async Task<LocalWorkload?> StartAsync(string key, V1Deployment deployment, string hash, CancellationToken cancellationToken)
+    /// <param name="key">For messages: namespace/pod.</param>
+    /// <param name="ns">The workload's namespace.</param>
+    /// <param name="directoryName">The folder under the state directory (a Deployment's name, a StatefulSet pod's name).</param>
+    /// <param name="podName">What <c>metadata.name</c> field references resolve to.</param>
+    /// <param name="template">The pod template.</param>
+    /// <param name="hash">The config hash it runs.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    private async Task<LocalWorkload?> StartAsync(string key, string ns, string directoryName, string podName, V1PodTemplateSpec template, string hash, CancellationToken cancellationToken)
     {
-        var ns = deployment.Metadata.NamespaceProperty;
-        var configMapName = deployment.Spec.Template.Spec.Volumes?.FirstOrDefault(v => v.ConfigMap is not null)?.ConfigMap.Name;
+        var configMapName = template.Spec.Volumes?.FirstOrDefault(v => v.ConfigMap is not null)?.ConfigMap.Name;
         if (configMapName is null)
         {
             Console.Error.WriteLine($"statefun-local-runner: {key}: no ConfigMap volume in the pod template");
@@ -153,22 +225,34 @@ public sealed class LocalWorkloadRunner : IDisposable
             return null;
         }
 
-        var directory = Path.Combine(_options.StateDirectory, ns, deployment.Metadata.Name);
+        var directory = Path.Combine(_options.StateDirectory, ns, directoryName);
         Directory.CreateDirectory(directory);
         var modulePath = Path.Combine(directory, WorkloadNames.ModuleFileName);
         await File.WriteAllTextAsync(modulePath, module, cancellationToken).ConfigureAwait(false);
-        var environment = await EnvironmentAsync(deployment, cancellationToken).ConfigureAwait(false);
+        var container = template.Spec.Containers.First();
+        var environment = await EnvironmentAsync(ns, container, podName, cancellationToken).ConfigureAwait(false);
+        var arguments = Arguments(container, modulePath);
         var log = Path.Combine(directory, "runtime.log");
-        Console.WriteLine($"statefun-local-runner: {key}: starting the runtime (config hash {hash}); module {modulePath}, log {log}");
-        return LocalWorkload.Start(_options.RuntimeDll, modulePath, log, environment, hash);
+        Console.WriteLine($"statefun-local-runner: {key}: starting the runtime {string.Join(' ', arguments)} (config hash {hash}); log {log}");
+        return LocalWorkload.Start(_options.RuntimeDll, arguments, log, environment, hash);
+    }
+
+    /// <summary>The container's args with the mounted module path replaced by the local copy (<c>--module PATH</c> when it names none).</summary>
+    private static List<string> Arguments(V1Container container, string modulePath)
+    {
+        var arguments = (container.Args ?? []).Select(a => a == RuntimePodTemplate.ModulePath ? modulePath : a).ToList();
+        if (!arguments.Contains(modulePath))
+        {
+            arguments.InsertRange(0, ["--module", modulePath]);
+        }
+
+        return arguments;
     }
 
     /// <summary>The container's environment as the kubelet would set it: literal values, Secret keys, and the pod name.</summary>
-    private async Task<Dictionary<string, string>> EnvironmentAsync(V1Deployment deployment, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, string>> EnvironmentAsync(string ns, V1Container container, string podName, CancellationToken cancellationToken)
     {
-        var ns = deployment.Metadata.NamespaceProperty;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        var container = deployment.Spec.Template.Spec.Containers.First();
         foreach (var variable in container.Env ?? [])
         {
             if (variable.Value is not null)
@@ -185,7 +269,11 @@ public sealed class LocalWorkloadRunner : IDisposable
             }
             else if (variable.ValueFrom?.FieldRef?.FieldPath == "metadata.name")
             {
-                environment[variable.Name] = deployment.Metadata.Name + "-local-0";
+                environment[variable.Name] = podName;
+            }
+            else if (variable.ValueFrom?.FieldRef?.FieldPath == "metadata.namespace")
+            {
+                environment[variable.Name] = ns;
             }
         }
 
@@ -230,6 +318,39 @@ public sealed class LocalWorkloadRunner : IDisposable
             new V1Patch(JsonSerializer.Serialize(patch), V1Patch.PatchType.MergePatch),
             deployment.Metadata.Name,
             deployment.Metadata.NamespaceProperty,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The StatefulSet's status as its controller would report it: every local pod runs the current revision (the hash).</summary>
+    private async Task ReportStatusAsync(V1StatefulSet statefulSet, IReadOnlyList<LocalWorkload?> pods, string hash, CancellationToken cancellationToken)
+    {
+        var running = pods.Count(p => p?.Alive == true);
+        var ready = pods.Count(p => p?.Ready == true);
+        var revision = $"{statefulSet.Metadata.Name}-{hash}";
+        var status = statefulSet.Status;
+        if (status?.ObservedGeneration == statefulSet.Metadata.Generation && status?.ReadyReplicas == ready && status?.Replicas == running && status?.UpdateRevision == revision)
+        {
+            return;
+        }
+
+        var patch = new
+        {
+            status = new
+            {
+                observedGeneration = statefulSet.Metadata.Generation,
+                replicas = running,
+                readyReplicas = ready,
+                availableReplicas = ready,
+                currentReplicas = running,
+                updatedReplicas = running,
+                currentRevision = revision,
+                updateRevision = revision,
+            },
+        };
+        await _client.AppsV1.PatchNamespacedStatefulSetStatusAsync(
+            new V1Patch(JsonSerializer.Serialize(patch), V1Patch.PatchType.MergePatch),
+            statefulSet.Metadata.Name,
+            statefulSet.Metadata.NamespaceProperty,
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

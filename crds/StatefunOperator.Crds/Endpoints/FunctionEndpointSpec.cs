@@ -5,9 +5,13 @@ using StatefunOperator.Crds.Common;
 
 namespace StatefunOperator.Crds.Endpoints;
 
-[Description("Where functions of a type pattern are served, as StateFun's io.statefun.endpoints.v2/http.")]
+[Description("Where functions of a type pattern are served, as StateFun's io.statefun.endpoints.v2/http, plus the function host that owns their state.")]
 public sealed class FunctionEndpointSpec
 {
+    public const int DefaultReplicas = 1;
+    public const int DefaultPartitions = 8;
+    public const int MaxPartitions = 10_000;
+
     [JsonPropertyName("functions")]
     [Required]
     [RegularExpression(Patterns.FunctionTypePattern)]
@@ -29,4 +33,47 @@ public sealed class FunctionEndpointSpec
     [JsonPropertyName("timeouts")]
     [Description("Timeouts of the HTTP transport.")]
     public EndpointTimeouts? Timeouts { get; set; }
+
+    [JsonPropertyName("address")]
+    [Required]
+    [MinLength(1)]
+    [Description("Kafka bootstrap servers of the function host's internal topics (inbox and changelog), e.g. kafka:9092.")]
+    public string Address { get; set; } = string.Empty;
+
+    [JsonPropertyName("security")]
+    [Description("Credentials and TLS for the brokers of the internal topics, read from Secrets.")]
+    public KafkaSecurity? Security { get; set; }
+
+    [JsonPropertyName("partitions")]
+    [Range(1, MaxPartitions)]
+    [DefaultValue(DefaultPartitions)]
+    [Description("Partitions of the inbox and changelog topics: the most host pods that share the work. Immutable once the host exists.")]
+    public int? Partitions { get; set; }
+
+    [JsonPropertyName("deliverySemantic")]
+    [Description("exactly-once (default) or at-least-once, for state, messages and egress records.")]
+    public HostDeliverySemantic? DeliverySemantic { get; set; }
+
+    [JsonPropertyName("properties")]
+    [Description("Kafka client properties of the function host's internal topics; the named settings above take precedence.")]
+    public Dictionary<string, string>? Properties { get; set; }
+
+    [JsonPropertyName("egresses")]
+    [RegularExpression(Patterns.DnsSubdomain)]
+    [Description("Names of the KafkaEgress resources (same namespace) these functions write to.")]
+    public List<string>? Egresses { get; set; }
+
+    [JsonPropertyName("replicas")]
+    [Range(0, 1000)]
+    [DefaultValue(DefaultReplicas)]
+    [Description("Number of function host pods (a StatefulSet); more than partitions leaves some idle.")]
+    public int? Replicas { get; set; }
+
+    [JsonPropertyName("image")]
+    [Description("Runtime image of the host pods; the operator's default when absent.")]
+    public string? Image { get; set; }
+
+    [JsonPropertyName("resources")]
+    [Description("Compute resources of the host's runtime container.")]
+    public WorkloadResources? Resources { get; set; }
 }

@@ -14,10 +14,38 @@ public sealed class FunctionEndpointStatus
 
     [JsonPropertyName("conditions")]
     [ListMapKeys("type")]
-    [Description("The Ready condition.")]
+    [Description("Ready and ConfigurationValid conditions.")]
     public List<StatusCondition>? Conditions { get; set; }
 
     [JsonPropertyName("usedBy")]
     [Description("KafkaIngress resources (same namespace) that route records to these functions.")]
     public List<string>? UsedBy { get; set; }
+
+    [JsonPropertyName("hostId")]
+    [Description("The function host's id, namespace/name: it names the internal topics.")]
+    public string? HostId { get; set; }
+
+    [JsonPropertyName("partitions")]
+    [Description("Partitions of the internal topics as applied when the host was created; spec.partitions may not change it.")]
+    public int? Partitions { get; set; }
+
+    [JsonPropertyName("inboxTopic")]
+    [Description("The inbox topic: messages to these functions, keyed by address.")]
+    public string? InboxTopic { get; set; }
+
+    [JsonPropertyName("changelogTopic")]
+    [Description("The compacted changelog topic holding the functions' state.")]
+    public string? ChangelogTopic { get; set; }
+
+    [JsonPropertyName("replicas")]
+    [Description("Desired host pods.")]
+    public int? Replicas { get; set; }
+
+    [JsonPropertyName("readyReplicas")]
+    [Description("Host pods that are ready.")]
+    public int? ReadyReplicas { get; set; }
+
+    [JsonPropertyName("configHash")]
+    [Description("Hash of the host's runtime configuration currently applied.")]
+    public string? ConfigHash { get; set; }
 }

@@ -39,6 +39,30 @@ public sealed class KubernetesApplier(IKubernetes client)
             cancellationToken: cancellationToken);
     }
 
+    public Task<V1StatefulSet> ApplyStatefulSetAsync(V1StatefulSet statefulSet, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return client.AppsV1.PatchNamespacedStatefulSetAsync(
+            new V1Patch(statefulSet, V1Patch.PatchType.ApplyPatch),
+            statefulSet.Metadata.Name,
+            statefulSet.Metadata.NamespaceProperty,
+            fieldManager: OperatorOptions.FieldManager,
+            force: true,
+            cancellationToken: cancellationToken);
+    }
+
+    public Task<V1Service> ApplyServiceAsync(V1Service service, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return client.CoreV1.PatchNamespacedServiceAsync(
+            new V1Patch(service, V1Patch.PatchType.ApplyPatch),
+            service.Metadata.Name,
+            service.Metadata.NamespaceProperty,
+            fieldManager: OperatorOptions.FieldManager,
+            force: true,
+            cancellationToken: cancellationToken);
+    }
+
     /// <summary>Applies the status subresource of a custom resource (only the fields the operator owns); returns the updated object.</summary>
     public async Task<T> ApplyStatusAsync<T>(string kind, string plural, string namespaceName, string name, object status, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Desired;
@@ -6,39 +8,104 @@ using StatefunOperator.Operator.Validation;
 
 namespace StatefunOperator.Operator.Controller;
 
-/// <summary>Validates a FunctionEndpoint and reports which ingresses route to it.</summary>
-public sealed class FunctionEndpointReconciler(ResourceCaches caches, KubernetesApplier applier, EventRecorder events, TimeProvider clock)
+/// <summary>
+/// observe (caches) -> validate + desired (pure) -> apply (ConfigMap, headless Service, StatefulSet) -> status + events,
+/// for a FunctionEndpoint's function host. A bad spec, a missing Secret or a changed <c>spec.partitions</c> (refused:
+/// the internal topics have the partitions the host was created with) only changes the endpoint's status: the
+/// running host is left as it is.
+/// </summary>
+public sealed class FunctionEndpointReconciler(
+    ResourceCaches caches,
+    KubernetesApplier applier,
+    EventRecorder events,
+    OperatorOptions options,
+    TimeProvider clock,
+    ILogger logger)
 {
     public async Task ReconcileAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
         var endpoint = caches.Endpoints.Get(namespaceName, name);
         if (endpoint is null || endpoint.Metadata.DeletionTimestamp is not null)
         {
-            return;
+            return; // Owned objects go with it (owner references).
         }
 
-        var validation = FunctionEndpointValidator.Validate(endpoint);
+        var egresses = caches.Egresses.List(namespaceName);
+        var others = OtherEndpoints(endpoint, caches.Endpoints.List(namespaceName));
+        var validation = SecretReferenceValidator.Combine(
+            FunctionEndpointValidator.Validate(endpoint, egresses),
+            SecretReferenceValidator.Check(endpoint, egresses, others, secret => caches.Secrets.Get(namespaceName, secret)));
+        if (HostPartitions.ChangeRequested(endpoint))
+        {
+            validation = SecretReferenceValidator.Combine(validation, [new FieldError("spec.partitions", HostPartitions.RefusalMessage(endpoint), ValidationReasons.PartitionsImmutable)]);
+        }
+
+        var statefulSet = caches.StatefulSets.Get(namespaceName, HostWorkloadNames.StatefulSetName(name));
+        string? appliedHash = null;
+        if (validation.IsValid)
+        {
+            var module = ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, others, ReferencedEgresses(endpoint, egresses)));
+            await applier.ApplyConfigMapAsync(DesiredConfigMapBuilder.Build(endpoint, module), cancellationToken).ConfigureAwait(false);
+            await applier.ApplyServiceAsync(DesiredServiceBuilder.Build(endpoint), cancellationToken).ConfigureAwait(false);
+            statefulSet = await applier.ApplyStatefulSetAsync(DesiredStatefulSetBuilder.Build(endpoint, module, options), cancellationToken).ConfigureAwait(false);
+            caches.StatefulSets.Upsert(statefulSet);
+            appliedHash = module.Hash;
+        }
+
         var usedBy = caches.Ingresses.List(namespaceName)
             .Where(ingress => ingress.Spec.Topics.SelectMany(t => t.Targets ?? []).Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))
             .Select(ingress => ingress.Metadata.Name)
+            .Order(StringComparer.Ordinal)
             .ToList();
-        var status = new FunctionEndpointStatus
+        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock));
+        if (!StatusComparison.Same(endpoint.Status, status))
         {
-            ObservedGeneration = endpoint.Metadata.Generation,
-            Conditions = ReferencedStatusCalculator.ReadyConditions(endpoint.Status?.Conditions, validation, usedBy, endpoint.Metadata.Generation, Conditions.Now(clock)),
-            UsedBy = usedBy.Count > 0 ? usedBy : null,
-        };
-        if (StatusComparison.Same(endpoint.Status, status))
+            caches.Endpoints.Upsert(await applier.ApplyStatusAsync<FunctionEndpoint>(FunctionEndpoint.KindName, FunctionEndpoint.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
+        }
+
+        await RecordTransitionsAsync(endpoint, status, validation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The namespace's other endpoints whose spec is valid, by name: a host's functions may message theirs.</summary>
+    public static IReadOnlyList<FunctionEndpoint> OtherEndpoints(FunctionEndpoint endpoint, IReadOnlyList<FunctionEndpoint> namespaceEndpoints) =>
+        namespaceEndpoints
+            .Where(other => other.Metadata.Name != endpoint.Metadata.Name
+                && other.Metadata.DeletionTimestamp is null
+                && FunctionEndpointValidator.Validate(other).IsValid)
+            .OrderBy(other => other.Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The egresses the endpoint names, in its order (validation guarantees they exist).</summary>
+    public static IReadOnlyList<KafkaEgress> ReferencedEgresses(FunctionEndpoint endpoint, IReadOnlyList<KafkaEgress> egresses) =>
+        (endpoint.Spec.Egresses ?? []).Select(name => egresses.First(e => e.Metadata.Name == name)).ToList();
+
+    private async Task RecordTransitionsAsync(FunctionEndpoint endpoint, FunctionEndpointStatus status, ValidationResult validation, CancellationToken cancellationToken)
+    {
+        var before = Conditions.Find(endpoint.Status?.Conditions, ConditionTypes.Ready);
+        var after = Conditions.Find(status.Conditions, ConditionTypes.Ready)!;
+        if (endpoint.Status?.ConfigHash is { } previousHash && status.ConfigHash != previousHash)
+        {
+            await events.RecordAsync(endpoint, EventRecorder.Normal, "ConfigurationChanged", $"Function host configuration changed (hash {status.ConfigHash}); rolling the host pods.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (endpoint.Status?.Replicas is { } previousReplicas && status.Replicas is { } replicas && replicas != previousReplicas)
+        {
+            await events.RecordAsync(endpoint, EventRecorder.Normal, "Scaled", $"Function host scaled from {previousReplicas} to {replicas} pods.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (before?.Status == after.Status && before.Reason == after.Reason && before.Message == after.Message)
         {
             return;
         }
 
-        caches.Endpoints.Upsert(await applier.ApplyStatusAsync<FunctionEndpoint>(FunctionEndpoint.KindName, FunctionEndpoint.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
-        var before = Conditions.Find(endpoint.Status?.Conditions, ConditionTypes.Ready);
-        var after = Conditions.Find(status.Conditions, ConditionTypes.Ready)!;
-        if (!validation.IsValid && (before?.Status != after.Status || before.Message != after.Message))
+        if (!validation.IsValid)
         {
+            logger.LogWarning("FunctionEndpoint {Namespace}/{Name} is not applied: {Message}", endpoint.Metadata.NamespaceProperty, endpoint.Metadata.Name, validation.Message);
             await events.RecordAsync(endpoint, EventRecorder.Warning, after.Reason, after.Message, cancellationToken).ConfigureAwait(false);
+        }
+        else if (before?.Status != after.Status || before.Reason != after.Reason)
+        {
+            await events.RecordAsync(endpoint, EventRecorder.Normal, after.Reason, after.Message, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -12,6 +12,8 @@ namespace StatefunOperator.Operator.Controller;
 
 /// <summary>
 /// observe (caches) -> validate + desired (pure) -> apply (ConfigMap, Deployment) -> status + events.
+/// The ingress worker writes its targets' messages to the inboxes of the hosts serving them: its module carries
+/// those endpoints with their host blocks (and its pods the credentials of their clusters).
 /// A bad spec, or a Secret it (or an egress it names) references that does not exist, only changes the
 /// ingress's own status: no workload is created and an existing one is left as it is (its pods keep running;
 /// new pods could not start), until the Secret appears (the Secret watch reconciles the ingress again).
@@ -35,16 +37,20 @@ public sealed class KafkaIngressReconciler(
 
         var egresses = caches.Egresses.List(namespaceName);
         var endpoints = caches.Endpoints.List(namespaceName);
+        var serving = ServingEndpoints(ingress, endpoints);
         var validation = SecretReferenceValidator.Combine(
             KafkaIngressValidator.Validate(ingress, egresses, endpoints),
-            SecretReferenceValidator.Check(ingress, egresses, secret => caches.Secrets.Get(namespaceName, secret)));
+            [
+                .. SecretReferenceValidator.Check(ingress, egresses, secret => caches.Secrets.Get(namespaceName, secret)),
+                .. SecretReferenceValidator.Check("spec.topics", serving, secret => caches.Secrets.Get(namespaceName, secret)),
+            ]);
         var groupPeers = ConsumerGroupSharing.Peers(ingress, caches.Ingresses.List(namespaceName));
         var deployment = caches.Deployments.Get(namespaceName, WorkloadNames.DeploymentName(name));
         string? appliedHash = null;
 
         if (validation.IsValid)
         {
-            var module = ModuleYamlRenderer.Render(new ModuleInputs(ingress, ReferencedEgresses(ingress, egresses), ServingEndpoints(ingress, endpoints)));
+            var module = ModuleYamlRenderer.Render(new ModuleInputs(ingress, ReferencedEgresses(ingress, egresses), serving));
             await applier.ApplyConfigMapAsync(DesiredConfigMapBuilder.Build(ingress, module), cancellationToken).ConfigureAwait(false);
             deployment = await applier.ApplyDeploymentAsync(DesiredDeploymentBuilder.Build(ingress, module, options), cancellationToken).ConfigureAwait(false);
             caches.Deployments.Upsert(deployment);

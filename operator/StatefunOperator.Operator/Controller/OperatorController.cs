@@ -28,6 +28,7 @@ public sealed class OperatorController : IDisposable
     private readonly ResourceWatcher<KafkaEgress> _egressWatcher;
     private readonly ResourceWatcher<FunctionEndpoint> _endpointWatcher;
     private readonly ResourceWatcher<V1Deployment> _deploymentWatcher;
+    private readonly ResourceWatcher<V1StatefulSet> _statefulSetWatcher;
     private readonly ResourceWatcher<V1Secret> _secretWatcher;
 
     /// <summary>The consumer group each ingress had when last seen, so a change of group re-reconciles the old group's ingresses too.</summary>
@@ -43,7 +44,7 @@ public sealed class OperatorController : IDisposable
         var events = new EventRecorder(client, options.Identity, _logger, clock);
         _ingresses = new KafkaIngressReconciler(_caches, applier, events, options, clock, _logger);
         _egresses = new KafkaEgressReconciler(_caches, applier, events, clock);
-        _endpoints = new FunctionEndpointReconciler(_caches, applier, events, clock);
+        _endpoints = new FunctionEndpointReconciler(_caches, applier, events, options, clock, _logger);
 
         var watchLogger = loggers.CreateLogger("StatefunOperator.Watch");
         var ns = options.WatchNamespace;
@@ -52,6 +53,7 @@ public sealed class OperatorController : IDisposable
         _egressWatcher = new(new CustomResourceWatchSource<KafkaEgress>(client, KafkaEgress.Plural, ns, timeout), _caches.Egresses, OnEgress, watchLogger);
         _endpointWatcher = new(new CustomResourceWatchSource<FunctionEndpoint>(client, FunctionEndpoint.Plural, ns, timeout), _caches.Endpoints, OnEndpoint, watchLogger);
         _deploymentWatcher = new(new DeploymentWatchSource(client, ns, timeout), _caches.Deployments, OnDeployment, watchLogger);
+        _statefulSetWatcher = new(new StatefulSetWatchSource(client, ns, timeout), _caches.StatefulSets, OnStatefulSet, watchLogger);
         _secretWatcher = new(new SecretWatchSource(client, ns, timeout), _caches.Secrets, OnSecret, watchLogger);
     }
 
@@ -61,7 +63,7 @@ public sealed class OperatorController : IDisposable
 
     public int Pending => _queue.Pending;
 
-    public int Relists => _ingressWatcher.Lists + _egressWatcher.Lists + _endpointWatcher.Lists + _deploymentWatcher.Lists + _secretWatcher.Lists;
+    public int Relists => _ingressWatcher.Lists + _egressWatcher.Lists + _endpointWatcher.Lists + _deploymentWatcher.Lists + _statefulSetWatcher.Lists + _secretWatcher.Lists;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -72,15 +74,16 @@ public sealed class OperatorController : IDisposable
             Task.Run(() => _egressWatcher.RunAsync(stop.Token), CancellationToken.None),
             Task.Run(() => _endpointWatcher.RunAsync(stop.Token), CancellationToken.None),
             Task.Run(() => _deploymentWatcher.RunAsync(stop.Token), CancellationToken.None),
+            Task.Run(() => _statefulSetWatcher.RunAsync(stop.Token), CancellationToken.None),
             Task.Run(() => _secretWatcher.RunAsync(stop.Token), CancellationToken.None),
         };
 
         try
         {
-            await Task.WhenAll(_ingressWatcher.Synced, _egressWatcher.Synced, _endpointWatcher.Synced, _deploymentWatcher.Synced, _secretWatcher.Synced)
+            await Task.WhenAll(_ingressWatcher.Synced, _egressWatcher.Synced, _endpointWatcher.Synced, _deploymentWatcher.Synced, _statefulSetWatcher.Synced, _secretWatcher.Synced)
                 .WaitAsync(stop.Token).ConfigureAwait(false);
-            _logger.LogInformation("Caches synced ({Ingresses} ingresses, {Egresses} egresses, {Endpoints} endpoints, {Deployments} deployments, {Secrets} secrets); starting {Workers} workers",
-                _caches.Ingresses.Count, _caches.Egresses.Count, _caches.Endpoints.Count, _caches.Deployments.Count, _caches.Secrets.Count, _options.Workers);
+            _logger.LogInformation("Caches synced ({Ingresses} ingresses, {Egresses} egresses, {Endpoints} endpoints, {Deployments} deployments, {StatefulSets} statefulsets, {Secrets} secrets); starting {Workers} workers",
+                _caches.Ingresses.Count, _caches.Egresses.Count, _caches.Endpoints.Count, _caches.Deployments.Count, _caches.StatefulSets.Count, _caches.Secrets.Count, _options.Workers);
             var workers = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop.Token), CancellationToken.None)).ToList();
             workers.Add(Task.Run(() => ResyncAsync(stop.Token), CancellationToken.None));
             await Task.WhenAll(workers).ConfigureAwait(false);
@@ -238,12 +241,23 @@ public sealed class OperatorController : IDisposable
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
         }
+
+        foreach (var endpoint in _caches.Endpoints.List(ns).Where(e => e.Spec.Egresses?.Contains(egress.Metadata.Name) == true))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, endpoint.Metadata.Name));
+        }
     }
 
+    /// <summary>An endpoint changed: its host, every other host (their modules carry its host block) and the ingresses.</summary>
     private void OnEndpoint(FunctionEndpoint endpoint)
     {
         var ns = endpoint.Metadata.NamespaceProperty;
         _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, endpoint.Metadata.Name));
+        foreach (var other in _caches.Endpoints.List(ns))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, other.Metadata.Name));
+        }
+
         foreach (var ingress in _caches.Ingresses.List(ns))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
@@ -261,9 +275,17 @@ public sealed class OperatorController : IDisposable
             _queue.Add(new ResourceKey(ResourceKinds.Egress, ns, egress.Metadata.Name));
         }
 
-        foreach (var ingress in _caches.Ingresses.List(ns).Where(i => SecretReferences.Uses(i, egresses, name)))
+        var endpoints = _caches.Endpoints.List(ns);
+        var endpointsUsing = endpoints.Where(e => SecretReferences.Uses(e, name)).ToList();
+        foreach (var ingress in _caches.Ingresses.List(ns).Where(i => SecretReferences.Uses(i, egresses, name) || endpointsUsing.Count > 0))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
+        }
+
+        // A host's pods carry its own credentials, its egresses' and the other hosts' (messages go to their inboxes).
+        foreach (var endpoint in endpoints.Where(e => endpointsUsing.Count > 0 || (e.Spec.Egresses ?? []).Any(n => egresses.Any(g => g.Metadata.Name == n && SecretReferences.Uses(g, name)))))
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, endpoint.Metadata.Name));
         }
     }
 
@@ -272,6 +294,14 @@ public sealed class OperatorController : IDisposable
         if (deployment.Metadata.Labels?.TryGetValue(WorkloadNames.IngressLabel, out var ingress) == true)
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, deployment.Metadata.NamespaceProperty, ingress));
+        }
+    }
+
+    private void OnStatefulSet(V1StatefulSet statefulSet)
+    {
+        if (statefulSet.Metadata.Labels?.TryGetValue(HostWorkloadNames.EndpointLabel, out var endpoint) == true)
+        {
+            _queue.Add(new ResourceKey(ResourceKinds.Endpoint, statefulSet.Metadata.NamespaceProperty, endpoint));
         }
     }
 

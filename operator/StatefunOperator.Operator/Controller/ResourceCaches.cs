@@ -17,6 +17,9 @@ public sealed class ResourceCaches
     /// <summary>Deployments keep what status is computed from (metadata, replicas, status), not their pod template.</summary>
     public ResourceCache<V1Deployment> Deployments { get; } = new(TrimDeployment);
 
+    /// <summary>StatefulSets (function hosts) keep what status is computed from, not their pod template.</summary>
+    public ResourceCache<V1StatefulSet> StatefulSets { get; } = new(TrimStatefulSet);
+
     /// <summary>Secrets keep their names and data keys, never their values (all the Secret checks read).</summary>
     public ResourceCache<V1Secret> Secrets { get; } = new(TrimSecret);
 
@@ -43,5 +46,14 @@ public sealed class ResourceCaches
         Metadata = deployment.Metadata,
         Spec = deployment.Spec is null ? null : new V1DeploymentSpec { Replicas = deployment.Spec.Replicas, Selector = deployment.Spec.Selector, Template = null! },
         Status = deployment.Status,
+    };
+
+    private static V1StatefulSet TrimStatefulSet(V1StatefulSet statefulSet) => new()
+    {
+        ApiVersion = statefulSet.ApiVersion,
+        Kind = statefulSet.Kind,
+        Metadata = statefulSet.Metadata,
+        Spec = statefulSet.Spec is null ? null : new V1StatefulSetSpec { Replicas = statefulSet.Spec.Replicas, Selector = statefulSet.Spec.Selector, ServiceName = statefulSet.Spec.ServiceName, Template = null! },
+        Status = statefulSet.Status,
     };
 }

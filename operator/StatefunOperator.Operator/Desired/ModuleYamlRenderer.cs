@@ -14,27 +14,77 @@ namespace StatefunOperator.Operator.Desired;
 /// (<see cref="CustomResourceModel"/>), defaults made explicit so the ConfigMap shows what runs, credentials
 /// merged into the Kafka properties, written by the module's <see cref="ModuleYamlWriter"/>.
 /// Pure and deterministic (properties and offsets in key order).
+/// <para>
+/// The hash that rolls the pods covers only what the workload's role uses: an ingress worker routes to the
+/// inboxes of its targets' hosts, so of an endpoint it needs the function types and the host block (id, cluster,
+/// partitions), not the URL, timeouts or batching, which only the endpoint's own host uses; a host likewise needs
+/// all of its own endpoint but only the host blocks of the others. The ConfigMap still shows every field as it is.
+/// </para>
 /// </summary>
 public static class ModuleYamlRenderer
 {
+    /// <summary>What an endpoint's URL becomes in the hash of a workload that does not call its functions.</summary>
+    private const string NotCalledUrl = "http://not-called-by-this-workload/";
+
+    /// <summary>An ingress worker's module: the ingress, the egresses it names, the endpoints serving its targets with their hosts.</summary>
     public static RenderedModule Render(ModuleInputs inputs)
     {
         var ingressCredentials = KafkaSecurityRenderer.Render(inputs.Ingress.Spec.Security, ModuleRole.Ingress);
         var credentials = new List<RenderedCredentials> { ingressCredentials };
-        var egresses = new List<KafkaEgressDefinition>();
-        for (var index = 0; index < inputs.Egresses.Count; index++)
+        var egresses = Egresses(inputs.Egresses, credentials);
+        var endpoints = Endpoints(inputs.Endpoints, ModuleRole.Endpoint, credentials);
+        var module = new ModuleDefinition([Ingress(inputs.Ingress, ingressCredentials)], egresses, endpoints);
+        return Rendered(module, _ => false, credentials);
+    }
+
+    /// <summary>A function host's module: its endpoint (first), the namespace's other endpoints with their hosts, the egresses it names.</summary>
+    public static RenderedModule RenderHost(HostModuleInputs inputs)
+    {
+        var hostCredentials = KafkaSecurityRenderer.Render(inputs.Endpoint.Spec.Security, ModuleRole.Host);
+        var credentials = new List<RenderedCredentials> { hostCredentials };
+        var egresses = Egresses(inputs.Egresses, credentials);
+        var own = Endpoint(inputs.Endpoint, hostCredentials);
+        var others = Endpoints(inputs.OtherEndpoints.OrderBy(e => e.Metadata.Name, StringComparer.Ordinal).ToList(), ModuleRole.Endpoint, credentials);
+        var module = new ModuleDefinition([], egresses, [own, .. others]);
+        return Rendered(module, endpoint => ReferenceEquals(endpoint, own), credentials);
+    }
+
+    private static RenderedModule Rendered(ModuleDefinition module, Func<HttpEndpointDefinition, bool> called, IReadOnlyList<RenderedCredentials> credentials)
+    {
+        var yaml = ModuleYamlWriter.Write(module);
+        var rollout = module with
         {
-            var egressCredentials = KafkaSecurityRenderer.Render(inputs.Egresses[index].Spec.Security, ModuleRole.Egress(index));
+            Endpoints = module.Endpoints
+                .Select(e => called(e) ? e : e with { UrlPathTemplate = NotCalledUrl, CallTimeout = null, ConnectTimeout = null, MaxNumBatchRequests = null })
+                .ToList(),
+        };
+        return new RenderedModule(yaml, ConfigHash.Of(ModuleYamlWriter.Write(rollout)), Combine(credentials));
+    }
+
+    private static List<KafkaEgressDefinition> Egresses(IReadOnlyList<KafkaEgress> egresses, List<RenderedCredentials> credentials)
+    {
+        var definitions = new List<KafkaEgressDefinition>();
+        for (var index = 0; index < egresses.Count; index++)
+        {
+            var egressCredentials = KafkaSecurityRenderer.Render(egresses[index].Spec.Security, ModuleRole.Egress(index));
             credentials.Add(egressCredentials);
-            egresses.Add(Egress(inputs.Egresses[index], egressCredentials));
+            definitions.Add(Egress(egresses[index], egressCredentials));
         }
 
-        var module = new ModuleDefinition(
-            [Ingress(inputs.Ingress, ingressCredentials)],
-            egresses,
-            inputs.Endpoints.Select(Endpoint).ToList());
-        var yaml = ModuleYamlWriter.Write(module);
-        return new RenderedModule(yaml, ConfigHash.Of(yaml), Combine(credentials));
+        return definitions;
+    }
+
+    private static List<HttpEndpointDefinition> Endpoints(IReadOnlyList<FunctionEndpoint> endpoints, Func<int, string> role, List<RenderedCredentials> credentials)
+    {
+        var definitions = new List<HttpEndpointDefinition>();
+        for (var index = 0; index < endpoints.Count; index++)
+        {
+            var endpointCredentials = KafkaSecurityRenderer.Render(endpoints[index].Spec.Security, role(index));
+            credentials.Add(endpointCredentials);
+            definitions.Add(Endpoint(endpoints[index], endpointCredentials));
+        }
+
+        return definitions;
     }
 
     private static KafkaIngressDefinition Ingress(KafkaIngress ingress, RenderedCredentials credentials)
@@ -74,14 +124,29 @@ public static class ModuleYamlRenderer
         };
     }
 
-    private static HttpEndpointDefinition Endpoint(FunctionEndpoint endpoint)
+    private static HttpEndpointDefinition Endpoint(FunctionEndpoint endpoint, RenderedCredentials credentials)
     {
         var definition = CustomResourceModel.Endpoint(endpoint);
+        var host = definition.Host ?? new FunctionHostDefinition();
+        var semantic = host.DeliverySemantic ?? new DeliverySemanticDefinition();
+        var type = semantic.Type ?? DeliverySemanticDefinition.ExactlyOnce;
         return definition with
         {
             TransportType = HttpEndpointDefinition.AsyncTransport,
             MaxNumBatchRequests = definition.MaxNumBatchRequests
                 ?? HttpEndpointRules.DefaultMaxNumBatchRequests.ToString(CultureInfo.InvariantCulture),
+            Host = host with
+            {
+                Partitions = HostPartitions.Applied(endpoint).ToString(CultureInfo.InvariantCulture),
+                DeliverySemantic = semantic with
+                {
+                    Type = type,
+                    TransactionTimeoutMillis = type == DeliverySemanticDefinition.ExactlyOnce
+                        ? semantic.TransactionTimeoutMillis ?? KafkaEgressRules.DefaultTransactionTimeoutMillis.ToString(CultureInfo.InvariantCulture)
+                        : semantic.TransactionTimeoutMillis,
+                },
+                Properties = Merge(host.Properties, credentials),
+            },
         };
     }
 

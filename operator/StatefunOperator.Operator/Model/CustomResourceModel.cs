@@ -13,6 +13,8 @@ namespace StatefunOperator.Operator.Model;
 /// </summary>
 public static class CustomResourceModel
 {
+    private const string HostPrefix = "host.";
+
     public static string Identifier(string? resourceNamespace, string name) => $"{resourceNamespace ?? "default"}/{name}";
 
     public static KafkaIngressDefinition Ingress(KafkaIngress ingress)
@@ -62,23 +64,53 @@ public static class CustomResourceModel
         Properties = (egress.Spec.Properties ?? []).ToList(),
     };
 
-    public static HttpEndpointDefinition Endpoint(CrdFunctionEndpoint endpoint) => new()
+    /// <summary>
+    /// The endpoint with its function host: id <c>&lt;namespace&gt;/&lt;name&gt;</c> (it names the internal topics),
+    /// the cluster, partitions, delivery semantic and Kafka properties of the resource.
+    /// </summary>
+    public static HttpEndpointDefinition Endpoint(CrdFunctionEndpoint endpoint)
     {
-        Functions = endpoint.Spec.Functions,
-        UrlPathTemplate = endpoint.Spec.UrlPathTemplate,
-        CallTimeout = endpoint.Spec.Timeouts?.Call,
-        ConnectTimeout = endpoint.Spec.Timeouts?.Connect,
-        MaxNumBatchRequests = endpoint.Spec.MaxNumBatchRequests?.ToString(CultureInfo.InvariantCulture),
-    };
+        var spec = endpoint.Spec;
+        return new HttpEndpointDefinition
+        {
+            Functions = spec.Functions,
+            UrlPathTemplate = spec.UrlPathTemplate,
+            CallTimeout = spec.Timeouts?.Call,
+            ConnectTimeout = spec.Timeouts?.Connect,
+            MaxNumBatchRequests = spec.MaxNumBatchRequests?.ToString(CultureInfo.InvariantCulture),
+            Host = new FunctionHostDefinition
+            {
+                Id = HostId(endpoint),
+                Address = string.IsNullOrEmpty(spec.Address) ? null : spec.Address,
+                Partitions = spec.Partitions?.ToString(CultureInfo.InvariantCulture),
+                DeliverySemantic = spec.DeliverySemantic is { } semantic
+                    ? new DeliverySemanticDefinition
+                    {
+                        // The CRD defaults the type to exactly-once; a resource admitted without it means the same.
+                        Type = semantic.Type ?? DeliverySemanticDefinition.ExactlyOnce,
+                        TransactionTimeoutMillis = semantic.TransactionTimeoutMillis?.ToString(CultureInfo.InvariantCulture),
+                    }
+                    : null,
+                Properties = (spec.Properties ?? []).ToList(),
+            },
+        };
+    }
+
+    /// <summary>The function host's id: <c>&lt;namespace&gt;/&lt;endpoint name&gt;</c>.</summary>
+    public static string HostId(CrdFunctionEndpoint endpoint) => Identifier(endpoint.Metadata.NamespaceProperty, endpoint.Metadata.Name);
 
     /// <summary>
     /// The custom resource's path of a module field: <c>spec.</c> in front, and the few fields the resources
-    /// name differently (an endpoint's <c>transport.call</c> is <c>spec.timeouts.call</c>).
+    /// name differently (an endpoint's <c>transport.call</c> is <c>spec.timeouts.call</c>; its host block's
+    /// fields are the endpoint's own: <c>host.partitions</c> is <c>spec.partitions</c>, <c>host.id</c> comes
+    /// from <c>metadata.name</c>).
     /// </summary>
     public static string FieldPath(string moduleField) => moduleField switch
     {
         "transport.call" => "spec.timeouts.call",
         "transport.connect" => "spec.timeouts.connect",
+        "host.id" => "metadata.name",
+        _ when moduleField.StartsWith(HostPrefix, StringComparison.Ordinal) => "spec." + moduleField[HostPrefix.Length..],
         _ => "spec." + moduleField,
     };
 }

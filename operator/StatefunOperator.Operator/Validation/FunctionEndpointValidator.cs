@@ -1,16 +1,77 @@
+using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Module.Validation;
 using StatefunOperator.Operator.Model;
 
 namespace StatefunOperator.Operator.Validation;
 
-/// <summary>Validates a FunctionEndpoint with the module's rules. Pure.</summary>
+/// <summary>
+/// Validates a FunctionEndpoint with the module's rules (the endpoint and its function host, <c>host.*</c> mapped to
+/// <c>spec.*</c>), plus what only a resource has: the cluster it must name, security, the workload. Pure.
+/// </summary>
 public static class FunctionEndpointValidator
 {
+    /// <summary>
+    /// The host's StatefulSet is <c>&lt;name&gt;-host</c>; Kubernetes needs StatefulSet names of at most 52 characters
+    /// (its pods' controller-revision-hash label), and the headless Service's name must start with a letter.
+    /// </summary>
+    public const int MaxNameLength = 47;
+
+    /// <summary>The endpoint's own spec.</summary>
     public static ValidationResult Validate(FunctionEndpoint endpoint)
     {
         var checks = new FieldChecks();
-        ModuleRuleErrors.AddTo(checks, HttpEndpointRules.Validate(CustomResourceModel.Endpoint(endpoint)));
+        ValidateSpec(endpoint, checks);
         return new ValidationResult(checks.Errors);
+    }
+
+    /// <summary>The spec and the egresses it names (they must exist in its namespace and be valid).</summary>
+    public static ValidationResult Validate(FunctionEndpoint endpoint, IReadOnlyCollection<KafkaEgress> namespaceEgresses)
+    {
+        var checks = new FieldChecks();
+        ValidateSpec(endpoint, checks);
+        var egresses = endpoint.Spec.Egresses ?? [];
+        for (var index = 0; index < egresses.Count; index++)
+        {
+            var field = $"spec.egresses[{index}]";
+            var egress = namespaceEgresses.FirstOrDefault(e => e.Metadata.Name == egresses[index]);
+            if (egress is null)
+            {
+                checks.Add(field, $"KafkaEgress \"{egresses[index]}\" does not exist in namespace \"{endpoint.Metadata.NamespaceProperty}\"", ValidationReasons.EgressNotFound);
+                continue;
+            }
+
+            var egressValidation = KafkaEgressValidator.Validate(egress);
+            if (!egressValidation.IsValid)
+            {
+                checks.Add(field, $"KafkaEgress \"{egresses[index]}\" is invalid: {egressValidation.Message}", ValidationReasons.EgressInvalid);
+            }
+        }
+
+        return new ValidationResult(checks.Errors);
+    }
+
+    private static void ValidateSpec(FunctionEndpoint endpoint, FieldChecks checks)
+    {
+        var spec = endpoint.Spec;
+        if (endpoint.Metadata.Name is { } name && (name.Length > MaxNameLength || !char.IsAsciiLetterLower(name[0])))
+        {
+            checks.Add("metadata.name", $"\"{name}\" must start with a letter and have at most {MaxNameLength} characters (it names the function host's StatefulSet {name}-host and its Service)");
+        }
+
+        ModuleRuleErrors.AddTo(checks, HttpEndpointRules.Validate(CustomResourceModel.Endpoint(endpoint)));
+        if (string.IsNullOrWhiteSpace(spec.Address))
+        {
+            checks.Add("spec.address", "is required: the Kafka cluster of the function host's internal topics (inbox and changelog), e.g. kafka:9092");
+        }
+
+        checks.Security("spec.security", spec.Security);
+        if (spec.Replicas is < 0)
+        {
+            checks.Add("spec.replicas", $"must not be negative (got {spec.Replicas})");
+        }
+
+        checks.Quantities("spec.resources.requests", spec.Resources?.Requests);
+        checks.Quantities("spec.resources.limits", spec.Resources?.Limits);
     }
 }

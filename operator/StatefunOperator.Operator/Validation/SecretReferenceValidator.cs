@@ -1,5 +1,6 @@
 using k8s.Models;
 using StatefunOperator.Crds.Egress;
+using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 
 namespace StatefunOperator.Operator.Validation;
@@ -54,6 +55,48 @@ public static class SecretReferenceValidator
             }));
         }
 
+        return errors;
+    }
+
+    /// <summary>
+    /// The Secrets of the Kafka clusters of function hosts a workload writes to (an ingress's targets, the hosts a
+    /// host's functions message): their credentials are mounted in its pods too. Each problem is reported on
+    /// <paramref name="field"/> of the workload's resource, naming the endpoint.
+    /// </summary>
+    public static IReadOnlyList<FieldError> Check(string field, IEnumerable<FunctionEndpoint> endpoints, Func<string, V1Secret?> secrets) =>
+        endpoints
+            .SelectMany(endpoint => Check(endpoint.Metadata.NamespaceProperty, SecretReferences.Of(endpoint), secrets).Select(error => error with
+            {
+                Field = field,
+                Message = $"FunctionEndpoint \"{endpoint.Metadata.Name}\": {error.Field}: {error.Message}",
+            }))
+            .ToList();
+
+    /// <summary>A function host's own Secrets, those of the egresses it names, and those of the other hosts in its module.</summary>
+    public static IReadOnlyList<FieldError> Check(
+        FunctionEndpoint endpoint,
+        IReadOnlyCollection<KafkaEgress> namespaceEgresses,
+        IEnumerable<FunctionEndpoint> otherEndpoints,
+        Func<string, V1Secret?> secrets)
+    {
+        var errors = Check(endpoint.Metadata.NamespaceProperty, SecretReferences.Of(endpoint), secrets).ToList();
+        var egresses = endpoint.Spec.Egresses ?? [];
+        for (var index = 0; index < egresses.Count; index++)
+        {
+            if (namespaceEgresses.FirstOrDefault(e => e.Metadata.Name == egresses[index]) is not { } egress)
+            {
+                continue; // Reported as EgressNotFound by the spec validation.
+            }
+
+            errors.AddRange(Check(egress, secrets).Select(error => error with
+            {
+                Field = $"spec.egresses[{index}]",
+                Message = $"KafkaEgress \"{egress.Metadata.Name}\": {error.Field}: {error.Message}",
+            }));
+        }
+
+        // The functions may message any function of the namespace: the other hosts' credentials are in the pod.
+        errors.AddRange(Check("spec.functions", otherEndpoints, secrets));
         return errors;
     }
 

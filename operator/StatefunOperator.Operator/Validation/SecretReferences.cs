@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Egress;
+using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 
 namespace StatefunOperator.Operator.Validation;
@@ -24,12 +25,16 @@ public static class SecretReferences
 
     public static IReadOnlyList<SecretReference> Of(KafkaEgress egress) => Of(egress.Spec.Security);
 
+    public static IReadOnlyList<SecretReference> Of(FunctionEndpoint endpoint) => Of(endpoint.Spec.Security);
+
     /// <summary>Whether the ingress needs the Secret, itself or through one of the egresses it names.</summary>
     public static bool Uses(KafkaIngress ingress, IReadOnlyCollection<KafkaEgress> namespaceEgresses, string secretName) =>
         Names(Of(ingress.Spec.Security), secretName)
         || (ingress.Spec.Egresses ?? []).Any(name => namespaceEgresses.FirstOrDefault(e => e.Metadata.Name == name) is { } egress && Uses(egress, secretName));
 
     public static bool Uses(KafkaEgress egress, string secretName) => Names(Of(egress), secretName);
+
+    public static bool Uses(FunctionEndpoint endpoint, string secretName) => Names(Of(endpoint), secretName);
 
     private static bool Names(IReadOnlyList<SecretReference> references, string secretName) =>
         references.Any(reference => reference.Selector.Name == secretName);

@@ -10,4 +10,7 @@ public static class ValidationReasons
 
     /// <summary>A Secret (or a key of it) named in <c>spec.security</c> does not exist; the workload is not created or changed until it does.</summary>
     public const string SecretNotFound = "SecretNotFound";
+
+    /// <summary><c>spec.partitions</c> differs from the partitions the function host was created with; the change is refused.</summary>
+    public const string PartitionsImmutable = "PartitionsImmutable";
 }

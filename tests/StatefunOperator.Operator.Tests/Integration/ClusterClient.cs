@@ -68,6 +68,39 @@ public static class ClusterClient
         await client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(deployment, name, ns);
     }
 
+    public static async Task<V1StatefulSet?> FindStatefulSetAsync(this IKubernetes client, string ns, string name)
+    {
+        try
+        {
+            return await client.AppsV1.ReadNamespacedStatefulSetAsync(name, ns);
+        }
+        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Marks every pod of a StatefulSet ready at its current revision, as the statefulset controller and kubelet
+    /// would: there is neither in this test environment, so the test writes the status itself.
+    /// </summary>
+    public static async Task MarkStatefulSetReadyAsync(this IKubernetes client, string ns, string name)
+    {
+        var statefulSet = await client.AppsV1.ReadNamespacedStatefulSetAsync(name, ns);
+        var replicas = statefulSet.Spec.Replicas ?? 1;
+        statefulSet.Status = new V1StatefulSetStatus
+        {
+            ObservedGeneration = statefulSet.Metadata.Generation,
+            Replicas = replicas,
+            ReadyReplicas = replicas,
+            CurrentReplicas = replicas,
+            UpdatedReplicas = replicas,
+            CurrentRevision = name + "-test",
+            UpdateRevision = name + "-test",
+        };
+        await client.AppsV1.ReplaceNamespacedStatefulSetStatusAsync(statefulSet, name, ns);
+    }
+
     public static async Task<IReadOnlyList<Corev1Event>> EventsForAsync(this IKubernetes client, string ns, string name) =>
         (await client.CoreV1.ListNamespacedEventAsync(ns)).Items.Where(e => e.InvolvedObject.Name == name).ToList();
 

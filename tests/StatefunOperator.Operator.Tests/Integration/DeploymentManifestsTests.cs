@@ -63,6 +63,16 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
                 $"sample egress {egress} to be Ready");
         }
 
+        // The sample endpoint's function host: a StatefulSet (and its headless Service) the ServiceAccount may write.
+        await Eventually.Until(() => _client.FindStatefulSetAsync(ns, "example-functions-host"), s => s is not null, "the sample endpoint's function host");
+        await _client.MarkStatefulSetReadyAsync(ns, "example-functions-host"); // no kubelet here: the test reports the pods
+        var endpoint = await Eventually.Until(
+            () => _client.GetEndpointAsync(ns, "example-functions"),
+            e => Conditions.Find(e.Status?.Conditions, ConditionTypes.Ready)?.Status == "True",
+            "the sample endpoint to be Ready");
+        Assert.Equal((2, 12), (endpoint.Status!.ReadyReplicas, endpoint.Status.Partitions));
+        Assert.Equal("None", (await _client.CoreV1.ReadNamespacedServiceAsync("example-functions-host", ns)).Spec.ClusterIP);
+
         var secured = (await _client.FindDeploymentAsync(ns, "users-secured-runtime"))!.Spec.Template.Spec;
         Assert.Contains(secured.Containers[0].Env, e => e.ValueFrom?.SecretKeyRef?.Name == "kafka-credentials");
         Assert.Contains(secured.Volumes, v => v.Secret?.SecretName == "kafka-credentials");

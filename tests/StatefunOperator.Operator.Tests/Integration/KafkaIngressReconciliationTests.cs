@@ -36,12 +36,16 @@ public class KafkaIngressReconciliationTests(KubeApiServerFixture server)
         Assert.Contains("kind: io.statefun.kafka.v1/egress", module, StringComparison.Ordinal);
         Assert.Contains($"id: {ns}/greetings", module, StringComparison.Ordinal);
         Assert.Contains("kind: io.statefun.endpoints.v2/http", module, StringComparison.Ordinal);
-        Assert.Equal(ConfigHash.Of(module), deployment.Spec.Template.Metadata.Annotations[WorkloadNames.ConfigHashAnnotation]);
+        // The hash covers what the ingress role uses (of an endpoint: its functions and host, not its URL); the ConfigMap carries it too.
+        var hash = configMap.Metadata.Annotations[WorkloadNames.ConfigHashAnnotation];
+        Assert.Equal(hash, deployment.Spec.Template.Metadata.Annotations[WorkloadNames.ConfigHashAnnotation]);
+        Assert.Equal(["--module", "/etc/statefun/module.yaml", "--role", "ingress"], deployment.Spec.Template.Spec.Containers[0].Args);
+        Assert.Contains($"id: {ns}/example-functions", module, StringComparison.Ordinal); // the target's host block: where its inbox is
         Assert.Equal("statefun-runtime:test", deployment.Spec.Template.Spec.Containers[0].Image);
 
         // No kubelet or deployment controller runs here, so the workload never becomes available by itself.
         var status = await Eventually.Until(() => _client.GetIngressAsync(ns, "users"), i => i.Status?.ConfigHash is not null, "the ingress status");
-        Assert.Equal(ConfigHash.Of(module), status.Status!.ConfigHash);
+        Assert.Equal(hash, status.Status!.ConfigHash);
         var ready = Conditions.Find(status.Status.Conditions, ConditionTypes.Ready)!;
         Assert.Equal("False", ready.Status);
         Assert.Equal(ConditionReasons.WorkloadProgressing, ready.Reason);

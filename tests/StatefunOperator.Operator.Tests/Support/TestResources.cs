@@ -41,13 +41,14 @@ public static class TestResources
 
     public static FunctionEndpoint Endpoint(string ns = "shop", string name = "example-functions", string functions = "com.example/*") => new()
     {
-        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Generation = 1 },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Uid = "endpoint-uid", Generation = 1 },
         Spec = new FunctionEndpointSpec
         {
             Functions = functions,
             UrlPathTemplate = "http://functions:8000/statefun/{function.name}",
             MaxNumBatchRequests = 1000,
             Timeouts = new EndpointTimeouts { Call = "2m", Connect = "20s" },
+            Address = "kafka:9092",
         },
     };
 }

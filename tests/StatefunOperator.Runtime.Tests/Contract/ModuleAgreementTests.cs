@@ -119,18 +119,21 @@ public class ModuleAgreementTests
         Assert.Contains(false, cases);
     }
 
+    /// <summary>A FunctionEndpoint must name its host's cluster (a module may default it to its ingresses' cluster).</summary>
+    private const string HostAddress = "address: kafka:9092\n";
+
     /// <summary>The operator's verdict, with each field's <c>spec.</c> path turned into the module's path.</summary>
     private static List<string> ResourceProblems(string kind, string spec)
     {
         var specYaml = spec.Replace("{EGRESS}", "out", StringComparison.Ordinal);
         var egress = KubernetesYaml.Deserialize<KafkaEgress>(Resource(KafkaEgress.KindName, "out", "address: other:9092\ndeliverySemantic:\n  type: at-least-once"));
-        var endpoint = KubernetesYaml.Deserialize<FunctionEndpoint>(Resource(FunctionEndpoint.KindName, "fns", "functions: com.example/*\nurlPathTemplate: http://f:8000/{function.name}"));
+        var endpoint = KubernetesYaml.Deserialize<FunctionEndpoint>(Resource(FunctionEndpoint.KindName, "fns", "functions: com.example/*\nurlPathTemplate: http://f:8000/{function.name}\n" + HostAddress));
         var result = kind switch
         {
             "ingress" => KafkaIngressValidator.Validate(
                 KubernetesYaml.Deserialize<KafkaIngress>(Resource(KafkaIngress.KindName, "users", specYaml + "egresses: [out]\n")), [egress], [endpoint]),
             "egress" => KafkaEgressValidator.Validate(KubernetesYaml.Deserialize<KafkaEgress>(Resource(KafkaEgress.KindName, "out", specYaml))),
-            _ => FunctionEndpointValidator.Validate(KubernetesYaml.Deserialize<FunctionEndpoint>(Resource(FunctionEndpoint.KindName, "fns", specYaml.Replace("transport:", "timeouts:", StringComparison.Ordinal)))),
+            _ => FunctionEndpointValidator.Validate(KubernetesYaml.Deserialize<FunctionEndpoint>(Resource(FunctionEndpoint.KindName, "fns", specYaml.Replace("transport:", "timeouts:", StringComparison.Ordinal) + HostAddress))),
         };
         return result.Errors
             .Select(e => e.Field.Replace("spec.timeouts.", "spec.transport.", StringComparison.Ordinal)["spec.".Length..] + ": " + e.Message)

@@ -58,4 +58,29 @@ public class OperatorRenderedModuleTests
         Assert.Equal(egresses.Count, module.Egresses.Count);
         Assert.Contains(module.Egresses, e => e.Semantic == KafkaProducerSemantic.ExactlyOnce);
     }
+
+    public static TheoryData<string> SampleEndpoints() =>
+        new(Samples().OfType<FunctionEndpoint>().Select(e => e.Metadata.Name));
+
+    [Theory]
+    [MemberData(nameof(SampleEndpoints))]
+    public void R2_TheHostModuleTheOperatorRendersForEachSampleEndpoint_LoadsInTheRuntime(string endpointName)
+    {
+        var samples = Samples();
+        samples.OfType<IKubernetesObject<k8s.Models.V1ObjectMeta>>().ToList().ForEach(o => o.Metadata.NamespaceProperty = "demo");
+        var endpoint = samples.OfType<FunctionEndpoint>().Single(e => e.Metadata.Name == endpointName);
+        var others = samples.OfType<FunctionEndpoint>().Where(e => e != endpoint).ToList();
+        var egresses = samples.OfType<KafkaEgress>().Where(e => endpoint.Spec.Egresses?.Contains(e.Metadata.Name) == true).ToList();
+
+        var rendered = ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, others, egresses));
+        var module = ModuleYamlLoader.Load(rendered.Yaml, name => "from-env-" + name);
+
+        Assert.Empty(module.Ingresses);
+        Assert.Equal(egresses.Count, module.Egresses.Count);
+        Assert.Equal(others.Count + 1, module.Endpoints.Count);
+        var own = Module.Yaml.ModuleYamlReader.Read(rendered.Yaml, name => "from-env-" + name).Module.Endpoints[0];
+        Assert.Equal($"demo/{endpointName}", own.Host!.Id);
+        Assert.Equal(endpoint.Spec.Address, own.Host.Address);
+        Assert.Equal((endpoint.Spec.Partitions ?? 8).ToString(System.Globalization.CultureInfo.InvariantCulture), own.Host.Partitions);
+    }
 }

@@ -1,0 +1,97 @@
+using k8s.Models;
+using StatefunOperator.Crds.Common;
+using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Module.Validation;
+using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Model;
+using StatefunOperator.Operator.Validation;
+
+namespace StatefunOperator.Operator.Status;
+
+/// <summary>
+/// The status of a FunctionEndpoint from what was observed: the validation outcome (including a refused change of
+/// <c>spec.partitions</c>) and its function host's StatefulSet as the API server reports it. Pure.
+/// </summary>
+public static class HostStatusCalculator
+{
+    /// <param name="endpoint">The endpoint as observed (its status holds the partitions applied so far).</param>
+    /// <param name="validation">The spec, its references and Secrets, and the partitions check.</param>
+    /// <param name="statefulSet">The host's StatefulSet as last observed or applied; null when none exists.</param>
+    /// <param name="appliedConfigHash">The hash applied in this reconcile; null when nothing was applied.</param>
+    /// <param name="usedBy">The KafkaIngresses routing to these functions.</param>
+    /// <param name="now">The transition time of changed conditions.</param>
+    public static FunctionEndpointStatus Compute(
+        FunctionEndpoint endpoint,
+        ValidationResult validation,
+        V1StatefulSet? statefulSet,
+        string? appliedConfigHash,
+        IReadOnlyList<string> usedBy,
+        DateTime now)
+    {
+        var generation = endpoint.Metadata.Generation;
+        var valid = validation.IsValid
+            ? Condition(ConditionTypes.ConfigurationValid, ConditionStatus.True, ConditionReasons.Valid, "The spec and its references are valid.", generation, now)
+            : Condition(ConditionTypes.ConfigurationValid, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
+        var ready = validation.IsValid
+            ? HostReadiness(statefulSet, generation, now)
+            : Condition(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
+
+        // The partitions are fixed by the first host applied; until then there are none to report.
+        var partitions = endpoint.Status?.Partitions ?? (appliedConfigHash is not null ? HostPartitions.Requested(endpoint) : null);
+        var hostId = CustomResourceModel.HostId(endpoint);
+        return new FunctionEndpointStatus
+        {
+            ObservedGeneration = generation,
+            Conditions = Conditions.Set(Conditions.Set(endpoint.Status?.Conditions, valid), ready),
+            UsedBy = usedBy.Count > 0 ? [.. usedBy] : null,
+            HostId = hostId,
+            Partitions = partitions,
+            InboxTopic = FunctionHosts.InboxTopic(hostId),
+            ChangelogTopic = FunctionHosts.ChangelogTopic(hostId),
+            Replicas = statefulSet?.Spec?.Replicas,
+            ReadyReplicas = statefulSet is null ? null : statefulSet.Status?.ReadyReplicas ?? 0,
+            ConfigHash = appliedConfigHash ?? endpoint.Status?.ConfigHash,
+        };
+    }
+
+    private static StatusCondition HostReadiness(V1StatefulSet? statefulSet, long? generation, DateTime now)
+    {
+        if (statefulSet is null)
+        {
+            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadPending, "The function host's StatefulSet does not exist yet.", generation, now);
+        }
+
+        var name = statefulSet.Metadata.Name;
+        var desired = statefulSet.Spec?.Replicas ?? 1;
+        var status = statefulSet.Status;
+        if (status?.ObservedGeneration is not { } observed || observed < (statefulSet.Metadata.Generation ?? 0))
+        {
+            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"StatefulSet {name} has not observed its latest spec yet.", generation, now);
+        }
+
+        if (desired == 0)
+        {
+            return Condition(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.ScaledToZero, $"StatefulSet {name} is scaled to zero replicas.", generation, now);
+        }
+
+        var readyPods = status.ReadyReplicas ?? 0;
+        var updated = status.UpdatedReplicas ?? 0;
+        var total = status.Replicas;
+        if (readyPods < desired || updated < desired || total > desired)
+        {
+            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"StatefulSet {name}: {readyPods}/{desired} host pods ready, {updated}/{desired} updated.", generation, now);
+        }
+
+        return Condition(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.WorkloadAvailable, $"StatefulSet {name}: {readyPods}/{desired} host pods ready.", generation, now);
+    }
+
+    private static StatusCondition Condition(string type, string status, string reason, string message, long? generation, DateTime now) => new()
+    {
+        Type = type,
+        Status = status,
+        Reason = reason,
+        Message = message,
+        ObservedGeneration = generation,
+        LastTransitionTime = now,
+    };
+}

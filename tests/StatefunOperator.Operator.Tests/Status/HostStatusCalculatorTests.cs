@@ -1,0 +1,72 @@
+using k8s.Models;
+using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Status;
+using StatefunOperator.Operator.Tests.Support;
+using StatefunOperator.Operator.Validation;
+
+namespace StatefunOperator.Operator.Tests.Status;
+
+public class HostStatusCalculatorTests
+{
+    private static readonly DateTime Now = new(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+
+    [Fact]
+    public void K2_AReadyStatefulSet_MakesTheEndpointReady_WithItsTopicsAndPartitions()
+    {
+        var endpoint = TestResources.Endpoint("shop", "greeter");
+        endpoint.Spec.Partitions = 12;
+
+        var status = HostStatusCalculator.Compute(endpoint, ValidationResult.Valid, StatefulSet(replicas: 2, ready: 2, updated: 2), "abc", ["users"], Now);
+
+        var ready = Conditions.Find(status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal(("True", ConditionReasons.WorkloadAvailable), (ready.Status, ready.Reason));
+        Assert.Equal((2, 2, 12), (status.Replicas, status.ReadyReplicas, status.Partitions));
+        Assert.Equal(("shop/greeter", "statefun.shop.greeter.inbox", "statefun.shop.greeter.changelog"), (status.HostId, status.InboxTopic, status.ChangelogTopic));
+        Assert.Equal((1L, "abc"), (status.ObservedGeneration, status.ConfigHash));
+        Assert.Equal(["users"], status.UsedBy);
+    }
+
+    [Theory]
+    [InlineData(3, 2, 3)]
+    [InlineData(3, 3, 1)]
+    public void K2_NotAllPodsReadyOrUpdated_IsProgressing(int replicas, int ready, int updated)
+    {
+        var status = HostStatusCalculator.Compute(TestResources.Endpoint(), ValidationResult.Valid, StatefulSet(replicas, ready, updated), "abc", [], Now);
+        var condition = Conditions.Find(status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal(("False", ConditionReasons.WorkloadProgressing), (condition.Status, condition.Reason));
+        Assert.Equal(ready, status.ReadyReplicas);
+    }
+
+    [Fact]
+    public void BeforeAnyHostIsApplied_ThereAreNoPartitionsToReport()
+    {
+        var invalid = new ValidationResult([new FieldError("spec.address", "is required", ValidationReasons.InvalidSpec)]);
+        var status = HostStatusCalculator.Compute(TestResources.Endpoint(), invalid, null, null, [], Now);
+        Assert.Null(status.Partitions);
+        Assert.Equal(ValidationReasons.InvalidSpec, Conditions.Find(status.Conditions, ConditionTypes.Ready)!.Reason);
+    }
+
+    [Fact]
+    public void K3_APartitionsChange_KeepsTheAppliedValueInStatus()
+    {
+        var endpoint = TestResources.Endpoint();
+        endpoint.Status = new FunctionEndpointStatus { Partitions = 8, ConfigHash = "old" };
+        endpoint.Spec.Partitions = 16;
+        var refused = new ValidationResult([new FieldError("spec.partitions", HostPartitions.RefusalMessage(endpoint), ValidationReasons.PartitionsImmutable)]);
+
+        var status = HostStatusCalculator.Compute(endpoint, refused, StatefulSet(1, 1, 1), null, [], Now);
+
+        Assert.Equal((8, "old"), (status.Partitions, status.ConfigHash));
+        var ready = Conditions.Find(status.Conditions, ConditionTypes.Ready)!;
+        Assert.Equal(("False", ValidationReasons.PartitionsImmutable), (ready.Status, ready.Reason));
+        Assert.StartsWith("spec.partitions: cannot change from 8 to 16", ready.Message, StringComparison.Ordinal);
+    }
+
+    private static V1StatefulSet StatefulSet(int replicas, int ready, int updated) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = "example-functions-host", Generation = 2 },
+        Spec = new V1StatefulSetSpec { Replicas = replicas },
+        Status = new V1StatefulSetStatus { ObservedGeneration = 2, Replicas = replicas, ReadyReplicas = ready, UpdatedReplicas = updated },
+    };
+}
