@@ -69,7 +69,9 @@ public static class FunctionHosts
             }
             else
             {
-                foreach (var problem in KafkaEgressRules.Validate(new KafkaEgressDefinition { Id = "host", Address = "h:1", DeliverySemantic = semantic }))
+                // A host's semantic without a type is exactly-once (an egress's would be at-least-once).
+                var typed = semantic with { Type = semantic.Type ?? DeliverySemanticDefinition.ExactlyOnce };
+                foreach (var problem in KafkaEgressRules.Validate(new KafkaEgressDefinition { Id = "host", Address = "h:1", DeliverySemantic = typed }))
                 {
                     problems.Add("host." + problem.Field, problem.Message);
                 }
