@@ -34,6 +34,12 @@ public static class InternalTopics
                 Configs = new Dictionary<string, string> { ["cleanup.policy"] = "compact" },
             },
         };
+        if (ExistingPartitionCounts(host, wanted.Select(t => t.Name).ToArray(), logger) is [{ } inbox, { } changelog]
+            && inbox == host.Partitions && changelog == host.Partitions)
+        {
+            return host.Partitions;
+        }
+
         string? cannotCreate = null;
         try
         {
@@ -61,21 +67,14 @@ public static class InternalTopics
                 $"function host {host.Id}: cannot create its topics on {host.Address} ({cannotCreate}); create {host.InboxTopic} and {host.ChangelogTopic} (partitions {host.Partitions}, the changelog with cleanup.policy=compact) or grant the runtime CREATE on them");
         }
 
-        if (counts[0] != counts[1])
+        if (cannotCreate is null)
         {
-            throw new InvalidOperationException(
-                $"function host {host.Id}: {host.InboxTopic} has {counts[0]} partitions and {host.ChangelogTopic} {counts[1]}; they must have the same count");
+            return Checked(host, counts[0]!.Value, counts[1]!.Value);
         }
 
-        var actual = counts[0]!.Value;
+        var actual = Checked(host with { Partitions = counts[0]!.Value }, counts[0]!.Value, counts[1]!.Value);
         if (actual != host.Partitions)
         {
-            if (cannotCreate is null)
-            {
-                throw new InvalidOperationException(
-                    $"function host {host.Id}: host.partitions: the topic {host.InboxTopic} has {actual} partitions, the host declares {host.Partitions}; the partition count cannot change once created (addresses live in their partition)");
-            }
-
             logger.LogWarning(
                 "function host {Host}: could not create its topics ({Reason}); the broker created them with {Actual} partitions instead of {Declared}",
                 host.Id,
@@ -85,6 +84,45 @@ public static class InternalTopics
         }
 
         return actual;
+    }
+
+    /// <summary>Both topics have the host's partition count; returns it.</summary>
+    private static int Checked(FunctionHostSettings host, int inbox, int changelog)
+    {
+        if (inbox != changelog)
+        {
+            throw new InvalidOperationException(
+                $"function host {host.Id}: {host.InboxTopic} has {inbox} partitions and {host.ChangelogTopic} {changelog}; they must have the same count");
+        }
+
+        if (inbox != host.Partitions)
+        {
+            throw new InvalidOperationException(
+                $"function host {host.Id}: host.partitions: the topic {host.InboxTopic} has {inbox} partitions, the host declares {host.Partitions}; the partition count cannot change once created (addresses live in their partition)");
+        }
+
+        return inbox;
+    }
+
+    /// <summary>
+    /// The partition counts of topics that exist (null for one that does not), asked through a consumer
+    /// handle, which never makes a broker auto-create a topic.
+    /// </summary>
+    private static int?[] ExistingPartitionCounts(FunctionHostSettings host, string[] topics, ILogger logger)
+    {
+        var config = new ConsumerConfig(host.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))
+        {
+            BootstrapServers = host.Address,
+            GroupId = "statefun-metadata-unused",
+            AllowAutoCreateTopics = false,
+        };
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler((_, m) => Ingress.KafkaClientLog.Write(logger, m)).Build();
+        using var metadata = new DependentAdminClientBuilder(consumer.Handle).Build();
+        return topics
+            .Select(topic => metadata.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.FirstOrDefault(t => t.Topic == topic) is { Error.IsError: false, Partitions.Count: > 0 } found
+                ? found.Partitions.Count
+                : (int?)null)
+            .ToArray();
     }
 
     /// <summary>The topic's partition count; asking for it makes a broker that auto-creates topics create it. Null when it does not exist.</summary>

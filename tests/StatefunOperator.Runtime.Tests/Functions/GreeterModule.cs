@@ -7,6 +7,19 @@ namespace StatefunOperator.Runtime.Tests.Functions;
 /// </summary>
 internal static class GreeterModule
 {
+    public const int HostPartitions = 2;
+
+    /// <summary>
+    /// Creates the host's internal topics with the module's partitions beforehand: the local mock broker cannot
+    /// create topics through the admin API (the runtime would fall back to its auto-created 4-partition topics).
+    /// </summary>
+    public static async Task CreateHostTopicsAsync(StatefunOperator.Testing.Kafka.KafkaTestBroker broker, string ns, string group)
+    {
+        var id = $"{ns}/{group}";
+        await broker.CreateTopicAsync(StatefunOperator.Module.Validation.FunctionHosts.InboxTopic(id), HostPartitions);
+        await broker.CreateTopicAsync(StatefunOperator.Module.Validation.FunctionHosts.ChangelogTopic(id), HostPartitions);
+    }
+
     public static string Yaml(string bootstrap, string group, string input, string ns, string urlPathTemplate, int maxNumBatchRequests, string hostSemantic = "exactly-once") => $"""
         kind: io.statefun.kafka.v1/ingress
         spec:
@@ -41,7 +54,7 @@ internal static class GreeterModule
           maxNumBatchRequests: {maxNumBatchRequests}
           host:
             id: {ns}/{group}
-            partitions: 2
+            partitions: {HostPartitions}
             deliverySemantic:
               type: {hostSemantic}
             properties:

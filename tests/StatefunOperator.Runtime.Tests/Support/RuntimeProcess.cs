@@ -18,7 +18,7 @@ internal sealed class RuntimeProcess : IDisposable
     /// <summary>How many partition start decisions the runtime logged: it consumes once this is above zero.</summary>
     public int Assignments => Volatile.Read(ref _assignments);
 
-    public static RuntimeProcess Start(string modulePath, string logPath, IReadOnlyDictionary<string, string>? environment = null)
+    public static RuntimeProcess Start(string modulePath, string logPath, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "statefun-runtime.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -30,6 +30,10 @@ internal sealed class RuntimeProcess : IDisposable
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--module");
         start.ArgumentList.Add(modulePath);
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
         start.Environment["STATEFUN_HEALTH_URLS"] = "http://127.0.0.1:0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
