@@ -234,7 +234,10 @@ public sealed class LocalWorkloadRunner : IDisposable
         var arguments = Arguments(container, modulePath);
         var log = Path.Combine(directory, "runtime.log");
         Console.WriteLine($"statefun-local-runner: {key}: starting the runtime {string.Join(' ', arguments)} (config hash {hash}); log {log}");
-        return LocalWorkload.Start(_options.RuntimeDll, arguments, log, environment, hash);
+        var workload = LocalWorkload.Start(_options.RuntimeDll, arguments, log, environment, hash);
+        // For people and scripts who want to kill -9 one pod (make run does, to show recovery).
+        await File.WriteAllTextAsync(Path.Combine(directory, "runtime.pid"), workload.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        return workload;
     }
 
     /// <summary>The container's args with the mounted module path replaced by the local copy (<c>--module PATH</c> when it names none).</summary>
