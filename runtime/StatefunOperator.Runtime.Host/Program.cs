@@ -10,7 +10,7 @@ using StatefunOperator.Runtime.Hosting;
 // statefun-runtime --module <module.yaml>: runs a StateFun module's Kafka ingresses and egresses.
 // The module file may also be given by STATEFUN_MODULE; in a pod the operator mounts it at
 // /etc/statefun/module.yaml. Health: GET /healthz (liveness) and /readyz (readiness) on
-// STATEFUN_HEALTH_URLS (see HealthEndpoint).
+// STATEFUN_HEALTH_URLS (see HealthEndpoint), with /metrics (Prometheus) and /status (consumer lag).
 var modulePath = ModulePathArgument.Resolve(args);
 ModuleConfiguration module;
 try
@@ -40,6 +40,7 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 // Within Kubernetes' default 30 s grace period: leave the group and commit, then go.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 builder.Services.AddSingleton(module);
+HealthEndpoint.AddMetrics(builder.Services);
 builder.Services.AddHostedService<ModuleRunner>();
 await using var app = builder.Build();
 HealthEndpoint.Map(app);
