@@ -5,6 +5,7 @@ using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Validation;
 
@@ -23,7 +24,8 @@ public sealed class KafkaIngressReconciler(
     EventRecorder events,
     OperatorOptions options,
     TimeProvider clock,
-    ILogger logger)
+    ILogger logger,
+    LagCache? lags = null)
 {
     public async Task ReconcileAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
@@ -51,7 +53,7 @@ public sealed class KafkaIngressReconciler(
             appliedHash = module.Hash;
         }
 
-        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers);
+        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(namespaceName, name));
         if (!StatusComparison.Same(ingress.Status, status))
         {
             caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
