@@ -5,16 +5,20 @@ namespace StatefunOperator.LocalRunner;
 /// <summary>One Deployment's stand-in: a runtime process, the config hash it runs, and when it started.</summary>
 internal sealed class LocalWorkload : IDisposable
 {
-    private LocalWorkload(Process process, string configHash)
+    private LocalWorkload(Process process, string configHash, int healthPort)
     {
         Process = process;
         ConfigHash = configHash;
+        HealthPort = healthPort;
         Started = DateTime.UtcNow;
     }
 
     public Process Process { get; }
 
     public string ConfigHash { get; }
+
+    /// <summary>The runtime's health port on 127.0.0.1 (/healthz, /readyz, /metrics, /status).</summary>
+    public int HealthPort { get; }
 
     public DateTime Started { get; }
 
@@ -39,7 +43,8 @@ internal sealed class LocalWorkload : IDisposable
             start.Environment[key] = value;
         }
 
-        start.Environment["STATEFUN_HEALTH_URLS"] = "http://127.0.0.1:0";
+        var healthPort = FreePort();
+        start.Environment["STATEFUN_HEALTH_URLS"] = $"http://127.0.0.1:{healthPort}";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the runtime did not start");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var gate = new object();
@@ -60,7 +65,14 @@ internal sealed class LocalWorkload : IDisposable
         process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new LocalWorkload(process, configHash);
+        return new LocalWorkload(process, configHash, healthPort);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -86,6 +86,7 @@ public sealed class LocalWorkloadRunner : IDisposable
             Console.WriteLine($"statefun-local-runner: {gone}: Deployment deleted; stopping its runtime");
             _workloads[gone].Dispose();
             _workloads.Remove(gone);
+            await DeletePodAsync(gone.Split('/')[0], PodName(gone.Split('/')[1]), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -100,6 +101,7 @@ public sealed class LocalWorkloadRunner : IDisposable
             current.Dispose();
             _workloads.Remove(key);
             current = null;
+            await DeletePodAsync(deployment.Metadata.NamespaceProperty, PodName(deployment.Metadata.Name), cancellationToken).ConfigureAwait(false);
         }
 
         if (wanted && current is null)
@@ -108,6 +110,7 @@ public sealed class LocalWorkloadRunner : IDisposable
             if (current is not null)
             {
                 _workloads[key] = current;
+                await CreatePodAsync(deployment, current, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -185,7 +188,7 @@ public sealed class LocalWorkloadRunner : IDisposable
             }
             else if (variable.ValueFrom?.FieldRef?.FieldPath == "metadata.name")
             {
-                environment[variable.Name] = deployment.Metadata.Name + "-local-0";
+                environment[variable.Name] = PodName(deployment.Metadata.Name);
             }
         }
 
@@ -231,6 +234,53 @@ public sealed class LocalWorkloadRunner : IDisposable
             deployment.Metadata.Name,
             deployment.Metadata.NamespaceProperty,
             cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string PodName(string deploymentName) => deploymentName + "-local-0";
+
+    /// <summary>
+    /// The pod object a kubelet would report for the local runtime: the template's labels, Running at 127.0.0.1,
+    /// its health port the local process's, so the operator reads the runtime's /status (status.lag) as on a cluster.
+    /// </summary>
+    private async Task CreatePodAsync(V1Deployment deployment, LocalWorkload workload, CancellationToken cancellationToken)
+    {
+        var ns = deployment.Metadata.NamespaceProperty;
+        var name = PodName(deployment.Metadata.Name);
+        await DeletePodAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        var template = deployment.Spec.Template;
+        var containers = template.Spec.Containers.Select(c => new V1Container
+        {
+            Name = c.Name,
+            Image = c.Image,
+            Ports = [new V1ContainerPort { Name = "health", ContainerPort = workload.HealthPort, Protocol = "TCP" }],
+        }).ToList();
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = ns,
+                Labels = template.Metadata?.Labels,
+                Annotations = new Dictionary<string, string> { ["statefun.dev/local-runner"] = "a local process stands in for this pod (no kubelet)" },
+            },
+            Spec = new V1PodSpec { Containers = containers },
+        };
+        await _client.CoreV1.CreateNamespacedPodAsync(pod, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var status = new { status = new { phase = "Running", podIP = "127.0.0.1", podIPs = new[] { new { ip = "127.0.0.1" } } } };
+        await _client.CoreV1.PatchNamespacedPodStatusAsync(
+            new V1Patch(JsonSerializer.Serialize(status), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeletePodAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CoreV1.DeleteNamespacedPodAsync(name, ns, gracePeriodSeconds: 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Not there.
+        }
     }
 
     private static T? Lookup<T>(IDictionary<string, T>? values, string key)
