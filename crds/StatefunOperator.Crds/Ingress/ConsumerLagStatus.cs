@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using StatefunOperator.Crds.Schema;
 
 namespace StatefunOperator.Crds.Ingress;
 
@@ -11,6 +12,7 @@ public sealed class ConsumerLagStatus
     public long Total { get; set; }
 
     [JsonPropertyName("worstPartition")]
+    [SchemaNullable]
     [Description("The partition with the largest lag.")]
     public PartitionLagStatus? WorstPartition { get; set; }
 

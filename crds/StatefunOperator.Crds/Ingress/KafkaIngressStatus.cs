@@ -30,6 +30,7 @@ public sealed class KafkaIngressStatus
     public string? Selector { get; set; }
 
     [JsonPropertyName("lag")]
+    [SchemaNullable]
     [Description("Consumer lag read from the runtime pods (at most every 30 s); absent while no pod answers.")]
     public ConsumerLagStatus? Lag { get; set; }
 

@@ -56,6 +56,12 @@ public sealed class KafkaIngressReconciler(
         var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(namespaceName, name));
         if (!StatusComparison.Same(ingress.Status, status))
         {
+            if (ingress.Status?.Lag is not null && status.Lag is null)
+            {
+                // No pod answers: the lag is unknown, so it goes rather than staying stale.
+                await applier.RemoveStatusFieldAsync(KafkaIngress.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
+            }
+
             caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
         }
 

@@ -30,14 +30,13 @@ public sealed class RuntimeStatusReader(HttpClient http)
         return partitions;
     }
 
-    /// <summary>The lags of one ingress's pods together: summed, the worst partition named; null when no pod answered.</summary>
+    /// <summary>
+    /// The lags of one ingress's pods together: summed, the worst partition named; null when no pod answered or
+    /// the pods have no partition assigned yet (a starting consumer): unknown, not zero.
+    /// </summary>
     public static ConsumerLagStatus? Combine(IReadOnlyList<IReadOnlyList<PartitionLagStatus>> pods)
     {
         ArgumentNullException.ThrowIfNull(pods);
-        if (pods.Count == 0)
-        {
-            return null;
-        }
 
         // A partition moving between pods mid-read may be reported twice: count it once, at its larger lag.
         var partitions = pods.SelectMany(p => p)
@@ -45,6 +44,11 @@ public sealed class RuntimeStatusReader(HttpClient http)
             .Select(g => g.MaxBy(p => p.Lag)!)
             .ToList();
         var worst = partitions.OrderByDescending(p => p.Lag).ThenBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition).FirstOrDefault();
+        if (worst is null)
+        {
+            return null;
+        }
+
         return new ConsumerLagStatus
         {
             Total = partitions.Sum(p => p.Lag),

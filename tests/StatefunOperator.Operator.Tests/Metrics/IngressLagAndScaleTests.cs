@@ -50,6 +50,11 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
         var drained = await Eventually.Until(() => _client.GetIngressAsync(ns, "users"), i => i.Status?.Lag?.Total == 0, "status.lag to go to 0");
         Assert.Equal(0, drained.Status!.Lag!.WorstPartition!.Lag);
 
+        // No pod answers any more: the lag is unknown, so it goes from the status rather than staying stale.
+        await _client.CoreV1.DeleteNamespacedPodAsync(deployment!.Metadata.Name + "-0", ns, gracePeriodSeconds: 0);
+        var unknown = await Eventually.Until(() => _client.GetIngressAsync(ns, "users"), i => i.Status?.Lag is null, "status.lag to go with the pod");
+        Assert.NotNull(unknown.Status!.Selector);
+
         using var http = new HttpClient();
         var metrics = await Eventually.Until(
             () => PrometheusText.ScrapeAsync(http, new Uri($"http://127.0.0.1:{healthPort}/metrics")),
