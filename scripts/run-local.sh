@@ -62,7 +62,8 @@ echo "run: kube-apiserver ready; kubeconfig $kubeconfig"
 "${kc[@]}" wait --for condition=established --timeout=60s crd/kafkaingresses.statefun.dev crd/kafkaegresses.statefun.dev crd/functionendpoints.statefun.dev >/dev/null
 for n in statefun-operator-system "$ns"; do "${kc[@]}" get namespace "$n" >/dev/null 2>&1 || "${kc[@]}" create namespace "$n" >/dev/null; done
 
-dotnet "$operator" run --kubeconfig "$kubeconfig" --lease-namespace statefun-operator-system >"$local_dir/operator.log" 2>&1 &
+operator_health_port="${OPERATOR_HEALTH_PORT:-18081}"
+dotnet "$operator" run --kubeconfig "$kubeconfig" --lease-namespace statefun-operator-system --health-prefix "http://127.0.0.1:$operator_health_port/" >"$local_dir/operator.log" 2>&1 &
 pids+=($!)
 dotnet "$runner" --kubeconfig "$kubeconfig" --runtime "$runtime" --state-dir "$local_dir/runner" >"$local_dir/runner.log" 2>&1 &
 pids+=($!)
@@ -126,6 +127,10 @@ run: the system is up. Go on with kubectl:
 Write more records:  dotnet $tools produce --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic names carol=Carol
 Read the output:     dotnet $tools consume --bootstrap $KAFKA_BOOTSTRAP_SERVERS --topic greetings   (or user-events-mirror)
 Runtime log:         .local/runner/$ns/<deployment or pod>/runtime.log  (pid in runtime.pid: kill -9 it and watch)
+Metrics:             curl 127.0.0.1:$operator_health_port/metrics   (the operator)
+                     kubectl get pods -n $ns -o custom-columns=POD:.metadata.name,PORT:.spec.containers[0].ports[0].containerPort
+                     curl 127.0.0.1:<PORT>/metrics   (a runtime; /status: its consumer lag)
+Lag:                 kubectl get -n $ns kafkaingresses   (LAG: refreshed every 20 s)
 Ctrl-C stops everything this command started.
 EOF
 while true; do sleep 3600 & wait $!; done

@@ -35,6 +35,9 @@ public sealed record OperatorOptions
     /// <summary>Every object is reconciled again this often even without events (repairs drift such as a deleted ConfigMap).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often the runtime pods' consumer lag is read for <c>status.lag</c> (zero: never).</summary>
+    public TimeSpan LagPollInterval { get; init; } = TimeSpan.FromSeconds(20);
+
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);

@@ -11,7 +11,7 @@ using StatefunOperator.Runtime.Hosting;
 // module: its Kafka ingresses (ingress workers) and the function hosts of its endpoints (see RoleArguments).
 // The module file may also be given by STATEFUN_MODULE; in a pod the operator mounts it at
 // /etc/statefun/module.yaml. Health: GET /healthz (liveness) and /readyz (readiness) on
-// STATEFUN_HEALTH_URLS (see HealthEndpoint).
+// STATEFUN_HEALTH_URLS (see HealthEndpoint), with /metrics (Prometheus) and /status (consumer lag).
 var modulePath = ModulePathArgument.Resolve(args);
 var options = RoleArguments.Resolve(args, out var argumentProblem);
 if (argumentProblem is not null)
@@ -49,6 +49,7 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
 builder.Services.AddSingleton(module);
 builder.Services.AddSingleton(options);
+HealthEndpoint.AddMetrics(builder.Services);
 builder.Services.AddHostedService<ModuleRunner>();
 await using var app = builder.Build();
 HealthEndpoint.Map(app);

@@ -5,11 +5,12 @@ namespace StatefunOperator.LocalRunner;
 /// <summary>One pod's stand-in: a runtime process, the config hash it runs, and when it started.</summary>
 internal sealed class LocalWorkload : IDisposable
 {
-    private LocalWorkload(Process process, string configHash, IReadOnlyList<string> arguments)
+    private LocalWorkload(Process process, string configHash, IReadOnlyList<string> arguments, int healthPort)
     {
         Process = process;
         ConfigHash = configHash;
         Arguments = arguments;
+        HealthPort = healthPort;
         Started = DateTime.UtcNow;
     }
 
@@ -18,6 +19,9 @@ internal sealed class LocalWorkload : IDisposable
     public string ConfigHash { get; }
 
     public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The runtime's health port on 127.0.0.1 (/healthz, /readyz, /metrics, /status).</summary>
+    public int HealthPort { get; }
 
     public DateTime Started { get; }
 
@@ -46,7 +50,8 @@ internal sealed class LocalWorkload : IDisposable
             start.Environment[key] = value;
         }
 
-        start.Environment["STATEFUN_HEALTH_URLS"] = "http://127.0.0.1:0";
+        var healthPort = FreePort();
+        start.Environment["STATEFUN_HEALTH_URLS"] = $"http://127.0.0.1:{healthPort}";
         var process = Process.Start(start) ?? throw new InvalidOperationException("the runtime did not start");
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var gate = new object();
@@ -67,7 +72,14 @@ internal sealed class LocalWorkload : IDisposable
         process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new LocalWorkload(process, configHash, [.. arguments]);
+        return new LocalWorkload(process, configHash, [.. arguments], healthPort);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

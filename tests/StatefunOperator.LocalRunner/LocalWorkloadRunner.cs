@@ -115,6 +115,7 @@ public sealed class LocalWorkloadRunner : IDisposable
             Console.WriteLine($"statefun-local-runner: {gone}: its workload was deleted or scaled down; stopping its runtime");
             _workloads[gone].Dispose();
             _workloads.Remove(gone);
+            await DeletePodAsync(gone.Split('/')[0], PodName(gone.Split('/')[1]), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -126,7 +127,9 @@ public sealed class LocalWorkloadRunner : IDisposable
             key,
             wanted,
             hash,
-            () => StartAsync(key, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, deployment.Metadata.Name + "-local-0", deployment.Spec.Template, hash, cancellationToken)).ConfigureAwait(false);
+            () => StartAsync(key, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, PodName(deployment.Metadata.Name), deployment.Spec.Template, hash, cancellationToken),
+            workload => CreatePodAsync(deployment, workload, cancellationToken),
+            () => DeletePodAsync(deployment.Metadata.NamespaceProperty, PodName(deployment.Metadata.Name), cancellationToken)).ConfigureAwait(false);
         await ReportStatusAsync(deployment, current, cancellationToken).ConfigureAwait(false);
     }
 
@@ -157,7 +160,9 @@ public sealed class LocalWorkloadRunner : IDisposable
     }
 
     /// <summary>Stops the process when it is not wanted, runs an old hash or died; starts it when wanted and absent.</summary>
-    private async Task<LocalWorkload?> KeepAsync(string key, bool wanted, string hash, Func<Task<LocalWorkload?>> start)
+    /// <param name="started">Called after a start (a Deployment's runtime gets a pod object; see CreatePodAsync).</param>
+    /// <param name="stopped">Called after a stop.</param>
+    private async Task<LocalWorkload?> KeepAsync(string key, bool wanted, string hash, Func<Task<LocalWorkload?>> start, Func<LocalWorkload, Task>? started = null, Func<Task>? stopped = null)
     {
         _workloads.TryGetValue(key, out var current);
         if (current is not null && (!wanted || current.ConfigHash != hash || !current.Alive))
@@ -166,6 +171,10 @@ public sealed class LocalWorkloadRunner : IDisposable
             current.Dispose();
             _workloads.Remove(key);
             current = null;
+            if (stopped is not null)
+            {
+                await stopped().ConfigureAwait(false);
+            }
         }
 
         if (wanted && current is null)
@@ -174,6 +183,10 @@ public sealed class LocalWorkloadRunner : IDisposable
             if (current is not null)
             {
                 _workloads[key] = current;
+                if (started is not null)
+                {
+                    await started(current).ConfigureAwait(false);
+                }
             }
         }
 
@@ -355,6 +368,53 @@ public sealed class LocalWorkloadRunner : IDisposable
             statefulSet.Metadata.Name,
             statefulSet.Metadata.NamespaceProperty,
             cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string PodName(string deploymentName) => deploymentName + "-local-0";
+
+    /// <summary>
+    /// The pod object a kubelet would report for the local runtime: the template's labels, Running at 127.0.0.1,
+    /// its health port the local process's, so the operator reads the runtime's /status (status.lag) as on a cluster.
+    /// </summary>
+    private async Task CreatePodAsync(V1Deployment deployment, LocalWorkload workload, CancellationToken cancellationToken)
+    {
+        var ns = deployment.Metadata.NamespaceProperty;
+        var name = PodName(deployment.Metadata.Name);
+        await DeletePodAsync(ns, name, cancellationToken).ConfigureAwait(false);
+        var template = deployment.Spec.Template;
+        var containers = template.Spec.Containers.Select(c => new V1Container
+        {
+            Name = c.Name,
+            Image = c.Image,
+            Ports = [new V1ContainerPort { Name = "health", ContainerPort = workload.HealthPort, Protocol = "TCP" }],
+        }).ToList();
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = ns,
+                Labels = template.Metadata?.Labels,
+                Annotations = new Dictionary<string, string> { ["statefun.dev/local-runner"] = "a local process stands in for this pod (no kubelet)" },
+            },
+            Spec = new V1PodSpec { Containers = containers },
+        };
+        await _client.CoreV1.CreateNamespacedPodAsync(pod, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var status = new { status = new { phase = "Running", podIP = "127.0.0.1", podIPs = new[] { new { ip = "127.0.0.1" } } } };
+        await _client.CoreV1.PatchNamespacedPodStatusAsync(
+            new V1Patch(JsonSerializer.Serialize(status), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeletePodAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CoreV1.DeleteNamespacedPodAsync(name, ns, gracePeriodSeconds: 0, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Not there.
+        }
     }
 
     private static T? Lookup<T>(IDictionary<string, T>? values, string key)

@@ -10,8 +10,10 @@ namespace StatefunOperator.Crds.Ingress;
 [PrinterColumn(2, "Topics", "string", ".spec.topics[*].topic")]
 [PrinterColumn(3, "Startup", "string", ".spec.startupPosition.type")]
 [PrinterColumn(4, "Available", "integer", ".status.readyReplicas")]
-[PrinterColumn(5, "Age", "date", ".metadata.creationTimestamp")]
-[PrinterColumn(6, "Message", "string", ".status.conditions[?(@.type==\"Ready\")].message", Priority = 1)]
+[PrinterColumn(5, "Lag", "integer", ".status.lag.total")]
+[PrinterColumn(6, "Age", "date", ".metadata.creationTimestamp")]
+[PrinterColumn(7, "Message", "string", ".status.conditions[?(@.type==\"Ready\")].message", Priority = 1)]
+[ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector")]
 public sealed class KafkaIngress : CustomResource<KafkaIngressSpec, KafkaIngressStatus>
 {
     public const string KindName = "KafkaIngress";

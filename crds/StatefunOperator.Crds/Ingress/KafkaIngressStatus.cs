@@ -25,6 +25,15 @@ public sealed class KafkaIngressStatus
     [Description("Runtime pods that are available.")]
     public int? ReadyReplicas { get; set; }
 
+    [JsonPropertyName("selector")]
+    [Description("Label selector of the runtime pods (for the scale subresource: HPA, KEDA).")]
+    public string? Selector { get; set; }
+
+    [JsonPropertyName("lag")]
+    [SchemaNullable]
+    [Description("Consumer lag read from the runtime pods (at most every 30 s); absent while no pod answers.")]
+    public ConsumerLagStatus? Lag { get; set; }
+
     [JsonPropertyName("configHash")]
     [Description("Hash of the rendered runtime configuration currently applied.")]
     public string? ConfigHash { get; set; }

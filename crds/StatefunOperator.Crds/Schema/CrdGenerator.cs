@@ -45,6 +45,7 @@ public static class CrdGenerator
             })
             .ToList();
 
+        var scale = resourceType.GetCustomAttribute<ScaleSubresourceAttribute>();
         return new V1CustomResourceDefinition
         {
             ApiVersion = "apiextensions.k8s.io/v1",
@@ -71,7 +72,16 @@ public static class CrdGenerator
                         Served = true,
                         Storage = true,
                         Schema = new V1CustomResourceValidation { OpenAPIV3Schema = rootSchema },
-                        Subresources = new V1CustomResourceSubresources { Status = new object() },
+                        Subresources = new V1CustomResourceSubresources
+                        {
+                            Status = new object(),
+                            Scale = scale is null ? null : new V1CustomResourceSubresourceScale
+                            {
+                                SpecReplicasPath = scale.SpecReplicasPath,
+                                StatusReplicasPath = scale.StatusReplicasPath,
+                                LabelSelectorPath = scale.LabelSelectorPath,
+                            },
+                        },
                         AdditionalPrinterColumns = columns,
                     },
                 ],

@@ -88,6 +88,11 @@ public static class OpenApiSchemaGenerator
             schema.Description = description;
         }
 
+        if (property.GetCustomAttribute<SchemaNullableAttribute>() is not null)
+        {
+            schema.Nullable = true;
+        }
+
         if (property.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed)
         {
             valueSchema.EnumProperty = allowed.Values.Cast<object>().ToList();

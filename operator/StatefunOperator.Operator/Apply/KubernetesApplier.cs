@@ -85,4 +85,23 @@ public sealed class KubernetesApplier(IKubernetes client)
             force: true,
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Removes one top-level status field (a JSON merge patch with null). Server-side apply of a status without a
+    /// field the operator set before can leave an empty object behind on some API servers (seen on 1.20); a
+    /// field that is no longer true must go.
+    /// </summary>
+    public async Task RemoveStatusFieldAsync(string plural, string namespaceName, string name, string field, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            new V1Patch(new Dictionary<string, object> { ["status"] = new Dictionary<string, object?> { [field] = null } }, V1Patch.PatchType.MergePatch),
+            StatefunApi.Group,
+            StatefunApi.Version,
+            namespaceName,
+            plural,
+            name,
+            fieldManager: OperatorOptions.FieldManager,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -5,6 +5,7 @@ using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Validation;
 
@@ -25,7 +26,8 @@ public sealed class KafkaIngressReconciler(
     EventRecorder events,
     OperatorOptions options,
     TimeProvider clock,
-    ILogger logger)
+    ILogger logger,
+    LagCache? lags = null)
 {
     public async Task ReconcileAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
@@ -57,9 +59,15 @@ public sealed class KafkaIngressReconciler(
             appliedHash = module.Hash;
         }
 
-        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers);
+        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(namespaceName, name));
         if (!StatusComparison.Same(ingress.Status, status))
         {
+            if (ingress.Status?.Lag is not null && status.Lag is null)
+            {
+                // No pod answers: the lag is unknown, so it goes rather than staying stale.
+                await applier.RemoveStatusFieldAsync(KafkaIngress.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
+            }
+
             caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
         }
 

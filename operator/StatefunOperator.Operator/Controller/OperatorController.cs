@@ -7,6 +7,8 @@ using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Lag;
+using StatefunOperator.Operator.Metrics;
 using StatefunOperator.Operator.Validation;
 
 namespace StatefunOperator.Operator.Controller;
@@ -33,6 +35,8 @@ public sealed class OperatorController : IDisposable
 
     /// <summary>The consumer group each ingress had when last seen, so a change of group re-reconciles the old group's ingresses too.</summary>
     private readonly Dictionary<(string Namespace, string Name), string> _consumerGroups = [];
+    private readonly IDisposable _queueDepth;
+    private readonly LagCollector _lagCollector;
     private long _reconciles;
     private long _failures;
 
@@ -41,8 +45,11 @@ public sealed class OperatorController : IDisposable
         _options = options;
         _logger = loggers.CreateLogger<OperatorController>();
         _queue = new RateLimitedWorkQueue<ResourceKey>(options.RetryBaseDelay, options.RetryMaxDelay, clock);
+        _queueDepth = OperatorMetrics.TrackQueue(() => _queue.Pending);
         var events = new EventRecorder(client, options.Identity, _logger, clock);
-        _ingresses = new KafkaIngressReconciler(_caches, applier, events, options, clock, _logger);
+        var lags = new LagCache();
+        _ingresses = new KafkaIngressReconciler(_caches, applier, events, options, clock, _logger, lags);
+        _lagCollector = new LagCollector(client, lags, options, (ns, name) => _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, name)), _logger);
         _egresses = new KafkaEgressReconciler(_caches, applier, events, clock);
         _endpoints = new FunctionEndpointReconciler(_caches, applier, events, options, clock, _logger);
 
@@ -86,6 +93,10 @@ public sealed class OperatorController : IDisposable
                 _caches.Ingresses.Count, _caches.Egresses.Count, _caches.Endpoints.Count, _caches.Deployments.Count, _caches.StatefulSets.Count, _caches.Secrets.Count, _options.Workers);
             var workers = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop.Token), CancellationToken.None)).ToList();
             workers.Add(Task.Run(() => ResyncAsync(stop.Token), CancellationToken.None));
+            if (_options.LagPollInterval > TimeSpan.Zero)
+            {
+                workers.Add(Task.Run(() => _lagCollector.RunAsync(stop.Token), CancellationToken.None));
+            }
             await Task.WhenAll(workers).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -99,7 +110,11 @@ public sealed class OperatorController : IDisposable
         }
     }
 
-    public void Dispose() => _queue.Dispose();
+    public void Dispose()
+    {
+        _queueDepth.Dispose();
+        _queue.Dispose();
+    }
 
     private async Task WorkAsync(CancellationToken cancellationToken)
     {
@@ -115,10 +130,12 @@ public sealed class OperatorController : IDisposable
                 return;
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await ReconcileAsync(key, cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref _reconciles);
+                OperatorMetrics.RecordReconcile(key.Kind, System.Diagnostics.Stopwatch.GetElapsedTime(started), succeeded: true);
                 _queue.Forget(key);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -128,6 +145,7 @@ public sealed class OperatorController : IDisposable
             catch (Exception exception)
             {
                 Interlocked.Increment(ref _failures);
+                OperatorMetrics.RecordReconcile(key.Kind, System.Diagnostics.Stopwatch.GetElapsedTime(started), succeeded: false);
                 var delay = _queue.AddRateLimited(key);
                 _logger.LogWarning("Reconciling {Key} failed ({Message}); retrying in {Delay}", key, Describe(exception), delay);
             }

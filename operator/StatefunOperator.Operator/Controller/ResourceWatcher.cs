@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Operator.Metrics;
 
 namespace StatefunOperator.Operator.Controller;
 
@@ -29,6 +30,9 @@ public sealed class ResourceWatcher<T>(
     public int Lists => _lists;
 
     public int Expirations => _expirations;
+
+    /// <summary>The watched resource, as a metric label (e.g. <c>kafkaingresses.statefun.dev</c>).</summary>
+    private string Resource => source.Description.Split(' ')[0];
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -57,6 +61,7 @@ public sealed class ResourceWatcher<T>(
             catch (Exception exception)
             {
                 failures++;
+                OperatorMetrics.RecordWatchRestart(Resource, "error");
                 var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, Math.Min(failures, 10)), 30_000));
                 logger.LogWarning("Watching {Source} failed ({Message}); relisting in {Delay}", source.Description, exception.Message, delay);
                 try
@@ -111,6 +116,7 @@ public sealed class ResourceWatcher<T>(
             if (expired)
             {
                 Interlocked.Increment(ref _expirations);
+                OperatorMetrics.RecordWatchRestart(Resource, "expired");
                 logger.LogInformation("Watch of {Source} expired (410 Gone at resourceVersion {ResourceVersion}); relisting", source.Description, resourceVersion);
                 return;
             }
@@ -121,6 +127,7 @@ public sealed class ResourceWatcher<T>(
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            OperatorMetrics.RecordWatchRestart(Resource, "closed");
             if (Environment.TickCount64 - started < 1000)
             {
                 // A watch the server ends at once must not become a busy loop.

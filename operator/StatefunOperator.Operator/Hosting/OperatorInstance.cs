@@ -6,6 +6,7 @@ using k8s.Models;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Controller;
+using StatefunOperator.Operator.Metrics;
 
 namespace StatefunOperator.Operator.Hosting;
 
@@ -37,6 +38,7 @@ public sealed class OperatorInstance(IKubernetes client, OperatorOptions options
             throw new InvalidOperationException("Invalid operator options:\n  " + string.Join("\n  ", problems));
         }
 
+        using var leadership = OperatorMetrics.TrackLeadership(() => _leading);
         if (!options.LeaderElection)
         {
             _leading = true;

@@ -1,13 +1,15 @@
 using k8s.Models;
 using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Validation;
 
 namespace StatefunOperator.Operator.Status;
 
 /// <summary>
 /// The status of a KafkaIngress from what was observed: the validation outcome and the Deployment as the API
-/// server reports it (never from what was hoped), plus the warning that its consumer group is shared. Pure.
+/// server reports it (never from what was hoped), plus the warning that its consumer group is shared, and the
+/// consumer lag its runtime pods last reported (see <c>Lag/LagCollector</c>). Pure.
 /// </summary>
 public static class IngressStatusCalculator
 {
@@ -17,7 +19,8 @@ public static class IngressStatusCalculator
         V1Deployment? deployment,
         string? appliedConfigHash,
         DateTime now,
-        IReadOnlyList<string>? consumerGroupPeers = null)
+        IReadOnlyList<string>? consumerGroupPeers = null,
+        ConsumerLagStatus? lag = null)
     {
         var generation = ingress.Metadata.Generation;
         var existing = ingress.Status?.Conditions;
@@ -45,6 +48,8 @@ public static class IngressStatusCalculator
             Conditions = conditions,
             Replicas = deployment?.Spec?.Replicas,
             ReadyReplicas = deployment is null ? null : deployment.Status?.AvailableReplicas ?? 0,
+            Selector = string.Join(",", WorkloadNames.SelectorLabels(ingress.Metadata.Name).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
+            Lag = deployment is null ? null : lag,
             ConfigHash = appliedConfigHash ?? ingress.Status?.ConfigHash,
         };
     }

@@ -1,15 +1,15 @@
-using System.Diagnostics.Metrics;
+using StatefunOperator.Runtime.Metrics;
 
 namespace StatefunOperator.Runtime.Ingress;
 
-/// <summary>Counters of one ingress, also published on the <c>StatefunOperator.Runtime</c> meter.</summary>
+/// <summary>
+/// Counters of one ingress: kept here for callers (and tests) and published on the runtime's meter
+/// (<see cref="RuntimeMetrics"/>) as <c>statefun_ingress_records_consumed_total{ingress,topic}</c>,
+/// <c>statefun_ingress_records_unreadable_total{ingress}</c> and <c>statefun_ingress_records_dead_lettered_total{ingress}</c>.
+/// </summary>
 public sealed class IngressMetrics : IDisposable
 {
-    public const string MeterName = "StatefunOperator.Runtime";
-    private readonly Meter _meter = new(MeterName);
-    private readonly Counter<long> _delivered;
-    private readonly Counter<long> _skipped;
-    private readonly Counter<long> _deadLettered;
+    public const string MeterName = RuntimeMetrics.MeterName;
     private readonly KeyValuePair<string, object?> _ingressTag;
     private long _deliveredCount;
     private long _skippedCount;
@@ -18,9 +18,6 @@ public sealed class IngressMetrics : IDisposable
     public IngressMetrics(string ingressId)
     {
         _ingressTag = new KeyValuePair<string, object?>("ingress", ingressId);
-        _delivered = _meter.CreateCounter<long>("statefun.ingress.records.delivered");
-        _skipped = _meter.CreateCounter<long>("statefun.ingress.records.skipped", description: "unreadable records skipped (no dead-letter topic configured)");
-        _deadLettered = _meter.CreateCounter<long>("statefun.ingress.records.dead_lettered", description: "unreadable records written to the dead-letter topic");
     }
 
     public long Delivered => Interlocked.Read(ref _deliveredCount);
@@ -29,23 +26,27 @@ public sealed class IngressMetrics : IDisposable
 
     public long DeadLettered => Interlocked.Read(ref _deadLetteredCount);
 
-    public void RecordDelivered()
+    public void RecordDelivered(string? topic = null)
     {
         Interlocked.Increment(ref _deliveredCount);
-        _delivered.Add(1, _ingressTag);
+        RuntimeMetrics.RecordsConsumed.Add(1, _ingressTag, new KeyValuePair<string, object?>("topic", topic ?? string.Empty));
     }
 
     public void RecordSkipped()
     {
         Interlocked.Increment(ref _skippedCount);
-        _skipped.Add(1, _ingressTag);
+        RuntimeMetrics.RecordsUnreadable.Add(1, _ingressTag);
     }
 
     public void RecordDeadLettered()
     {
         Interlocked.Increment(ref _deadLetteredCount);
-        _deadLettered.Add(1, _ingressTag);
+        RuntimeMetrics.RecordsUnreadable.Add(1, _ingressTag);
+        RuntimeMetrics.RecordsDeadLettered.Add(1, _ingressTag);
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        // The instruments belong to the process-wide meter.
+    }
 }

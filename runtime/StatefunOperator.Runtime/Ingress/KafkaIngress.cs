@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Runtime.Metrics;
 using StatefunOperator.Runtime.Pipeline;
 
 namespace StatefunOperator.Runtime.Ingress;
@@ -19,6 +20,7 @@ public sealed class KafkaIngress<T> : IDisposable
     private readonly ILogger _logger;
     private readonly bool _ownsMetrics;
     private readonly ICheckpoint _checkpoint;
+    private readonly ConsumerLagReader _lag;
     private Error? _fatalError;
 
     public KafkaIngress(KafkaIngressSpec<T> spec, IIngressSink<T> sink, ILogger logger, IngressMetrics? metrics = null, ICheckpoint? checkpoint = null)
@@ -29,6 +31,7 @@ public sealed class KafkaIngress<T> : IDisposable
         _checkpoint = checkpoint ?? new CommitCheckpoint(null, null, CheckpointOptions.Default, logger);
         _ownsMetrics = metrics is null;
         Metrics = metrics ?? new IngressMetrics(spec.Id.ToString());
+        _lag = new ConsumerLagReader(spec.Id.ToString(), logger);
     }
 
     /// <summary>Raised with the decisions of every partition assignment.</summary>
@@ -96,6 +99,7 @@ public sealed class KafkaIngress<T> : IDisposable
         }
         finally
         {
+            _lag.Clear();
             consumer.Close();
         }
     }
@@ -121,6 +125,7 @@ public sealed class KafkaIngress<T> : IDisposable
                 }
 
                 _checkpoint.OnPoll();
+                _lag.MaybeRead(consumer);
             }
             catch (ConsumeException e) when (!e.Error.IsFatal)
             {
@@ -170,7 +175,7 @@ public sealed class KafkaIngress<T> : IDisposable
             delivery.AsTask().GetAwaiter().GetResult();
         }
 
-        Metrics.RecordDelivered();
+        Metrics.RecordDelivered(record.Topic);
     }
 
     private IEnumerable<TopicPartitionOffset> AssignStartOffsets(

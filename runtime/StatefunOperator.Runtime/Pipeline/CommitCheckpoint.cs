@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Runtime.Metrics;
 
 namespace StatefunOperator.Runtime.Pipeline;
 
@@ -92,6 +93,7 @@ public sealed class CommitCheckpoint : ICheckpoint
     private void Commit(IReadOnlyCollection<TopicPartition>? only)
     {
         var consumer = _consumer ?? throw new InvalidOperationException("checkpoint used before Attach");
+        var started = Stopwatch.GetTimestamp();
         if (_awaitAcksOf is not null)
         {
             while (_awaitAcksOf.Flush(TimeSpan.FromSeconds(10)) > 0)
@@ -107,6 +109,7 @@ public sealed class CommitCheckpoint : ICheckpoint
         {
             consumer.Commit(offsets);
             _positions.Committed(offsets);
+            RuntimeMetrics.RecordCommit(_awaitAcksOf is null ? "none" : "at-least-once", Stopwatch.GetElapsedTime(started));
         }
 
         _sinceCommit.Restart();

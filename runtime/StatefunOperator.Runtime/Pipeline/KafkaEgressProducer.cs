@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Ingress;
+using StatefunOperator.Runtime.Metrics;
 
 namespace StatefunOperator.Runtime.Pipeline;
 
@@ -40,6 +41,7 @@ public sealed class KafkaEgressProducer : IEgressProducer
         var message = record.ToMessage();
         void Report(DeliveryReport<byte[], byte[]> report)
         {
+            RuntimeMetrics.RecordProduced(report.Topic, !report.Error.IsError);
             if (report.Error.IsError)
             {
                 onFailure(report.Error);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Runtime.Egress;
+using StatefunOperator.Runtime.Metrics;
 
 namespace StatefunOperator.Runtime.Pipeline;
 
@@ -152,6 +153,7 @@ public sealed class TransactionalCheckpoint : ICheckpoint
     private void Commit()
     {
         var consumer = _consumer ?? throw new InvalidOperationException("checkpoint used before Attach");
+        var started = Stopwatch.GetTimestamp();
         var offsets = _positions.Uncommitted();
         if (offsets.Count > 0)
         {
@@ -174,6 +176,7 @@ public sealed class TransactionalCheckpoint : ICheckpoint
         _inTransaction = false;
         _positions.Committed(offsets);
         Commits++;
+        RuntimeMetrics.RecordCommit("exactly-once", Stopwatch.GetElapsedTime(started));
         _sinceCommit.Restart();
     }
 
@@ -190,5 +193,6 @@ public sealed class TransactionalCheckpoint : ICheckpoint
 
         _positions.DiscardUncommitted();
         Aborts++;
+        RuntimeMetrics.RecordAbort();
     }
 }

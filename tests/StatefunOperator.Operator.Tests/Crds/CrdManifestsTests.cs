@@ -30,7 +30,7 @@ public class CrdManifestsTests
         var version = Assert.Single(crd.Spec.Versions);
         Assert.NotNull(version.Subresources.Status);
         Assert.Contains("kin", crd.Spec.Names.ShortNames);
-        Assert.Equal(["Ready", "Reason", "Topics", "Startup", "Available", "Age", "Message"], version.AdditionalPrinterColumns.Select(c => c.Name));
+        Assert.Equal(["Ready", "Reason", "Topics", "Startup", "Available", "Lag", "Age", "Message"], version.AdditionalPrinterColumns.Select(c => c.Name));
     }
 
     [Fact]

@@ -297,7 +297,7 @@ public sealed class FunctionDispatcherTests
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == "function" && (string?)tag.Value == "test/greeter")
+                if (tag.Key == "function_type" && (string?)tag.Value == "test/greeter")
                 {
                     Interlocked.Add(ref failedCallsMetric, value);
                 }

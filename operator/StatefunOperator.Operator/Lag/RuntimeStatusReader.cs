@@ -1,0 +1,60 @@
+using System.Text.Json;
+using StatefunOperator.Crds.Ingress;
+
+namespace StatefunOperator.Operator.Lag;
+
+/// <summary>
+/// Reads a runtime pod's <c>GET /status</c> (the consumer lag of each of its ingresses, as the runtime read it
+/// from its own consumer) and returns its partitions' lags. The operator never connects to Kafka.
+/// </summary>
+public sealed class RuntimeStatusReader(HttpClient http)
+{
+    public async Task<IReadOnlyList<PartitionLagStatus>> ReadAsync(Uri status, CancellationToken cancellationToken)
+    {
+        await using var body = await http.GetStreamAsync(status, cancellationToken).ConfigureAwait(false);
+        using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var partitions = new List<PartitionLagStatus>();
+        foreach (var ingress in json.RootElement.GetProperty("lag").EnumerateArray())
+        {
+            foreach (var partition in ingress.GetProperty("partitions").EnumerateArray())
+            {
+                partitions.Add(new PartitionLagStatus
+                {
+                    Topic = partition.GetProperty("topic").GetString() ?? string.Empty,
+                    Partition = partition.GetProperty("partition").GetInt32(),
+                    Lag = partition.GetProperty("lag").GetInt64(),
+                });
+            }
+        }
+
+        return partitions;
+    }
+
+    /// <summary>
+    /// The lags of one ingress's pods together: summed, the worst partition named; null when no pod answered or
+    /// the pods have no partition assigned yet (a starting consumer): unknown, not zero.
+    /// </summary>
+    public static ConsumerLagStatus? Combine(IReadOnlyList<IReadOnlyList<PartitionLagStatus>> pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+
+        // A partition moving between pods mid-read may be reported twice: count it once, at its larger lag.
+        var partitions = pods.SelectMany(p => p)
+            .GroupBy(p => (p.Topic, p.Partition))
+            .Select(g => g.MaxBy(p => p.Lag)!)
+            .ToList();
+        var worst = partitions.OrderByDescending(p => p.Lag).ThenBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition).FirstOrDefault();
+        if (worst is null)
+        {
+            return null;
+        }
+
+        return new ConsumerLagStatus
+        {
+            Total = partitions.Sum(p => p.Lag),
+            WorstPartition = worst,
+            Partitions = partitions.Count,
+            Pods = pods.Count,
+        };
+    }
+}
