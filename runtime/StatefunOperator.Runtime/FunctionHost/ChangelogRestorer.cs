@@ -30,6 +30,7 @@ internal static class ChangelogRestorer
         };
         var states = partitions.ToDictionary(p => p, p => new PartitionState(p));
         var open = new HashSet<int>(partitions);
+        var perPartition = partitions.ToDictionary(p => p, _ => (Records: 0L, Bytes: 0L));
         long records = 0;
         using (var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler((_, m) => Ingress.KafkaClientLog.Write(logger, m)).Build())
         {
@@ -49,11 +50,18 @@ internal static class ChangelogRestorer
 
                 if (result.IsPartitionEOF)
                 {
-                    open.Remove(result.Partition.Value);
+                    if (open.Remove(result.Partition.Value))
+                    {
+                        var (count, bytes) = perPartition[result.Partition.Value];
+                        Metrics.HostMetrics.RecordRestore(host.Id, result.Partition.Value, watch.Elapsed, count, bytes);
+                    }
+
                     continue;
                 }
 
                 states[result.Partition.Value].Restore(result.Message.Key, result.Message.Value);
+                var (soFar, size) = perPartition[result.Partition.Value];
+                perPartition[result.Partition.Value] = (soFar + 1, size + result.Message.Key.Length + (result.Message.Value?.Length ?? 0));
                 records++;
             }
 

@@ -217,11 +217,21 @@ public sealed class FunctionDispatcher : IDisposable
             try
             {
                 var request = BuildRequest(mailbox.Address, _state.Read(mailbox.Address), batch);
-
-                response = await _client.InvokeAsync(mailbox.Endpoint, mailbox.Address, request, _stopping.Token).ConfigureAwait(false);
+                var timing = _metrics.StartCall(mailbox.Address);
+                try
+                {
+                    response = await _client.InvokeAsync(mailbox.Endpoint, mailbox.Address, request, _stopping.Token).ConfigureAwait(false);
+                    timing.Complete("ok");
+                }
+                catch (FunctionCallException)
+                {
+                    timing.Complete("error");
+                    throw;
+                }
             }
             catch (FunctionCallException e)
             {
+                _metrics.RecordRetry(mailbox.Address);
                 await RetryLaterAsync(mailbox, batch.Count, attempt, e.Message).ConfigureAwait(false);
                 continue;
             }
