@@ -12,8 +12,9 @@ all: build
 build:
 	dotnet build $(SOLUTION) -nologo -v q -clp:ErrorsOnly
 
-## test: every test (unit, integration against a real broker / API server). Prints the totals and
-## how many tests need a real Kafka broker and did not run here.
+## test: every test (unit, integration against a real broker / API server), then the Ctrl-C check of
+## `make run` (scripts/check-run-interrupt.sh). Prints the totals and how many tests need a real Kafka
+## broker and did not run here.
 test: build
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@set -o pipefail; \
@@ -25,6 +26,7 @@ test: build
 	dotnet test $(SOLUTION) --no-build -nologo --filter "Category!=Benchmark" --logger "trx" --logger "console;verbosity=normal" --results-directory $(RESULTS) 2>&1 \
 	  | grep -v -E '^\s*(Passed|Skipped) ' || status=$$?; \
 	scripts/test-summary.sh $(RESULTS); \
+	if [[ $$status -eq 0 ]]; then scripts/check-run-interrupt.sh || status=$$?; fi; \
 	exit $$status
 
 ## run: the whole system locally: Kafka, kube-apiserver, CRDs, operator, a local stand-in for the

@@ -38,6 +38,11 @@ trap stop_all EXIT
 trap 'exit 130' INT TERM
 
 host_semantic=exactly-once
+if ! command -v kubectl >/dev/null; then
+  echo "run: installing kubectl (Debian's kubernetes-client)"
+  if [[ "$(id -u)" -eq 0 ]]; then apt-get install -y -qq kubernetes-client >/dev/null; else sudo apt-get install -y -qq kubernetes-client >/dev/null; fi
+fi
+
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
   KAFKA_BOOTSTRAP_SERVERS=$(scripts/kafka-local.sh start | tail -n 1)
   started_broker=yes

@@ -27,6 +27,8 @@ internal static class ChangelogRestorer
             EnablePartitionEof = true,
             IsolationLevel = IsolationLevel.ReadCommitted,
             AutoOffsetReset = AutoOffsetReset.Earliest,
+            // The end of a partition is known only from an empty fetch: do not let the broker sit on it.
+            FetchWaitMaxMs = 10,
         };
         var states = partitions.ToDictionary(p => p, p => new PartitionState(p));
         var open = new HashSet<int>(partitions);
@@ -42,7 +44,7 @@ internal static class ChangelogRestorer
                     throw new TimeoutException($"function host {host.Id}: restoring {host.ChangelogTopic} partitions {string.Join(", ", open)} took longer than {timeout.TotalSeconds:0} s");
                 }
 
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(100));
                 if (result is null)
                 {
                     continue;
