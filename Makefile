@@ -38,8 +38,9 @@ run: build
 run-runtime: build
 	scripts/run-runtime.sh
 
-## bench: figures, not assertions. Runtime forwarding throughput (plain loop vs at-least-once vs
-## exactly-once, 1 KiB records, one broker, one run), then the operator at 1,000 KafkaIngresses.
+## bench: figures, not assertions; take them on a quiet machine (README: Benchmarks). Warm-up discarded, ROUNDS
+## (>= 5) interleaved rounds, min/median/max: plain loop vs runtime forwarding (at-least-once, exactly-once), the
+## function path (10 / 10,000 addresses, both semantics), changelog restore; then the operator at 1,000 KafkaIngresses.
 bench: build
 	dotnet run --project tests/StatefunOperator.Benchmarks -c Release
 	scripts/kube-bench.sh

@@ -1,88 +1,193 @@
-using System.Diagnostics;
 using System.Globalization;
-using Confluent.Kafka;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using StatefunOperator.Benchmarks;
+using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Configuration;
+using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Testing.Kafka;
 
-// make bench: ingress -> egress forwarding throughput, on one broker in one run, for 1 KiB records:
-// (a) a plain Confluent.Kafka consume -> produce loop (the baseline), (b) the runtime with
-// at-least-once, (c) the runtime with exactly-once. Prints records/s, MB/s and b/a, c/a.
-// Bounded: RECORDS (default 50,000) records per run, each run at most 5 minutes.
-// The mock broker keeps about 5 MB per partition (older records are dropped), so the input is spread
-// over as many partitions as keep each under 4 MB.
-var records = int.Parse(Environment.GetEnvironmentVariable("RECORDS") ?? "128000", CultureInfo.InvariantCulture);
-var rounds = int.Parse(Environment.GetEnvironmentVariable("ROUNDS") ?? "3", CultureInfo.InvariantCulture);
-const int ValueSize = 1024;
-var Partitions = Math.Max(1, (records + 3_999) / 4_000);
+// make bench: figures, not assertions (see the README's Benchmarks section for how to take them).
+// Variants, all on one broker in one run, interleaved round by round (a, b, c, ..., a, b, c, ...) after one
+// discarded warm-up round of each:
+//   (a) plain Confluent.Kafka consume -> produce, 1 KiB records   (b)/(c) runtime forwarding, at-least-once / exactly-once
+//   (d) plain consume -> produce, 100 B records (the function path's input)
+//   (e)-(h) the function path: ingress -> function host -> in-process C# function over HTTP -> egress,
+//           10 or 10,000 addresses, at-least-once or exactly-once hosts
+// then the restore time of a changelog holding RESTORE_ADDRESSES x 100 B.
+// Each round's clock runs from the forwarder's first input record (function path: the function's first request)
+// to the last output record a read_committed reader sees (a child process, so that its CPU is not counted); CPU per
+// record is the benchmark process's CPU time from the first input record to that end, over the records.
+if (args.Length > 0 && args[0] == CountCommand.Verb)
+{
+    return CountCommand.Run(args);
+}
+
+static int Setting(string name, int fallback) =>
+    int.Parse(Environment.GetEnvironmentVariable(name) is { Length: > 0 } text ? text : fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+var rounds = Setting("ROUNDS", 5);
+var records = Setting("RECORDS", 100_000);
+var functionRecords = Setting("FUNCTION_RECORDS", 20_000);
+var restoreAddresses = Setting("RESTORE_ADDRESSES", 100_000);
+var limit = TimeSpan.FromSeconds(Setting("ROUND_LIMIT_SECONDS", 300));
+if (rounds < 5 || records < 2 || functionRecords < 2 || restoreAddresses < 1)
+{
+    Console.Error.WriteLine("ROUNDS must be >= 5 (fewer rounds give no spread worth reporting); RECORDS, FUNCTION_RECORDS >= 2; RESTORE_ADDRESSES >= 1");
+    return 2;
+}
+
+const int ForwardValueSize = 1024;
+const int FunctionValueSize = 100;
+const int HostPartitions = 4;
+var logLevel = Enum.Parse<LogLevel>(Environment.GetEnvironmentVariable("BENCH_LOG") is { Length: > 0 } level ? level : "Error", ignoreCase: true);
+using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel));
+var logger = loggers.CreateLogger("bench");
+
 var broker = await KafkaTestBroker.GetAsync();
-Console.WriteLine($"broker: {broker.Kind} at {broker.BootstrapServers}{(broker.IsMock ? " (librdkafka mock cluster)" : string.Empty)}");
-var input = KafkaTestBroker.UniqueName("bench-in");
-await broker.CreateTopicAsync(input, Partitions);
-await InputWriter.WriteAsync(broker, input, records, ValueSize);
-Console.WriteLine($"input: {records} records of {ValueSize} B in {Partitions} partitions; each figure is the median of {rounds} rounds");
+Console.WriteLine($"broker: {broker.Kind} at {broker.BootstrapServers}{(broker.IsMock ? " (librdkafka mock cluster in a child process)" : string.Empty)}");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()} (1/5/15 min) at start"));
 
-var results = new List<(string Name, double RecordsPerSecond)>();
-async Task Measure(string name, Func<string, CancellationToken, (Task Running, Func<bool> Started)> forward)
+// The mock broker keeps about 5 MB per partition (older records are dropped): inputs are spread over as many
+// partitions as keep each under 4 MB.
+var forwardPartitions = Math.Max(1, (records + 3_999) / 4_000);
+var functionPartitions = Math.Max(HostPartitions, (int)(((long)functionRecords * (FunctionValueSize + 100) + (4 << 20) - 1) / (4 << 20)));
+var forwardInput = KafkaTestBroker.UniqueName("bench-in");
+await broker.CreateTopicAsync(forwardInput, forwardPartitions);
+InputWriter.Write(broker, forwardInput, records, ForwardValueSize, keyCount: 0);
+var functionInputs = new Dictionary<int, string>();
+foreach (var addresses in new[] { 10, 10_000 })
 {
-    var rates = new List<double>();
-    for (var round = 0; round < rounds; round++)
-    {
-        rates.Add(await MeasureOnce(forward));
-    }
-
-    var median = rates.Order().ElementAt(rates.Count / 2);
-    results.Add((name, median));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-28} {median,10:F0} records/s {median * ValueSize / 1e6,8:F1} MB/s   (rounds: {string.Join(", ", rates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture)))})"));
+    functionInputs[addresses] = KafkaTestBroker.UniqueName("bench-fn-in");
+    await broker.CreateTopicAsync(functionInputs[addresses], functionPartitions);
+    InputWriter.Write(broker, functionInputs[addresses], functionRecords, FunctionValueSize, addresses);
 }
 
-async Task<double> MeasureOnce(Func<string, CancellationToken, (Task Running, Func<bool> Started)> forward)
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"input: forwarding {records:N0} records of {ForwardValueSize} B in {forwardPartitions} partitions; function path {functionRecords:N0} records of {FunctionValueSize} B in {functionPartitions} partitions, host inbox/changelog {HostPartitions} partitions"));
+Console.WriteLine($"rounds: 1 warm-up (discarded) + {rounds} measured per variant, interleaved; each round at most {limit.TotalSeconds:0} s");
+
+RunningForwarder Plain(string input, string output, CancellationToken token)
 {
-    var output = KafkaTestBroker.UniqueName("bench-out");
-    await broker.CreateTopicAsync(output, Partitions);
-    using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-    var counting = OutputCounter.CountAsync(broker, output, Partitions, records, stop.Token);
-    var (running, started) = forward(output, stop.Token);
-    while (!started())
-    {
-        await Task.Delay(1, stop.Token);
-    }
-
-    // From the first record the forwarder consumed to the last output record a read_committed reader sees.
-    var clock = Stopwatch.StartNew();
-    await counting;
-    var elapsed = clock.Elapsed;
-    await stop.CancelAsync();
-    try
-    {
-        await running;
-    }
-    catch (OperationCanceledException)
-    {
-    }
-
-    return records / elapsed.TotalSeconds;
-}
-
-await Measure("(a) plain consume->produce", (output, token) =>
-{
+    var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
     var loop = new PlainLoop();
-    return (Task.Run(() => loop.Run(broker.BootstrapServers, input, output, token), token), () => loop.Consumed > 0);
-});
-foreach (var semantic in new[] { "at-least-once", "exactly-once" })
+    return new RunningForwarder(Task.Run(() => loop.Run(broker.BootstrapServers, input, output, stop.Token), CancellationToken.None), stop, () => loop.Consumed > 0, () => loop.Consumed > 0, () => ValueTask.CompletedTask);
+}
+
+RunningForwarder Forwarding(string semantic, string output, CancellationToken token)
 {
-    await Measure(semantic == "at-least-once" ? "(b) runtime at-least-once" : "(c) runtime exactly-once", (output, token) =>
+    var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+    var module = ModuleYamlLoader.Load(BenchModule.Yaml(broker.BootstrapServers, forwardInput, output, semantic));
+    var pipeline = IngressPipeline.Create(module.Ingresses[0], module, "bench", logger);
+    return new RunningForwarder(pipeline.RunAsync(stop.Token), stop, () => pipeline.Ingress.Metrics.Delivered > 0, () => pipeline.Ingress.Metrics.Delivered > 0, () =>
     {
-        var module = ModuleYamlLoader.Load(BenchModule.Yaml(broker.BootstrapServers, input, output, semantic));
-        var pipeline = IngressPipeline.Create(module.Ingresses[0], module, "bench", NullLogger.Instance);
-        var running = pipeline.RunAsync(token).ContinueWith(_ => pipeline.Dispose(), TaskScheduler.Default);
-        return (running, () => pipeline.Ingress.Metrics.Delivered > 0);
+        pipeline.Dispose();
+        return ValueTask.CompletedTask;
     });
 }
 
-var baseline = results[0].RecordsPerSecond;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio b/a = {results[1].RecordsPerSecond / baseline:F2} (target >= 0.9)"));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio c/a = {results[2].RecordsPerSecond / baseline:F2} (target >= 0.7)"));
-return 0;
+async Task<RunningForwarder> FunctionPath(int addresses, string semantic, string output, CancellationToken token)
+{
+    var server = new BenchFunctionServer(request => CountingFunction.Handle(request, FunctionBenchModule.Egress, output));
+    try
+    {
+        var unique = KafkaTestBroker.UniqueName("h");
+        var hostId = "bench/" + unique;
+        await broker.CreateTopicAsync(FunctionHosts.InboxTopic(hostId), HostPartitions);
+        await broker.CreateTopicAsync(FunctionHosts.ChangelogTopic(hostId), HostPartitions);
+        var module = ModuleYamlLoader.Load(FunctionBenchModule.Yaml(broker.BootstrapServers, KafkaTestBroker.UniqueName("bench-fn"), hostId, HostPartitions, functionInputs[addresses], server.Port, semantic));
+        var workloads = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, unique, loggers, null, null, token);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var ingress = workloads.Ingresses[0].Ingress;
+        return new RunningForwarder(workloads.RunAsync(stop.Token), stop, () => ingress.Metrics.Delivered > 0, () => server.Requested, async () =>
+        {
+            workloads.Dispose();
+            await server.DisposeAsync();
+        });
+    }
+    catch
+    {
+        await server.DisposeAsync();
+        throw;
+    }
+}
+
+var variants = new List<Variant>
+{
+    new("a", "plain consume->produce, 1 KiB", records, forwardPartitions, null, (o, t) => Task.FromResult(Plain(forwardInput, o, t))),
+    new("b", "runtime forwarding at-least-once, 1 KiB", records, forwardPartitions, "a", (o, t) => Task.FromResult(Forwarding("at-least-once", o, t))),
+    new("c", "runtime forwarding exactly-once, 1 KiB", records, forwardPartitions, "a", (o, t) => Task.FromResult(Forwarding("exactly-once", o, t))),
+    new("d", "plain consume->produce, 100 B", functionRecords, functionPartitions, null, (o, t) => Task.FromResult(Plain(functionInputs[10_000], o, t))),
+    new("e", "function at-least-once, 10 addresses", functionRecords, HostPartitions, "d", (o, t) => FunctionPath(10, "at-least-once", o, t)),
+    new("f", "function exactly-once, 10 addresses", functionRecords, HostPartitions, "d", (o, t) => FunctionPath(10, "exactly-once", o, t)),
+    new("g", "function at-least-once, 10,000 addresses", functionRecords, HostPartitions, "d", (o, t) => FunctionPath(10_000, "at-least-once", o, t)),
+    new("h", "function exactly-once, 10,000 addresses", functionRecords, HostPartitions, "d", (o, t) => FunctionPath(10_000, "exactly-once", o, t)),
+};
+
+var runner = new RoundRunner(broker, limit);
+var results = variants.ToDictionary(v => v.Label, _ => new List<Measurement>());
+var failed = new Dictionary<string, string>();
+for (var round = 0; round <= rounds; round++)
+{
+    foreach (var variant in variants.Where(v => !failed.ContainsKey(v.Label)))
+    {
+        try
+        {
+            var measurement = await runner.RunAsync(variant);
+            var kept = round == 0 ? "warm-up, discarded" : $"round {round}";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kept,-18} ({variant.Label}) {measurement.RecordsPerSecond,10:N0} records/s {measurement.CpuMicrosPerRecord,8:F1} µs CPU/record"));
+            if (round > 0)
+            {
+                results[variant.Label].Add(measurement);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            failed[variant.Label] = $"{e.GetType().Name}: {e.Message}";
+            Console.WriteLine($"  ({variant.Label}) FAILED in round {round}, left out of the remaining rounds: {failed[variant.Label]}");
+        }
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"results ({rounds} rounds each; records/s from the first input record (function path: first function request) to the last output record; CPU = this process's user+system time from the first input record to the end / records, output counter excluded):"));
+foreach (var variant in variants)
+{
+    if (failed.TryGetValue(variant.Label, out var why))
+    {
+        Console.WriteLine($"({variant.Label}) {variant.Description,-42} FAILED: {why}");
+        continue;
+    }
+
+    var rates = Spread.Of(results[variant.Label].Select(m => m.RecordsPerSecond).ToList());
+    var cpu = Spread.Of(results[variant.Label].Select(m => m.CpuMicrosPerRecord).ToList());
+    Console.WriteLine($"({variant.Label}) {variant.Description,-42} records/s {rates.Format("N0")}");
+    Console.WriteLine($"    {string.Empty,-42} µs CPU/record {cpu.Format("F1")}");
+}
+
+Console.WriteLine();
+Console.WriteLine("ratios of medians (records/s), with the spread of the per-round ratios (round i of one variant / round i of its baseline):");
+foreach (var variant in variants.Where(v => v.Baseline is not null && !failed.ContainsKey(v.Label) && !failed.ContainsKey(v.Baseline!)))
+{
+    var mine = results[variant.Label];
+    var theirs = results[variant.Baseline!];
+    var ratio = Spread.Of(mine.Select(m => m.RecordsPerSecond).ToList()).Median / Spread.Of(theirs.Select(m => m.RecordsPerSecond).ToList()).Median;
+    var paired = Spread.Of(mine.Zip(theirs, (m, t) => m.RecordsPerSecond / t.RecordsPerSecond).ToList());
+    var target = variant.Label switch { "b" => " (target >= 0.9)", "c" => " (target >= 0.8)", _ => string.Empty };
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {variant.Label}/{variant.Baseline} = {ratio:F2}{target}   per round: {paired.Format("F2")}   ({variant.Description} vs {variants.Single(v => v.Label == variant.Baseline).Description})"));
+}
+
+Console.WriteLine();
+try
+{
+    await RestoreBenchmark.RunAsync(broker, restoreAddresses, FunctionValueSize, rounds, logger);
+}
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    Console.WriteLine($"restore: FAILED: {e.GetType().Name}: {e.Message}");
+    failed["restore"] = e.Message;
+}
+
+Console.WriteLine($"load average at the end: {LoadAverage()} (1/5/15 min)");
+return failed.Count == 0 ? 0 : 1;

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Confluent.Kafka;
+
+namespace StatefunOperator.Benchmarks;
+
+/// <summary>
+/// The output counter, run as a child process (<c>statefun-bench count ...</c>) so that its CPU time is not
+/// the benchmark process's: reads the output topic (read_committed) from the beginning, prints <c>ready</c>
+/// once assigned, <c>done N</c> when N records arrived (or <c>timeout N</c>).
+/// </summary>
+internal static class CountCommand
+{
+    public const string Verb = "count";
+
+    public static int Run(IReadOnlyList<string> args)
+    {
+        if (args.Count != 6)
+        {
+            Console.Error.WriteLine("usage: statefun-bench count <bootstrap> <topic> <partitions> <expected> <timeout-seconds>");
+            return 2;
+        }
+
+        var bootstrap = args[1];
+        var topic = args[2];
+        var partitions = int.Parse(args[3], CultureInfo.InvariantCulture);
+        var expected = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(int.Parse(args[5], CultureInfo.InvariantCulture));
+        using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "bench-count-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+        }).Build();
+        reader.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        Console.WriteLine("ready");
+        var count = 0;
+        while (count < expected)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timeout {count}"));
+                return 1;
+            }
+
+            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false })
+            {
+                count++;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {count}"));
+        reader.Close();
+        return 0;
+    }
+}

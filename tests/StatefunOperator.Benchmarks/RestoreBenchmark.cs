@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Module;
+using StatefunOperator.Module.Validation;
+using StatefunOperator.Runtime.FunctionHost;
+using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Testing.Kafka;
+
+namespace StatefunOperator.Benchmarks;
+
+/// <summary>
+/// Restore time of a function host's changelog: N addresses with one value of V bytes each, written directly
+/// in the changelog format (<see cref="ChangelogCodec"/>), then rebuilt with <see cref="ChangelogRestorer.Restore"/>
+/// (what a host does on assignment), timed from the call to its return. One partition on a real broker; the
+/// mock broker keeps only ~5 MB per partition, so there the entries are spread over as many partitions as keep
+/// each under 4 MB and one Restore call rebuilds them all (one consumer, as a host assigned those partitions).
+/// </summary>
+internal static class RestoreBenchmark
+{
+    public static async Task RunAsync(KafkaTestBroker broker, int addresses, int valueSize, int rounds, ILogger logger)
+    {
+        var hostId = "bench/" + KafkaTestBroker.UniqueName("restore");
+        var type = TypeName.Parse("bench/counter");
+        var sampleKey = ChangelogCodec.StateKey(new FunctionAddress(type, "user-000000"), CountingFunction.StateName);
+        var value = new byte[valueSize];
+        Random.Shared.NextBytes(value);
+        var entry = ChangelogCodec.StateValue(new StoredValue("io.statefun.types/bytes", ByteString.CopyFrom(value), ExpirationPolicy.Never, 0));
+        var bytes = (long)addresses * (sampleKey.Length + entry.Length + 20);
+        var partitions = broker.IsMock ? (int)Math.Max(1, (bytes + (4L << 20) - 1) / (4L << 20)) : 1;
+        var host = new FunctionHostSettings(hostId, broker.BootstrapServers, partitions, false, TimeSpan.FromMinutes(1), []);
+        await broker.CreateTopicAsync(host.ChangelogTopic, partitions).ConfigureAwait(false);
+        using (var producer = broker.CreateProducer())
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+            for (var i = 0; i < addresses; i++)
+            {
+                var key = ChangelogCodec.StateKey(new FunctionAddress(type, "user-" + i.ToString("D6", CultureInfo.InvariantCulture)), CountingFunction.StateName);
+                var message = new Message<byte[], byte[]> { Key = key, Value = entry };
+                while (true)
+                {
+                    try
+                    {
+                        producer.Produce(new TopicPartition(host.ChangelogTopic, i % partitions), message);
+                        break;
+                    }
+                    catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull && DateTime.UtcNow < deadline)
+                    {
+                        producer.Poll(TimeSpan.FromMilliseconds(10));
+                    }
+                }
+            }
+
+            producer.Flush(TimeSpan.FromMinutes(2));
+        }
+
+        var all = Enumerable.Range(0, partitions).ToArray();
+        var times = new List<double>();
+        for (var round = 0; round <= rounds; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            var states = ChangelogRestorer.Restore(host, all, logger, TimeSpan.FromMinutes(5));
+            var elapsed = clock.Elapsed.TotalSeconds;
+            var restored = states.Sum(s => s.AddressCount);
+            if (restored != addresses)
+            {
+                throw new InvalidOperationException($"restore: {restored} addresses restored, {addresses} written (the broker dropped changelog records?)");
+            }
+
+            if (round > 0)
+            {
+                times.Add(elapsed);
+            }
+        }
+
+        var spread = Spread.Of(times);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"restore: {addresses:N0} addresses x {valueSize} B ({entry.Length + sampleKey.Length} B per changelog record, {bytes / 1e6:F1} MB) from {partitions} changelog partition(s){(broker.IsMock ? " (mock broker: ~5 MB per partition)" : string.Empty)}"));
+        Console.WriteLine($"  restore seconds: {spread.Format("F3")}  (1 warm-up discarded, {rounds} rounds)");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  addresses/s at the median: {addresses / spread.Median:N0}"));
+    }
+}
