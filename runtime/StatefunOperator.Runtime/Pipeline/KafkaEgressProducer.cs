@@ -10,9 +10,14 @@ namespace StatefunOperator.Runtime.Pipeline;
 public sealed class KafkaEgressProducer : IEgressProducer
 {
     private readonly IProducer<byte[], byte[]> _producer;
+    private (Action<Error> OnFailure, Action<DeliveryReport<byte[], byte[]>> Handler)? _lastReport;
 
     public KafkaEgressProducer(ProducerConfig config, ILogger logger, Action<Error>? onError = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        // Delivery reports are read for their status only: without this, the client copies every
+        // record's key, value and headers back into managed memory for each report.
+        config.DeliveryReportFields ??= "status";
         _producer = new ProducerBuilder<byte[], byte[]>(config)
             .SetLogHandler((_, message) => KafkaClientLog.Write(logger, message))
             .SetErrorHandler((_, error) =>
@@ -39,14 +44,7 @@ public sealed class KafkaEgressProducer : IEgressProducer
     {
         ArgumentNullException.ThrowIfNull(record);
         var message = record.ToMessage();
-        void Report(DeliveryReport<byte[], byte[]> report)
-        {
-            RuntimeMetrics.RecordProduced(report.Topic, !report.Error.IsError);
-            if (report.Error.IsError)
-            {
-                onFailure(report.Error);
-            }
-        }
+        var report = ReportFor(onFailure);
 
         while (true)
         {
@@ -54,11 +52,11 @@ public sealed class KafkaEgressProducer : IEgressProducer
             {
                 if (record.Partition is { } partition)
                 {
-                    _producer.Produce(new TopicPartition(record.Topic, partition), message, Report);
+                    _producer.Produce(new TopicPartition(record.Topic, partition), message, report);
                 }
                 else
                 {
-                    _producer.Produce(record.Topic, message, Report);
+                    _producer.Produce(record.Topic, message, report);
                 }
 
                 return;
@@ -69,6 +67,28 @@ public sealed class KafkaEgressProducer : IEgressProducer
                 _producer.Poll(TimeSpan.FromMilliseconds(50));
             }
         }
+    }
+
+    /// <summary>One delivery handler per failure sink (usually one per pipeline), not a closure per record.</summary>
+    private Action<DeliveryReport<byte[], byte[]>> ReportFor(Action<Error> onFailure)
+    {
+        var cached = _lastReport;
+        if (cached is not null && cached.Value.OnFailure == onFailure)
+        {
+            return cached.Value.Handler;
+        }
+
+        void Report(DeliveryReport<byte[], byte[]> delivery)
+        {
+            RuntimeMetrics.RecordProduced(delivery.Topic, !delivery.Error.IsError);
+            if (delivery.Error.IsError)
+            {
+                onFailure(delivery.Error);
+            }
+        }
+
+        _lastReport = (onFailure, Report);
+        return Report;
     }
 
     public void SendOffsetsToTransaction(IEnumerable<TopicPartitionOffset> offsets, IConsumerGroupMetadata groupMetadata, TimeSpan timeout) =>
