@@ -31,7 +31,8 @@ internal sealed class HostTestModule
 
     public string Log(string name) => System.IO.Path.Combine(Directory, name + ".log");
 
-    public static HostTestModule Write(string bootstrap, string ns, string input, int port, string semantic, int partitions, int maxBatch = 10)
+    /// <param name="hostName">The host's name, to share one host (inbox, group) between modules that differ in their function's port; unique when null.</param>
+    public static HostTestModule Write(string bootstrap, string ns, string input, int port, string semantic, int partitions, int maxBatch = 10, string? hostName = null)
     {
         var yaml = $"""
             kind: io.statefun.kafka.v1/ingress
@@ -66,7 +67,7 @@ internal sealed class HostTestModule
                 connect: 2s
               maxNumBatchRequests: {maxBatch}
               host:
-                id: {ns}/{KafkaTestBroker.UniqueName("host")}
+                id: {ns}/{hostName ?? KafkaTestBroker.UniqueName("host")}
                 partitions: {partitions}
                 deliverySemantic:
                   type: {semantic}
