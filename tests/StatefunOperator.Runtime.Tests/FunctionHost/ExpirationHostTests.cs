@@ -26,6 +26,8 @@ public sealed class ExpirationHostTests
         var late = await run.CallAsync("read", TimeSpan.FromMilliseconds(5_000), after: written.At);
 
         _output.WriteLine($"read {(early.At - written.At).TotalMilliseconds:0} ms after the write: {early.Value ?? "none"}; {(late.At - written.At).TotalMilliseconds:0} ms after: {late.Value ?? "none"}");
+        Assert.True(early.At - written.At < TimeSpan.FromMilliseconds(ExpireAfterMs - 300), "the first read came too late to see the value; the machine is too slow for this test");
+        Assert.True(late.At - written.At >= TimeSpan.FromMilliseconds(5_000));
         Assert.Equal("1", early.Value);
         Assert.Null(late.Value);
     }
@@ -38,7 +40,7 @@ public sealed class ExpirationHostTests
         var start = last.At;
         for (var i = 0; i < 4; i++)
         {
-            var read = await run.CallAsync("read", TimeSpan.FromMilliseconds(2_000), after: last.At);
+            var read = await run.CallAsync("read", TimeSpan.FromMilliseconds(2_000), after: last.At, byThen: true);
             Assert.True(read.At - last.At < TimeSpan.FromMilliseconds(ExpireAfterMs - 300), $"call {i + 1} came {(read.At - last.At).TotalMilliseconds:0} ms after the previous one; the machine is too slow for this test");
             Assert.Equal("1", read.Value);
             last = read;
@@ -46,6 +48,7 @@ public sealed class ExpirationHostTests
 
         var paused = await run.CallAsync("read", TimeSpan.FromMilliseconds(4_500), after: last.At);
         _output.WriteLine($"the value lived {(last.At - start).TotalMilliseconds:0} ms while called every ~2 s; after a {(paused.At - last.At).TotalMilliseconds:0} ms pause: {paused.Value ?? "none"}");
+        Assert.True(paused.At - last.At >= TimeSpan.FromMilliseconds(4_500));
         Assert.Null(paused.Value);
     }
 }

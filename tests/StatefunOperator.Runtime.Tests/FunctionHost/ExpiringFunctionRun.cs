@@ -42,11 +42,14 @@ internal sealed class ExpiringFunctionRun : IAsyncDisposable
         return new ExpiringFunctionRun(input, server, workloads, stop, workloads.RunAsync(stop.Token), calls);
     }
 
-    /// <summary>Sends <paramref name="text"/> so that it arrives about <paramref name="delay"/> after <paramref name="after"/>; returns what the function saw.</summary>
-    public async Task<(string? Value, DateTime At)> CallAsync(string text, TimeSpan delay, DateTime? after = null)
+    /// <summary>
+    /// Sends <paramref name="text"/> so that the function is called about <paramref name="delay"/> after
+    /// <paramref name="after"/>: no earlier (the message's way through two topics only adds), or, with
+    /// <paramref name="byThen"/>, no later if the way takes as long as the last message's did.
+    /// </summary>
+    public async Task<(string? Value, DateTime At)> CallAsync(string text, TimeSpan delay, DateTime? after = null, bool byThen = false)
     {
-        // The message takes a moment from the topic to the function (two topics, two consumers): send that much early.
-        var sendAt = (after ?? DateTime.UtcNow) + delay - _latency;
+        var sendAt = (after ?? DateTime.UtcNow) + delay - (byThen ? _latency : TimeSpan.Zero);
         if (sendAt - DateTime.UtcNow is { Ticks: > 0 } wait)
         {
             await Task.Delay(wait);
