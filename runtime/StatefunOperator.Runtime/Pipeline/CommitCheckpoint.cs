@@ -43,7 +43,7 @@ public sealed class CommitCheckpoint : ICheckpoint
         _positions.Handled(source);
         if (_positions.HandledSinceCommit >= _options.MaxRecords)
         {
-            Commit(null);
+            CommitOnBoundary();
         }
     }
 
@@ -51,7 +51,7 @@ public sealed class CommitCheckpoint : ICheckpoint
     {
         if (_positions.HasUncommitted && _sinceCommit.Elapsed >= _options.Interval)
         {
-            Commit(null);
+            CommitOnBoundary();
         }
     }
 
@@ -88,6 +88,26 @@ public sealed class CommitCheckpoint : ICheckpoint
 
     public void Dispose()
     {
+    }
+
+    /// <summary>
+    /// A boundary commit the group refuses while it rebalances is not a failure: the progress is kept and
+    /// committed at the next boundary (or, for partitions this member loses, re-read by the next owner).
+    /// </summary>
+    private void CommitOnBoundary()
+    {
+        try
+        {
+            Commit(null);
+        }
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+        {
+            _logger.LogWarning(
+                "checkpoint: the group refused the commit of {Offsets} ({Error}); retrying at the next boundary",
+                string.Join(", ", _positions.Uncommitted()),
+                e.Error.Reason);
+            _sinceCommit.Restart();
+        }
     }
 
     private void Commit(IReadOnlyCollection<TopicPartition>? only)
