@@ -5,6 +5,7 @@ namespace StatefunOperator.Crds.Endpoints;
 
 [CustomResource(KindName, Plural, ShortNames = ["fep", "fnendpoint"], Categories = ["statefun"])]
 [Description("An HTTP endpoint serving StateFun functions of a type pattern (request-reply protocol), and the function host (a StatefulSet) that owns their state.")]
+[ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector")]
 [PrinterColumn(0, "Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status")]
 [PrinterColumn(1, "Reason", "string", ".status.conditions[?(@.type==\"Ready\")].reason")]
 [PrinterColumn(2, "Functions", "string", ".spec.functions")]

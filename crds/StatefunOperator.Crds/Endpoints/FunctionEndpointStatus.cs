@@ -45,6 +45,10 @@ public sealed class FunctionEndpointStatus
     [Description("Host pods that are ready.")]
     public int? ReadyReplicas { get; set; }
 
+    [JsonPropertyName("selector")]
+    [Description("Label selector of the host pods (for the scale subresource: kubectl scale, HPA, KEDA).")]
+    public string? Selector { get; set; }
+
     [JsonPropertyName("configHash")]
     [Description("Hash of the host's runtime configuration currently applied.")]
     public string? ConfigHash { get; set; }

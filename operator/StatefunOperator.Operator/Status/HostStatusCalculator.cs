@@ -50,6 +50,7 @@ public static class HostStatusCalculator
             ChangelogTopic = FunctionHosts.ChangelogTopic(hostId),
             Replicas = statefulSet?.Spec?.Replicas,
             ReadyReplicas = statefulSet is null ? null : statefulSet.Status?.ReadyReplicas ?? 0,
+            Selector = string.Join(",", HostWorkloadNames.SelectorLabels(endpoint.Metadata.Name).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
             ConfigHash = appliedConfigHash ?? endpoint.Status?.ConfigHash,
         };
     }

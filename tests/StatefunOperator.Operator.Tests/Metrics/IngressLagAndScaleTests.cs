@@ -92,6 +92,16 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
     }
 
     [Fact]
+    public void FunctionEndpointCrd_HasTheScaleSubresource()
+    {
+        var version = CrdGenerator.Generate(typeof(StatefunOperator.Crds.Endpoints.FunctionEndpoint)).Spec.Versions.Single();
+
+        Assert.Equal(".spec.replicas", version.Subresources.Scale.SpecReplicasPath);
+        Assert.Equal(".status.replicas", version.Subresources.Scale.StatusReplicasPath);
+        Assert.Equal(".status.selector", version.Subresources.Scale.LabelSelectorPath);
+    }
+
+    [Fact]
     public void KafkaIngressCrd_HasTheScaleSubresource_AndALagColumn()
     {
         var version = CrdGenerator.Generate(typeof(KafkaIngress)).Spec.Versions.Single();
