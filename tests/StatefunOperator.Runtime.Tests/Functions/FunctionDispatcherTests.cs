@@ -375,22 +375,6 @@ public sealed class FunctionDispatcherTests
     }
 
     [Fact]
-    public async Task FunctionDispatchSink_SendsTheRecordToEveryTarget_AddressedByTheRecordKey()
-    {
-        await using var server = new TestFunctionServer(_ => Task.FromResult<FromFunction?>(Result()));
-        using var dispatcher = Dispatcher(server.Endpoint());
-        var sink = new FunctionDispatchSink(dispatcher, 100);
-        var message = new RoutableMessage("names", "carol", "example/Name", Encoding.UTF8.GetBytes("Carol"), [new TypeName("test", "greeter"), new TypeName("test", "audit")]);
-
-        await sink.DeliverAsync(new IngressRecord<RoutableMessage>(message, new Confluent.Kafka.TopicPartitionOffset("names", 0, 7), DateTimeOffset.UnixEpoch, null, []), CancellationToken.None);
-        await dispatcher.WhenIdle().WaitAsync(Patience);
-
-        Assert.Equal(["audit", "greeter"], server.Requests.Select(r => r.Target.Type).Order(StringComparer.Ordinal));
-        Assert.All(server.Requests, r => Assert.Equal("carol", r.Target.Id));
-        Assert.All(server.Requests, r => Assert.Equal("example/Name", r.Invocations[0].Argument.Typename));
-    }
-
-    [Fact]
     public void Endpoints_ResolveExactTypesBeforeWildcards_AndFillTheUrlTemplate()
     {
         var wildcard = new FunctionEndpoint(TypeName.Parse("test/*"), "http://a/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 10);
