@@ -43,7 +43,7 @@ public sealed class CommitCheckpoint : ICheckpoint
         _positions.Handled(source);
         if (_positions.HandledSinceCommit >= _options.MaxRecords)
         {
-            Commit(null);
+            CommitOnBoundary();
         }
     }
 
@@ -51,7 +51,7 @@ public sealed class CommitCheckpoint : ICheckpoint
     {
         if (_positions.HasUncommitted && _sinceCommit.Elapsed >= _options.Interval)
         {
-            Commit(null);
+            CommitOnBoundary();
         }
     }
 
@@ -88,6 +88,24 @@ public sealed class CommitCheckpoint : ICheckpoint
 
     public void Dispose()
     {
+    }
+
+    /// <summary>
+    /// A group in the middle of a rebalance refuses commits (rebalance in progress, or this member's generation is
+    /// over): nothing is lost by not committing now. The offsets stay uncommitted and go with the next boundary, the
+    /// revocation, or to the partitions' next owner, which re-reads since the last commit.
+    /// </summary>
+    private void CommitOnBoundary()
+    {
+        try
+        {
+            Commit(null);
+        }
+        catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+        {
+            _logger.LogInformation("checkpoint: the group is rebalancing ({Error}); committing at the next boundary", e.Error.Reason);
+            _sinceCommit.Restart();
+        }
     }
 
     private void Commit(IReadOnlyCollection<TopicPartition>? only)
