@@ -1,6 +1,6 @@
 // A greeter written against the official StateFun JavaScript SDK, as a StateFun user would write it:
 // it keeps a per-user counter in state and greets each user through the SDK's Kafka egress helper.
-// Usage: node greeter.js <port> <egress topic>. Listens on 127.0.0.1 only; prints "listening <port>" when ready.
+// Usage: node greeter.js <port> <egress topic> [egress typename, default example/greetings]. Listens on 127.0.0.1 only; prints "listening <port>" when ready.
 "use strict";
 
 const http = require("http");
@@ -8,8 +8,9 @@ const { StateFun, kafkaEgressMessage } = require("apache-flink-statefun");
 
 const port = Number(process.argv[2]);
 const topic = process.argv[3];
+const egress = process.argv[4] || "example/greetings";
 if (!Number.isInteger(port) || !topic) {
-  console.error("usage: node greeter.js <port> <egress topic>");
+  console.error("usage: node greeter.js <port> <egress topic> [egress typename]");
   process.exit(2);
 }
 
@@ -22,7 +23,7 @@ statefun.bind({
     const seen = (context.storage.seen || 0) + 1;
     context.storage.seen = seen;
     context.send(kafkaEgressMessage({
-      typename: "example/greetings",
+      typename: egress,
       topic: topic,
       key: context.self.id,
       value: `Hello ${name}, seen ${seen} times`,

@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using StatefunOperator.Crds.Schema;
 using StatefunOperator.Operator.Tests.Support;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Operator.Tests.Crds;
 

@@ -9,6 +9,7 @@ using StatefunOperator.Crds.Ingress;
 using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Operator.Tests.Support;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Operator.Tests.Integration;
 

@@ -3,6 +3,7 @@ using StatefunOperator.Module;
 using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Ingress;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Runtime.Tests.Configuration;
 

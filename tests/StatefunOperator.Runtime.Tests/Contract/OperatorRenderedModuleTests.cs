@@ -5,6 +5,7 @@ using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Egress;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Runtime.Tests.Contract;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using StatefunOperator.Runtime.Tests.Functions;
 using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing.Functions;
 using StatefunOperator.Testing.Kafka;
 using Xunit.Abstractions;
 

@@ -1,6 +1,8 @@
 using System.Text;
 using Confluent.Kafka;
 using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing;
+using StatefunOperator.Testing.Functions;
 using StatefunOperator.Testing.Kafka;
 
 namespace StatefunOperator.Runtime.Tests.Functions;

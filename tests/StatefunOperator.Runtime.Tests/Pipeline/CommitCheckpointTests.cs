@@ -70,4 +70,17 @@ public class CommitCheckpointTests
 
         Assert.Empty(_consumer.Commits); // nothing left to commit for a revoked partition
     }
+
+    [Fact]
+    public void E5_ABoundaryCommitRefusedByARebalancingGroup_IsNotFatal_AndTheOffsetsGoWithTheNextCommit()
+    {
+        var checkpoint = AtLeastOnce(maxRecords: 1);
+        _consumer.FailNextCommit = new KafkaException(ErrorCode.RebalanceInProgress);
+
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, 0));
+        Assert.Empty(_consumer.Commits);
+
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, 1));
+        Assert.Equal([new TopicPartitionOffset(P0, 2)], Assert.Single(_consumer.Commits));
+    }
 }

@@ -6,6 +6,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using StatefunOperator.Operator.Tests.Support;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Operator.Tests.Integration.ApiServer;
 

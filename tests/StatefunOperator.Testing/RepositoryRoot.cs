@@ -1,6 +1,6 @@
-namespace StatefunOperator.Operator.Tests.Support;
+namespace StatefunOperator.Testing;
 
-/// <summary>Finds the repository checkout the tests run from (the directory holding StatefunOperator.sln).</summary>
+/// <summary>The repository checkout the tests run from (the directory holding StatefunOperator.sln), found from the test assembly's location.</summary>
 public static class RepositoryRoot
 {
     public static string Path { get; } = Find();

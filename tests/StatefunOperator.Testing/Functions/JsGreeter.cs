@@ -2,14 +2,15 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace StatefunOperator.Runtime.Tests.Functions;
+namespace StatefunOperator.Testing.Functions;
 
 /// <summary>
 /// The JavaScript SDK greeter (<c>tests/js-greeter</c>) as a child process on 127.0.0.1. Its
 /// dependency (<c>apache-flink-statefun</c> from npm) is installed once, with the machine's npm, into a
-/// cache outside the repository (<c>~/.cache/statefun-operator/js-greeter</c>).
+/// cache outside the repository (<c>~/.cache/statefun-operator/js-greeter</c>). It serves <c>example/greeter</c>
+/// and greets through the egress named by <c>egressTypename</c> (default <c>example/greetings</c>).
 /// </summary>
-internal sealed class JsGreeter : IDisposable
+public sealed class JsGreeter : IDisposable
 {
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -35,7 +36,7 @@ internal sealed class JsGreeter : IDisposable
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
 
-    public static async Task<JsGreeter> StartAsync(string egressTopic, string logPath)
+    public static async Task<JsGreeter> StartAsync(string egressTopic, string logPath, string egressTypename = "example/greetings")
     {
         // A real component this test needs: missing, the test fails saying so (it is not skipped).
         if (FindOnPath("node") is null || FindOnPath("npm") is null)
@@ -49,6 +50,7 @@ internal sealed class JsGreeter : IDisposable
         start.ArgumentList.Add(Path.Combine(SourceDirectory, "greeter.js"));
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(egressTopic);
+        start.ArgumentList.Add(egressTypename);
         start.Environment["NODE_PATH"] = Path.Combine(CacheDirectory, "node_modules");
         var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
         var greeter = new JsGreeter(process, port);
