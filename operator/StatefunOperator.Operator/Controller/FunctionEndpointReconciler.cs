@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Module.Formats;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Status;

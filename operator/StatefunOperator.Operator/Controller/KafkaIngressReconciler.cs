@@ -1,13 +1,14 @@
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Module.Formats;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Validation;
+using k8s.Models;
 
 namespace StatefunOperator.Operator.Controller;
 

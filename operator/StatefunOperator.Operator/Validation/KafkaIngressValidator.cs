@@ -2,6 +2,7 @@ using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Module.Formats;
 using StatefunOperator.Module.Validation;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Model;

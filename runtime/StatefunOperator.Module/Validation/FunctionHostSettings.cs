@@ -12,4 +12,7 @@ public sealed record FunctionHostSettings(
     public string InboxTopic => FunctionHosts.InboxTopic(Id);
 
     public string ChangelogTopic => FunctionHosts.ChangelogTopic(Id);
+
+    /// <summary>The Kafka client properties as a new map (a later duplicate key wins).</summary>
+    public Dictionary<string, string> PropertyMap() => Model.PropertyList.ToMap(Properties);
 }

@@ -63,15 +63,6 @@ internal static class ModuleMapper
         HostProblem = problem.Length == 0 ? null : problem,
     };
 
-    /// <summary>Properties as a map; a later duplicate key wins.</summary>
-    private static ReadOnlyDictionary<string, string> Properties(IEnumerable<KeyValuePair<string, string>> properties)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in properties)
-        {
-            map[key] = value;
-        }
-
-        return new ReadOnlyDictionary<string, string>(map);
-    }
+    private static ReadOnlyDictionary<string, string> Properties(IEnumerable<KeyValuePair<string, string>> properties) =>
+        new(PropertyList.ToMap(properties));
 }

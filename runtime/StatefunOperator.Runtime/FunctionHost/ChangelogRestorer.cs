@@ -19,7 +19,7 @@ internal static class ChangelogRestorer
         }
 
         var watch = Stopwatch.StartNew();
-        var config = new ConsumerConfig(host.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))
+        var config = new ConsumerConfig(host.PropertyMap())
         {
             BootstrapServers = host.Address,
             GroupId = "statefun-restore-unused",

@@ -58,7 +58,7 @@ public sealed class FunctionHostPipeline : IDisposable
         var host = endpoint.Host ?? throw new InvalidOperationException(endpoint.HostProblem);
         var options = checkpointOptions ?? CheckpointOptions.Default;
         var semantic = host.ExactlyOnce ? KafkaProducerSemantic.ExactlyOnce : KafkaProducerSemantic.AtLeastOnce;
-        var hostOutput = new KafkaEgressOptions(TypeName.Parse(host.Id), host.Address, semantic, host.TransactionTimeout, host.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+        var hostOutput = new KafkaEgressOptions(TypeName.Parse(host.Id), host.Address, semantic, host.TransactionTimeout, host.PropertyMap());
         var transactionalId = ProducerConfigFactory.TransactionalId("host", host.Id, instanceId ?? Guid.NewGuid().ToString("N"));
         var producer = new KafkaEgressProducer(ProducerConfigFactory.Create(hostOutput, transactionalId), logger);
         var failures = new DeliveryFailures();
@@ -72,7 +72,7 @@ public sealed class FunctionHostPipeline : IDisposable
             failures.Record,
             module.Egresses,
             (address, properties) => new KafkaEgressProducer(
-                ProducerConfigFactory.Create(new KafkaEgressOptions(TypeName.Parse(host.Id), address, KafkaProducerSemantic.AtLeastOnce, host.TransactionTimeout, properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)), transactionalId),
+                ProducerConfigFactory.Create(new KafkaEgressOptions(TypeName.Parse(host.Id), address, KafkaProducerSemantic.AtLeastOnce, host.TransactionTimeout, properties), transactionalId),
                 logger),
             logger);
         var httpClient = client is null ? new HttpFunctionClient() : null;
@@ -82,7 +82,7 @@ public sealed class FunctionHostPipeline : IDisposable
             : new CommitCheckpoint(producer, failures, options, logger);
         var checkpoint = new HostCheckpoint(new DispatcherDrainingCheckpoint(inner, dispatcher, options, logger), host, state, effects, dispatcher, logger);
 
-        var properties = host.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var properties = host.PropertyMap();
         if (instanceId is not null)
         {
             // Static membership: a restarted replica gets its partitions back at once, without a rebalance.

@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Module;
+using StatefunOperator.Module.Model;
 using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Functions;
@@ -26,7 +27,7 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
     private readonly HostFunctionState _state;
     private readonly Action<Error> _onFailure;
     private readonly IReadOnlyDictionary<TypeName, KafkaEgressOptions> _egresses;
-    private readonly Func<string, IReadOnlyList<KeyValuePair<string, string>>, IEgressProducer> _producerFor;
+    private readonly Func<string, IReadOnlyDictionary<string, string>, IEgressProducer> _producerFor;
     private readonly ILogger _logger;
     private readonly Dictionary<string, IEgressProducer> _others = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -39,7 +40,7 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
         HostFunctionState state,
         Action<Error> onFailure,
         IReadOnlyList<KafkaEgressOptions> egresses,
-        Func<string, IReadOnlyList<KeyValuePair<string, string>>, IEgressProducer> producerFor,
+        Func<string, IReadOnlyDictionary<string, string>, IEgressProducer> producerFor,
         ILogger logger)
     {
         _host = host;
@@ -57,9 +58,8 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
 
     public void Message(FunctionAddress target, FunctionAddress caller, TypedValue argument)
     {
-        var targetHost = _router.HostOf(target);
-        var record = _router.Route(target, caller, argument);
-        Produce(targetHost.Address, targetHost.Properties, record, wait: true);
+        var targetHost = _router.HostOf(target.Type);
+        Produce(targetHost.Address, targetHost.Properties, InboxRouter.Route(targetHost, target, caller, argument), wait: true);
     }
 
     public void Delayed(FunctionAddress caller, FromFunction.Types.DelayedInvocation delayed)
@@ -72,7 +72,7 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
         }
 
         var target = FunctionAddress.FromProto(delayed.Target);
-        _router.HostOf(target); // fails now, not when it fires, for a type no endpoint serves
+        _router.HostOf(target.Type); // fails now, not when it fires, for a type no endpoint serves
         _state.Schedule(caller, new DelayedEntry
         {
             Message = new Envelope { Target = delayed.Target, Caller = caller.ToProto(), Argument = delayed.Argument },
@@ -94,7 +94,7 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
             return;
         }
 
-        Produce(options.Address, options.Properties.ToList(), KafkaFunctionEgress.ToRecord(argument), wait: options.Semantic != KafkaProducerSemantic.None);
+        Produce(options.Address, options.Properties, KafkaFunctionEgress.ToRecord(argument), wait: options.Semantic != KafkaProducerSemantic.None);
     }
 
     /// <summary>Fires a delayed message: its envelope goes to the target's inbox (its entry was deleted by whoever took it).</summary>
@@ -128,7 +128,7 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
         }
     }
 
-    private void Produce(string address, IReadOnlyList<KeyValuePair<string, string>> properties, KafkaEgressRecord record, bool wait)
+    private void Produce(string address, IEnumerable<KeyValuePair<string, string>> properties, KafkaEgressRecord record, bool wait)
     {
         if (address == _host.Address)
         {
@@ -141,7 +141,7 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
         {
             if (!_others.TryGetValue(address, out var existing))
             {
-                existing = _producerFor(address, properties);
+                existing = _producerFor(address, PropertyList.ToMap(properties));
                 _others.Add(address, existing);
             }
 

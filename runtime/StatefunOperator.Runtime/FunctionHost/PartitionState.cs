@@ -15,6 +15,7 @@ internal sealed class PartitionState
     private readonly Dictionary<string, DelayedMessage> _delayed = new(StringComparer.Ordinal);
     private readonly Dictionary<(FunctionAddress Owner, string Token), string> _byToken = [];
     private readonly PriorityQueue<string, long> _due = new();
+    private int _expiring;
 
     public PartitionState(int partition)
     {
@@ -30,7 +31,8 @@ internal sealed class PartitionState
     /// <summary>When the next delayed message is due (Unix ms), if any (cancelled ones may still be counted).</summary>
     public long? NextDueMs => _due.TryPeek(out _, out var fireAt) ? fireAt : null;
 
-    public bool AnyExpired(long nowMs) => _values.Values.Any(v => v.Values.Any(x => x.IsExpired(nowMs)));
+    /// <summary>Whether a value has expired; free while no value expires at all (the usual case).</summary>
+    public bool AnyExpired(long nowMs) => _expiring > 0 && _values.Values.Any(v => v.Values.Any(x => x.IsExpired(nowMs)));
 
     /// <summary>Applies one changelog record (restore); a null value removes the entry.</summary>
     public void Restore(byte[] key, byte[]? value)
@@ -45,7 +47,7 @@ internal sealed class PartitionState
             }
             else
             {
-                ValuesOf(address)[parsed.StateName] = ChangelogCodec.ReadState(value);
+                SetValue(address, parsed.StateName, ChangelogCodec.ReadState(value));
             }
         }
         else if (parsed.EntryCase == ChangelogKey.EntryOneofCase.DelayId)
@@ -78,7 +80,7 @@ internal sealed class PartitionState
     public void Write(FunctionAddress address, string name, string typeName, ByteString value, ExpirationPolicy expiration, long nowMs, List<ChangelogWrite> writes)
     {
         var stored = new StoredValue(typeName, value, expiration, expiration.ExpiresAt(nowMs));
-        ValuesOf(address)[name] = stored;
+        SetValue(address, name, stored);
         writes.Add(new ChangelogWrite(Partition, ChangelogCodec.StateKey(address, name), ChangelogCodec.StateValue(stored)));
     }
 
@@ -93,7 +95,7 @@ internal sealed class PartitionState
     /// <summary>The address was invoked: values that expire after a call live on from now.</summary>
     public void Touch(FunctionAddress address, long nowMs, List<ChangelogWrite> writes)
     {
-        if (!_values.TryGetValue(address, out var values))
+        if (_expiring == 0 || !_values.TryGetValue(address, out var values))
         {
             return;
         }
@@ -173,11 +175,32 @@ internal sealed class PartitionState
         return values;
     }
 
+    /// <summary>Sets a value, counting the values that expire (a touched value keeps its count).</summary>
+    private void SetValue(FunctionAddress address, string name, StoredValue value)
+    {
+        var values = ValuesOf(address);
+        if (values.TryGetValue(name, out var previous) && previous.ExpiresAtMs != 0)
+        {
+            _expiring--;
+        }
+
+        values[name] = value;
+        if (value.ExpiresAtMs != 0)
+        {
+            _expiring++;
+        }
+    }
+
     private bool RemoveValue(FunctionAddress address, string name)
     {
-        if (!_values.TryGetValue(address, out var values) || !values.Remove(name))
+        if (!_values.TryGetValue(address, out var values) || !values.Remove(name, out var removed))
         {
             return false;
+        }
+
+        if (removed.ExpiresAtMs != 0)
+        {
+            _expiring--;
         }
 
         if (values.Count == 0)

@@ -114,7 +114,7 @@ public sealed class IngressPipeline : IDisposable
         var router = new InboxRouter(module.Endpoints);
         var hosts = topics.SelectMany(t => t.Targets)
             .Distinct()
-            .Select(type => router.HostOf(new FunctionAddress(type, "_")))
+            .Select(router.HostOf)
             .DistinctBy(h => h.Id)
             .ToList();
         if (hosts.Select(h => h.Address).Distinct(StringComparer.Ordinal).Count() > 1)
@@ -129,6 +129,6 @@ public sealed class IngressPipeline : IDisposable
             first.Address,
             hosts.All(h => h.ExactlyOnce) ? KafkaProducerSemantic.ExactlyOnce : KafkaProducerSemantic.AtLeastOnce,
             hosts.Min(h => h.TransactionTimeout),
-            first.Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+            first.PropertyMap());
     }
 }

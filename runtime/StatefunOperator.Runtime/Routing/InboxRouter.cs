@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using StatefunOperator.Module;
 using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Functions;
@@ -19,19 +20,27 @@ public sealed class InboxRouter
         _endpoints = endpoints;
     }
 
-    /// <summary>The host serving <paramref name="target"/>'s type; throws naming the type when none does or it has no cluster.</summary>
-    public FunctionHostSettings HostOf(FunctionAddress target)
+    /// <summary>The host serving a function type; throws naming the type when none does or it has no cluster.</summary>
+    public FunctionHostSettings HostOf(TypeName functionType)
     {
-        ArgumentNullException.ThrowIfNull(target);
-        var endpoint = FunctionEndpoints.Resolve(_endpoints, target.Type)
-            ?? throw new InvalidOperationException($"no endpoint serves function type '{target.Type}' (message for {target})");
+        ArgumentNullException.ThrowIfNull(functionType);
+        var endpoint = FunctionEndpoints.Resolve(_endpoints, functionType)
+            ?? throw new InvalidOperationException($"no endpoint serves function type '{functionType}'");
         return endpoint.Host ?? throw new InvalidOperationException(endpoint.HostProblem ?? $"endpoint {endpoint.Functions} has no function host");
     }
 
     /// <summary>The inbox record of a message for <paramref name="target"/>.</summary>
     public KafkaEgressRecord Route(FunctionAddress target, FunctionAddress? caller, TypedValue argument)
     {
-        var host = HostOf(target);
+        ArgumentNullException.ThrowIfNull(target);
+        return Route(HostOf(target.Type), target, caller, argument);
+    }
+
+    /// <summary>The inbox record of a message for <paramref name="target"/>, served by <paramref name="host"/>.</summary>
+    public static KafkaEgressRecord Route(FunctionHostSettings host, FunctionAddress target, FunctionAddress? caller, TypedValue argument)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(target);
         var key = AddressKey.Of(target);
         var envelope = new Envelope { Target = target.ToProto(), Caller = caller?.ToProto(), Argument = argument };
         return new KafkaEgressRecord(host.InboxTopic, key, envelope.ToByteArray(), Partition: InboxPartitioner.Partition(key, host.Partitions));
