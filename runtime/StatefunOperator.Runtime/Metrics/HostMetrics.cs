@@ -5,8 +5,8 @@ namespace StatefunOperator.Runtime.Metrics;
 
 /// <summary>
 /// Instruments of a function host (labelled by host id; a partition label stays bounded by the inbox's
-/// partition count). For the function host to call: <see cref="RecordRestore"/> once per changelog partition
-/// restored on assignment, <see cref="RecordTransaction"/> per committed transaction.
+/// partition count): <see cref="RecordRestore"/> once per changelog partition restored on assignment. A host's
+/// commits are counted by its checkpoint like an ingress's (statefun_checkpoint_commit_duration_seconds).
 /// </summary>
 public static class HostMetrics
 {
@@ -33,7 +33,4 @@ public static class HostMetrics
         _restoreSize.Record(bytes, tags);
         _restoredRecords.Add(records, tags);
     }
-
-    /// <summary>A host transaction (changelog + egress + messages + inbox offsets) committed.</summary>
-    public static void RecordTransaction(TimeSpan duration) => RuntimeMetrics.RecordCommit("exactly-once", duration);
 }
