@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make run: the whole system on one machine.
-#   a local Kafka broker (scripts/kafka-local.sh; KAFKA_BOOTSTRAP_SERVERS to use yours)
+#   a local Kafka broker (scripts/kafka-local.sh: a Kafka container where a Docker engine answers, else the mock
+#   broker; KAFKA_BOOTSTRAP_SERVERS to use yours)
 #   a local kube-apiserver + etcd (scripts/kube-local-apiserver.sh), with a kubeconfig in .local/kube
 #   the CRDs, the operator, and statefun-local-runner (a development stand-in for a kubelet that runs
 #   the operator's Deployments as local runtime processes)
@@ -44,16 +45,21 @@ if ! command -v kubectl >/dev/null; then
 fi
 
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
-  KAFKA_BOOTSTRAP_SERVERS=$(scripts/kafka-local.sh start | tail -n 1)
   started_broker=yes
-  host_semantic=at-least-once
-  cat <<'NOTE'
-run: Kafka is the LOCAL MOCK BROKER (librdkafka's mock cluster). It does not store offsets committed in a
-     transaction, does not hide aborted records, cannot create topics through the admin API and has no
-     offsets-for-times. So this demo runs the greeter's function host at-least-once (after a crash a count
-     may skip ahead, never back) and cannot show exactly-once. To see everything with a real broker:
-       KAFKA_BOOTSTRAP_SERVERS=host:9092 make run
+  KAFKA_BOOTSTRAP_SERVERS=$(scripts/kafka-local.sh start | tail -n 1)
+  if [[ "$(scripts/kafka-local.sh kind)" == container ]]; then
+    echo "run: Kafka is a local Kafka container (a Docker engine answered; STATEFUN_LOCAL_KAFKA=mock for the mock broker)"
+  else
+    host_semantic=at-least-once
+    cat <<'NOTE'
+run: Kafka is the LOCAL MOCK BROKER (librdkafka's mock cluster; no Docker engine answered). It does not store
+     offsets committed in a transaction, does not hide aborted records, cannot create topics through the admin
+     API, has no offsets-for-times and ignores static group membership. So this demo runs the greeter's function
+     host at-least-once (after a crash a count may skip ahead, never back), cannot show exactly-once, and a
+     restarted process waits for the broker to drop its dead predecessor. To see everything with a real broker:
+       KAFKA_BOOTSTRAP_SERVERS=host:9092 make run      (or start a Docker engine: make run then uses a container)
 NOTE
+  fi
 fi
 export KAFKA_BOOTSTRAP_SERVERS
 echo "run: Kafka at $KAFKA_BOOTSTRAP_SERVERS"

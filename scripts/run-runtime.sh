@@ -11,7 +11,7 @@ started_broker=
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
   KAFKA_BOOTSTRAP_SERVERS=$("$here/scripts/kafka-local.sh" start | tail -n 1)
   started_broker=yes
-  echo "run: local mock Kafka broker at $KAFKA_BOOTSTRAP_SERVERS (scripts/kafka-local.sh stop stops it)"
+  echo "run: local Kafka broker ($("$here/scripts/kafka-local.sh" kind)) at $KAFKA_BOOTSTRAP_SERVERS"
 fi
 export KAFKA_BOOTSTRAP_SERVERS
 runtime_pid=

@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 using StatefunOperator.MockBroker;
 using StatefunOperator.Testing.Kafka;
 
-// A long-running local Kafka broker for development and tests: librdkafka's mock cluster.
-// Prints "bootstrap: <address>" once it listens (on 127.0.0.1), then serves until SIGINT/SIGTERM,
-// until the --parent-pid process exits, or until standard input says "exit".
+// A long-running local Kafka broker for development and tests: librdkafka's mock cluster, or with
+// `--kind container` (or `--kind auto` where a Docker engine answers) a real Kafka container started through
+// Testcontainers.Kafka. Prints "kind: mock|container" and "bootstrap: <address>" once it listens (on 127.0.0.1),
+// then serves until SIGINT/SIGTERM, until the --parent-pid process exits, or (mock) until standard input says "exit".
 // `statefun-mock-broker produce ...` writes sample records instead (see SampleProducer).
 // Standard input takes commands, one a line: "create-topic <name> <partitions>" -> "ok" | "error: ...".
 if (args is ["produce", ..])
@@ -20,16 +21,6 @@ if (args is ["consume", ..])
 }
 
 var options = MockBrokerOptions.Parse(args);
-using var cluster = MockKafkaCluster.Start(options.Brokers);
-if (options.BootstrapFile is { } file)
-{
-    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-    File.WriteAllText(file, cluster.BootstrapServers + Environment.NewLine);
-}
-
-Console.WriteLine("bootstrap: " + cluster.BootstrapServers);
-Console.Out.Flush();
-
 var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -41,13 +32,19 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, e =>
     e.Cancel = true;
     stop.Cancel();
 });
-
-_ = Task.Run(() => ServeCommands(cluster, stop));
 if (options.ParentPid is { } parentPid)
 {
     _ = Task.Run(() => WatchParent(parentPid, stop));
 }
 
+if (options.Kind == LocalBrokerKind.Container || (options.Kind == LocalBrokerKind.Auto && KafkaBrokerChoice.DockerEngineAnswers()))
+{
+    return await KafkaContainerBroker.RunAsync(options.BootstrapFile, stop.Token).ConfigureAwait(false);
+}
+
+using var cluster = MockKafkaCluster.Start(options.Brokers);
+BrokerAnnouncement.Write(options.BootstrapFile, cluster.BootstrapServers, "mock");
+_ = Task.Run(() => ServeCommands(cluster, stop));
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
@@ -115,13 +112,14 @@ static async Task WatchParent(int parentPid, CancellationTokenSource stop)
     stop.Cancel();
 }
 
-internal sealed record MockBrokerOptions(int Brokers, string? BootstrapFile, int? ParentPid)
+internal sealed record MockBrokerOptions(int Brokers, string? BootstrapFile, int? ParentPid, LocalBrokerKind Kind)
 {
     public static MockBrokerOptions Parse(string[] args)
     {
         var brokers = 1;
         string? bootstrapFile = null;
         int? parentPid = null;
+        var kind = LocalBrokerKind.Mock;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -135,11 +133,20 @@ internal sealed record MockBrokerOptions(int Brokers, string? BootstrapFile, int
                 case "--parent-pid":
                     parentPid = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--kind":
+                    kind = args[++i] switch
+                    {
+                        "mock" => LocalBrokerKind.Mock,
+                        "container" => LocalBrokerKind.Container,
+                        "auto" => LocalBrokerKind.Auto,
+                        var other => throw new ArgumentException($"unknown --kind '{other}' (use mock, container or auto)"),
+                    };
+                    break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}' (use --brokers N, --bootstrap-file F, --parent-pid P)");
+                    throw new ArgumentException($"unknown argument '{args[i]}' (use --brokers N, --bootstrap-file F, --parent-pid P, --kind mock|container|auto)");
             }
         }
 
-        return new MockBrokerOptions(brokers, bootstrapFile, parentPid);
+        return new MockBrokerOptions(brokers, bootstrapFile, parentPid, kind);
     }
 }

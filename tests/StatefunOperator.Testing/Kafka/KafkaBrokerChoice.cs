@@ -28,7 +28,8 @@ public static class KafkaBrokerChoice
         return DockerEngineAnswers() ? KafkaBrokerKind.Testcontainers : KafkaBrokerKind.LocalMock;
     }
 
-    private static bool DockerEngineAnswers()
+    /// <summary>True when a Docker engine answers on DOCKER_HOST or /var/run/docker.sock (a TCP or SSH host is assumed to).</summary>
+    public static bool DockerEngineAnswers()
     {
         var host = Environment.GetEnvironmentVariable("DOCKER_HOST");
         var socketPath = host is { Length: > 0 } && host.StartsWith("unix://", StringComparison.Ordinal)

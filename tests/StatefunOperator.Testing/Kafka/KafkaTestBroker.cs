@@ -1,6 +1,5 @@
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
-using Testcontainers.Kafka;
 
 namespace StatefunOperator.Testing.Kafka;
 
@@ -75,7 +74,7 @@ public sealed class KafkaTestBroker
                 var external = Environment.GetEnvironmentVariable(KafkaBrokerChoice.BootstrapVariable)!;
                 return new KafkaTestBroker(kind, external, KafkaBrokerChoice.ExternalIsMock, null);
             case KafkaBrokerKind.Testcontainers:
-                var container = new KafkaBuilder("confluentinc/cp-kafka:7.6.1").Build();
+                var container = KafkaContainerFactory.Create();
                 try
                 {
                     await container.StartAsync().ConfigureAwait(false);

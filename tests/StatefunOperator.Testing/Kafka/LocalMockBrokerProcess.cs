@@ -44,6 +44,11 @@ internal sealed class LocalMockBrokerProcess : IDisposable
         var process = Process.Start(start)
             ?? throw new InvalidOperationException("cannot start the local mock Kafka broker: 'dotnet' did not start");
         var line = process.StandardOutput.ReadLineAsync().WaitAsync(StartTimeout).GetAwaiter().GetResult();
+        if (line is not null && line.StartsWith("kind: ", StringComparison.Ordinal))
+        {
+            line = process.StandardOutput.ReadLineAsync().WaitAsync(StartTimeout).GetAwaiter().GetResult();
+        }
+
         if (line is null || !line.StartsWith("bootstrap: ", StringComparison.Ordinal))
         {
             var error = process.StandardError.ReadToEnd();
