@@ -5,7 +5,8 @@ namespace StatefunOperator.Runtime.Ingress;
 /// <summary>
 /// The Kafka consumer configuration of an ingress: its <c>properties</c> first, then the named
 /// settings, which win over the same keys; then the settings the ingress needs to keep its
-/// guarantees (offsets are stored only after a record is handled).
+/// guarantees (offsets are stored only after a record is handled). Where <c>properties</c> say nothing,
+/// group liveness is tuned for pods that get killed and replaced (<see cref="LivenessDefaults"/>).
 /// </summary>
 public static class ConsumerConfigFactory
 {
@@ -19,11 +20,32 @@ public static class ConsumerConfigFactory
         "enable.auto.offset.store",
     };
 
+    /// <summary>
+    /// Defaults for keys the <c>properties</c> leave out. librdkafka's 45 s session timeout would keep the
+    /// partitions of a SIGKILLed ingress pod (a dynamic member: its replacement has a new identity) idle for
+    /// 45 s; 6 s is the smallest a stock broker accepts (<c>group.min.session.timeout.ms</c>), and heartbeats
+    /// run on librdkafka's own thread, so garbage collection or slow functions cannot miss them. A function host
+    /// (static member) gets its partitions back at once when its pod restarts; the timeout then only says how long
+    /// a pod that does not come back holds them. A 1 s heartbeat lets the living members join a rebalance within a
+    /// second.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> LivenessDefaults = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["session.timeout.ms"] = "6000",
+        ["heartbeat.interval.ms"] = "1000",
+    };
+
     public static ConsumerConfig Create<T>(KafkaIngressSpec<T> spec)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var config = new ConsumerConfig(new Dictionary<string, string>(spec.Properties, StringComparer.Ordinal))
+        var properties = new Dictionary<string, string>(spec.Properties, StringComparer.Ordinal);
+        foreach (var (key, value) in LivenessDefaults)
+        {
+            properties.TryAdd(key, value);
+        }
+
+        var config = new ConsumerConfig(properties)
         {
             BootstrapServers = spec.Address,
             GroupId = spec.ConsumerGroupId,

@@ -45,6 +45,16 @@ public class ConsumerConfigFactoryTests
     }
 
     [Fact]
+    public void GroupLiveness_DefaultsTo6sSessionAnd1sHeartbeat_UnlessPropertiesSayOtherwise()
+    {
+        var defaulted = ConsumerConfigFactory.Create(Spec([]));
+        var declared = ConsumerConfigFactory.Create(Spec(new() { ["session.timeout.ms"] = "45000", ["heartbeat.interval.ms"] = "3000" }));
+
+        Assert.Equal((6000, 1000), (defaulted.SessionTimeoutMs, defaulted.HeartbeatIntervalMs));
+        Assert.Equal((45000, 3000), (declared.SessionTimeoutMs, declared.HeartbeatIntervalMs));
+    }
+
+    [Fact]
     public void DeadLetterProducer_KeepsTheConnectionSettingsOnly()
     {
         var config = ConsumerConfigFactory.Create(Spec(new() { ["security.protocol"] = "SSL", ["ssl.ca.location"] = "/ca.pem", ["max.poll.interval.ms"] = "60000" }));
