@@ -125,6 +125,14 @@ var variants = new List<Variant>
     new("h", "function exactly-once, 10,000 addresses", functionRecords, HostPartitions, "d", (o, t) => FunctionPath(10_000, "exactly-once", o, t)),
 };
 
+// VARIANTS=a,b,c runs only those (a variant's baseline is added when left out): for profiling one path.
+if (Environment.GetEnvironmentVariable("VARIANTS") is { Length: > 0 } chosen)
+{
+    var labels = chosen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+    labels.UnionWith(variants.Where(v => labels.Contains(v.Label) && v.Baseline is not null).Select(v => v.Baseline!));
+    variants.RemoveAll(v => !labels.Contains(v.Label));
+}
+
 var runner = new RoundRunner(broker, limit);
 var results = variants.ToDictionary(v => v.Label, _ => new List<Measurement>());
 var failed = new Dictionary<string, string>();
