@@ -16,7 +16,7 @@ public class EndpointLagTests(KubeApiServerFixture server)
     private readonly Kubernetes _client = server.Client;
 
     [Fact]
-    public async Task StatusLag_IsTheInboxLagTheHostPodsReport_NotTheSameNamedIngresss_AndGoesWithThePods()
+    public async Task StatusLag_IsTheInboxLagTheHostPodsReport_NotTheSameNamedIngresses_AndGoesWithThePods()
     {
         var ns = await server.CreateNamespaceAsync("host-lag");
         var inbox = $"statefun.{ns}.users.inbox";
