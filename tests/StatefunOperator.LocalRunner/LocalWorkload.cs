@@ -2,11 +2,12 @@ using System.Diagnostics;
 
 namespace StatefunOperator.LocalRunner;
 
-/// <summary>One pod's stand-in: a runtime process, the config hash it runs, and when it started.</summary>
+/// <summary>One pod's stand-in: a runtime process, the pod object that reports it, the config hash it runs, and when it started.</summary>
 internal sealed class LocalWorkload : IDisposable
 {
-    private LocalWorkload(Process process, string configHash, IReadOnlyList<string> arguments, int healthPort)
+    private LocalWorkload(string podName, Process process, string configHash, IReadOnlyList<string> arguments, int healthPort)
     {
+        PodName = podName;
         Process = process;
         ConfigHash = configHash;
         Arguments = arguments;
@@ -14,13 +15,16 @@ internal sealed class LocalWorkload : IDisposable
         Started = DateTime.UtcNow;
     }
 
+    /// <summary>The name of the pod object the runner writes for this process (in the workload's namespace).</summary>
+    public string PodName { get; }
+
     public Process Process { get; }
 
     public string ConfigHash { get; }
 
     public IReadOnlyList<string> Arguments { get; }
 
-    /// <summary>The runtime's health port on 127.0.0.1 (/healthz, /readyz, /metrics, /status).</summary>
+    /// <summary>The runtime's health port on 127.0.0.1 (/healthz, /readyz, /metrics, /status): the one its STATEFUN_HEALTH_URLS names.</summary>
     public int HealthPort { get; }
 
     public DateTime Started { get; }
@@ -30,8 +34,13 @@ internal sealed class LocalWorkload : IDisposable
     /// <summary>Alive for a few seconds: what a readiness probe would report for a started runtime.</summary>
     public bool Ready => Alive && DateTime.UtcNow - Started > TimeSpan.FromSeconds(2);
 
+    /// <param name="podName">The pod this process stands in for.</param>
+    /// <param name="runtimeDll">The runtime to run.</param>
     /// <param name="arguments">The container's args, the module path already pointing at the local copy.</param>
-    public static LocalWorkload Start(string runtimeDll, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string> environment, string configHash)
+    /// <param name="logPath">Where its output goes.</param>
+    /// <param name="environment">The container's environment (STATEFUN_HEALTH_URLS is set here, to a free port).</param>
+    /// <param name="configHash">The config hash it runs.</param>
+    public static LocalWorkload Start(string podName, string runtimeDll, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string> environment, string configHash)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -72,7 +81,7 @@ internal sealed class LocalWorkload : IDisposable
         process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new LocalWorkload(process, configHash, [.. arguments], healthPort);
+        return new LocalWorkload(podName, process, configHash, [.. arguments], healthPort);
     }
 
     private static int FreePort()

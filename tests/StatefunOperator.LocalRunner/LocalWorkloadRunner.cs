@@ -12,10 +12,15 @@ namespace StatefunOperator.LocalRunner;
 /// Polls the operator's Deployments and StatefulSets and keeps local runtime processes in step with them: one per
 /// Deployment (ingress worker), and <c>replicas</c> per StatefulSet (function host) named <c>&lt;statefulset&gt;-&lt;i&gt;</c>
 /// with that name as <c>POD_NAME</c> / <c>STATEFUN_INSTANCE_ID</c>, as stable as a real StatefulSet's pods. A process
-/// that dies or runs an old config hash is restarted; scaling starts or stops the highest ordinals.
+/// that dies or runs an old config hash is restarted; scaling starts or stops the highest ordinals. Each process gets
+/// the pod object a kubelet would report (<c>&lt;deployment&gt;-local-0</c>, or the StatefulSet pod's own name), written
+/// when it starts and deleted when it stops, so <c>kubectl get pods</c> and the operator's lag collector see it.
 /// </summary>
 public sealed class LocalWorkloadRunner : IDisposable
 {
+    /// <summary>The label the statefulset controller puts on each of its pods, naming the pod.</summary>
+    public const string StatefulSetPodNameLabel = "statefulset.kubernetes.io/pod-name";
+
     private readonly IKubernetes _client;
     private readonly RunnerOptions _options;
 
@@ -112,10 +117,7 @@ public sealed class LocalWorkloadRunner : IDisposable
 
         foreach (var gone in _workloads.Keys.Where(k => !seen.Contains(k)).ToList())
         {
-            Console.WriteLine($"statefun-local-runner: {gone}: its workload was deleted or scaled down; stopping its runtime");
-            _workloads[gone].Dispose();
-            _workloads.Remove(gone);
-            await DeletePodAsync(gone.Split('/')[0], PodName(gone.Split('/')[1]), cancellationToken).ConfigureAwait(false);
+            await StopAsync(gone, "its workload was deleted or scaled down", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -123,13 +125,7 @@ public sealed class LocalWorkloadRunner : IDisposable
     {
         var hash = Lookup(deployment.Spec.Template.Metadata?.Annotations, WorkloadNames.ConfigHashAnnotation) ?? string.Empty;
         var wanted = deployment.Spec.Replicas is not 0;
-        var current = await KeepAsync(
-            key,
-            wanted,
-            hash,
-            () => StartAsync(key, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, PodName(deployment.Metadata.Name), deployment.Spec.Template, hash, cancellationToken),
-            workload => CreatePodAsync(deployment, workload, cancellationToken),
-            () => DeletePodAsync(deployment.Metadata.NamespaceProperty, PodName(deployment.Metadata.Name), cancellationToken)).ConfigureAwait(false);
+        var current = await KeepAsync(key, wanted, hash, deployment.Metadata.NamespaceProperty, deployment.Metadata.Name, DeploymentPodName(deployment.Metadata.Name), deployment.Spec.Template, new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false);
         await ReportStatusAsync(deployment, current, cancellationToken).ConfigureAwait(false);
     }
 
@@ -144,53 +140,75 @@ public sealed class LocalWorkloadRunner : IDisposable
             var pod = $"{statefulSet.Metadata.Name}-{ordinal}";
             var key = $"{ns}/{pod}";
             seen.Add(key);
-            pods.Add(await KeepAsync(key, true, hash, () => StartAsync(key, ns, pod, pod, statefulSet.Spec.Template, hash, cancellationToken)).ConfigureAwait(false));
+
+            // As the statefulset controller labels its pods (a Service can select one pod by it).
+            var labels = new Dictionary<string, string> { [StatefulSetPodNameLabel] = pod };
+            pods.Add(await KeepAsync(key, true, hash, ns, pod, pod, statefulSet.Spec.Template, labels, cancellationToken).ConfigureAwait(false));
         }
 
         // Scaled down: the pods above the last ordinal stop before the status says so.
         var prefix = $"{ns}/{statefulSet.Metadata.Name}-";
         foreach (var excess in _workloads.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(k[prefix.Length..], out var ordinal) && ordinal >= pods.Count).ToList())
         {
-            Console.WriteLine($"statefun-local-runner: {excess}: scaled down to {pods.Count}; stopping its runtime");
-            _workloads[excess].Dispose();
-            _workloads.Remove(excess);
+            await StopAsync(excess, $"scaled down to {pods.Count}", cancellationToken).ConfigureAwait(false);
         }
 
         await ReportStatusAsync(statefulSet, pods, hash, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stops the process when it is not wanted, runs an old hash or died; starts it when wanted and absent.</summary>
-    /// <param name="started">Called after a start (a Deployment's runtime gets a pod object; see CreatePodAsync).</param>
-    /// <param name="stopped">Called after a stop.</param>
-    private async Task<LocalWorkload?> KeepAsync(string key, bool wanted, string hash, Func<Task<LocalWorkload?>> start, Func<LocalWorkload, Task>? started = null, Func<Task>? stopped = null)
+    /// <summary>
+    /// Stops the process when it is not wanted, runs an old hash or died; starts it when wanted and absent. The pod
+    /// object follows the process: deleted when it stops, written (with the new process's health port) when it starts.
+    /// </summary>
+    /// <param name="key">namespace/pod (a Deployment's: namespace/deployment).</param>
+    /// <param name="wanted">Whether a process should run.</param>
+    /// <param name="hash">The config hash it should run.</param>
+    /// <param name="ns">The workload's namespace.</param>
+    /// <param name="directoryName">The folder under the state directory.</param>
+    /// <param name="podName">The pod object's name, and what <c>metadata.name</c> field references resolve to.</param>
+    /// <param name="template">The pod template.</param>
+    /// <param name="extraLabels">Labels the pod gets besides the template's.</param>
+    /// <param name="cancellationToken">Stops the work.</param>
+    private async Task<LocalWorkload?> KeepAsync(string key, bool wanted, string hash, string ns, string directoryName, string podName, V1PodTemplateSpec template, IReadOnlyDictionary<string, string> extraLabels, CancellationToken cancellationToken)
     {
         _workloads.TryGetValue(key, out var current);
         if (current is not null && (!wanted || current.ConfigHash != hash || !current.Alive))
         {
-            Console.WriteLine($"statefun-local-runner: {key}: {(!wanted ? "scaled to 0" : current.ConfigHash != hash ? "new config hash " + hash : "runtime exited with " + current.Process.ExitCode)}; stopping it");
-            current.Dispose();
-            _workloads.Remove(key);
+            await StopAsync(key, !wanted ? "scaled to 0" : current.ConfigHash != hash ? "new config hash " + hash : "runtime exited with " + current.Process.ExitCode, cancellationToken).ConfigureAwait(false);
             current = null;
-            if (stopped is not null)
-            {
-                await stopped().ConfigureAwait(false);
-            }
         }
 
         if (wanted && current is null)
         {
-            current = await start().ConfigureAwait(false);
+            current = await StartAsync(key, ns, directoryName, podName, template, hash, cancellationToken).ConfigureAwait(false);
             if (current is not null)
             {
-                _workloads[key] = current;
-                if (started is not null)
+                try
                 {
-                    await started(current).ConfigureAwait(false);
+                    await CreatePodAsync(ns, template, extraLabels, current, cancellationToken).ConfigureAwait(false);
                 }
+                catch
+                {
+                    // No pod object, no process: the next sync starts both again.
+                    current.Dispose();
+                    throw;
+                }
+
+                _workloads[key] = current;
             }
         }
 
         return current;
+    }
+
+    /// <summary>Stops the process and deletes its pod object.</summary>
+    private async Task StopAsync(string key, string reason, CancellationToken cancellationToken)
+    {
+        var workload = _workloads[key];
+        Console.WriteLine($"statefun-local-runner: {key}: {reason}; stopping its runtime");
+        workload.Dispose();
+        _workloads.Remove(key);
+        await DeletePodAsync(key.Split('/')[0], workload.PodName, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> OwnerExistsAsync(IKubernetesObject<V1ObjectMeta> workload, string kind, string plural, CancellationToken cancellationToken)
@@ -247,7 +265,7 @@ public sealed class LocalWorkloadRunner : IDisposable
         var arguments = Arguments(container, modulePath);
         var log = Path.Combine(directory, "runtime.log");
         Console.WriteLine($"statefun-local-runner: {key}: starting the runtime {string.Join(' ', arguments)} (config hash {hash}); log {log}");
-        var workload = LocalWorkload.Start(_options.RuntimeDll, arguments, log, environment, hash);
+        var workload = LocalWorkload.Start(podName, _options.RuntimeDll, arguments, log, environment, hash);
         // For people and scripts who want to kill -9 one pod (make run does, to show recovery).
         await File.WriteAllTextAsync(Path.Combine(directory, "runtime.pid"), workload.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         return workload;
@@ -370,18 +388,23 @@ public sealed class LocalWorkloadRunner : IDisposable
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static string PodName(string deploymentName) => deploymentName + "-local-0";
+    private static string DeploymentPodName(string deploymentName) => deploymentName + "-local-0";
 
     /// <summary>
-    /// The pod object a kubelet would report for the local runtime: the template's labels, Running at 127.0.0.1,
-    /// its health port the local process's, so the operator reads the runtime's /status (status.lag) as on a cluster.
+    /// The pod object a kubelet would report for a local runtime: the template's labels (and <paramref name="extraLabels"/>),
+    /// Running at 127.0.0.1, its <c>health</c> port the port this process listens on, so the operator reads the
+    /// runtime's /status (status.lag) as on a cluster. A pod of that name left over (an earlier process) is replaced.
     /// </summary>
-    private async Task CreatePodAsync(V1Deployment deployment, LocalWorkload workload, CancellationToken cancellationToken)
+    private async Task CreatePodAsync(string ns, V1PodTemplateSpec template, IReadOnlyDictionary<string, string> extraLabels, LocalWorkload workload, CancellationToken cancellationToken)
     {
-        var ns = deployment.Metadata.NamespaceProperty;
-        var name = PodName(deployment.Metadata.Name);
+        var name = workload.PodName;
         await DeletePodAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        var template = deployment.Spec.Template;
+        var labels = new Dictionary<string, string>(template.Metadata?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in extraLabels)
+        {
+            labels[key] = value;
+        }
+
         var containers = template.Spec.Containers.Select(c => new V1Container
         {
             Name = c.Name,
@@ -394,7 +417,7 @@ public sealed class LocalWorkloadRunner : IDisposable
             {
                 Name = name,
                 NamespaceProperty = ns,
-                Labels = template.Metadata?.Labels,
+                Labels = labels,
                 Annotations = new Dictionary<string, string> { ["statefun.dev/local-runner"] = "a local process stands in for this pod (no kubelet)" },
             },
             Spec = new V1PodSpec { Containers = containers },

@@ -11,12 +11,13 @@ namespace StatefunOperator.Crds.Endpoints;
 [PrinterColumn(2, "Functions", "string", ".spec.functions")]
 [PrinterColumn(3, "Replicas", "integer", ".spec.replicas")]
 [PrinterColumn(4, "Available", "integer", ".status.readyReplicas")]
-[PrinterColumn(5, "Partitions", "integer", ".status.partitions")]
-[PrinterColumn(6, "Used By", "string", ".status.usedBy")]
-[PrinterColumn(7, "Age", "date", ".metadata.creationTimestamp")]
-[PrinterColumn(8, "URL", "string", ".spec.urlPathTemplate", Priority = 1)]
-[PrinterColumn(9, "Inbox", "string", ".status.inboxTopic", Priority = 1)]
-[PrinterColumn(10, "Message", "string", ".status.conditions[?(@.type==\"Ready\")].message", Priority = 1)]
+[PrinterColumn(5, "Lag", "integer", ".status.lag.total")]
+[PrinterColumn(6, "Partitions", "integer", ".status.partitions")]
+[PrinterColumn(7, "Used By", "string", ".status.usedBy")]
+[PrinterColumn(8, "Age", "date", ".metadata.creationTimestamp")]
+[PrinterColumn(9, "URL", "string", ".spec.urlPathTemplate", Priority = 1)]
+[PrinterColumn(10, "Inbox", "string", ".status.inboxTopic", Priority = 1)]
+[PrinterColumn(11, "Message", "string", ".status.conditions[?(@.type==\"Ready\")].message", Priority = 1)]
 public sealed class FunctionEndpoint : CustomResource<FunctionEndpointSpec, FunctionEndpointStatus>
 {
     public const string KindName = "FunctionEndpoint";

@@ -49,6 +49,11 @@ public sealed class FunctionEndpointStatus
     [Description("Label selector of the host pods (for the scale subresource: kubectl scale, HPA, KEDA).")]
     public string? Selector { get; set; }
 
+    [JsonPropertyName("lag")]
+    [SchemaNullable]
+    [Description("Consumer lag of the inbox, read from the host pods (at most every 30 s); absent while no host pod answers.")]
+    public ConsumerLagStatus? Lag { get; set; }
+
     [JsonPropertyName("configHash")]
     [Description("Hash of the host's runtime configuration currently applied.")]
     public string? ConfigHash { get; set; }

@@ -4,6 +4,7 @@ using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Module.Formats;
 using StatefunOperator.Operator.Apply;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Validation;
 
@@ -13,7 +14,8 @@ namespace StatefunOperator.Operator.Controller;
 /// observe (caches) -> validate + desired (pure) -> apply (ConfigMap, headless Service, StatefulSet) -> status + events,
 /// for a FunctionEndpoint's function host. A bad spec, a missing Secret or a changed <c>spec.partitions</c> (refused:
 /// the internal topics have the partitions the host was created with) only changes the endpoint's status: the
-/// running host is left as it is.
+/// running host is left as it is. <c>status.lag</c> is the inbox consumer lag the host pods last reported (see
+/// <see cref="LagCollector"/>), while the StatefulSet exists.
 /// </summary>
 public sealed class FunctionEndpointReconciler(
     ResourceCaches caches,
@@ -21,7 +23,8 @@ public sealed class FunctionEndpointReconciler(
     EventRecorder events,
     OperatorOptions options,
     TimeProvider clock,
-    ILogger logger)
+    ILogger logger,
+    LagCache? lags = null)
 {
     public async Task ReconcileAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
@@ -58,9 +61,16 @@ public sealed class FunctionEndpointReconciler(
             .Select(ingress => ingress.Metadata.Name)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock));
+        var lag = lags?.Get(new ResourceKey(ResourceKinds.Endpoint, namespaceName, name));
+        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lag);
         if (!StatusComparison.Same(endpoint.Status, status))
         {
+            if (endpoint.Status?.Lag is not null && status.Lag is null)
+            {
+                // No host pod answers: the lag is unknown, so it goes rather than staying stale.
+                await applier.RemoveStatusFieldAsync(FunctionEndpoint.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
+            }
+
             caches.Endpoints.Upsert(await applier.ApplyStatusAsync<FunctionEndpoint>(FunctionEndpoint.KindName, FunctionEndpoint.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
         }
 

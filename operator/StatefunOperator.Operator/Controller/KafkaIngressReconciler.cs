@@ -60,7 +60,7 @@ public sealed class KafkaIngressReconciler(
             appliedHash = module.Hash;
         }
 
-        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(namespaceName, name));
+        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(new ResourceKey(ResourceKinds.Ingress, namespaceName, name)));
         if (!StatusComparison.Same(ingress.Status, status))
         {
             if (ingress.Status?.Lag is not null && status.Lag is null)

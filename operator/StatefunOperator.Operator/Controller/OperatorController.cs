@@ -49,9 +49,9 @@ public sealed class OperatorController : IDisposable
         var events = new EventRecorder(client, options.Identity, _logger, clock);
         var lags = new LagCache();
         _ingresses = new KafkaIngressReconciler(_caches, applier, events, options, clock, _logger, lags);
-        _lagCollector = new LagCollector(client, lags, options, (ns, name) => _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, name)), _logger);
+        _lagCollector = new LagCollector(client, lags, options, _queue.Add, _logger);
         _egresses = new KafkaEgressReconciler(_caches, applier, events, clock);
-        _endpoints = new FunctionEndpointReconciler(_caches, applier, events, options, clock, _logger);
+        _endpoints = new FunctionEndpointReconciler(_caches, applier, events, options, clock, _logger, lags);
 
         var watchLogger = loggers.CreateLogger("StatefunOperator.Watch");
         var ns = options.WatchNamespace;

@@ -1,33 +1,36 @@
 using System.Collections.Concurrent;
-using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Crds.Common;
+using StatefunOperator.Operator.Controller;
 
 namespace StatefunOperator.Operator.Lag;
 
-/// <summary>The latest consumer lag of each KafkaIngress, as its runtime pods last reported it (see <see cref="LagCollector"/>).</summary>
+/// <summary>
+/// The latest consumer lag of each KafkaIngress and FunctionEndpoint, as their pods last reported it (see
+/// <see cref="LagCollector"/>), by kind, namespace and name: an ingress and an endpoint of the same name are two entries.
+/// </summary>
 public sealed class LagCache
 {
-    private readonly ConcurrentDictionary<(string Namespace, string Name), ConsumerLagStatus> _lags = new();
+    private readonly ConcurrentDictionary<ResourceKey, ConsumerLagStatus> _lags = new();
 
-    public ConsumerLagStatus? Get(string namespaceName, string name) => _lags.TryGetValue((namespaceName, name), out var lag) ? lag : null;
+    public ConsumerLagStatus? Get(ResourceKey owner) => _lags.TryGetValue(owner, out var lag) ? lag : null;
 
     /// <summary>Stores the lag (null: unknown); true when it differs from what was stored.</summary>
-    public bool Set(string namespaceName, string name, ConsumerLagStatus? lag)
+    public bool Set(ResourceKey owner, ConsumerLagStatus? lag)
     {
-        var key = (namespaceName, name);
-        var before = _lags.TryGetValue(key, out var previous) ? previous : null;
+        var before = _lags.TryGetValue(owner, out var previous) ? previous : null;
         if (lag is null)
         {
-            _lags.TryRemove(key, out _);
+            _lags.TryRemove(owner, out _);
         }
         else
         {
-            _lags[key] = lag;
+            _lags[owner] = lag;
         }
 
         return !Same(before, lag);
     }
 
-    public IReadOnlyList<(string Namespace, string Name)> Keys() => _lags.Keys.ToList();
+    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.ToList();
 
     private static bool Same(ConsumerLagStatus? a, ConsumerLagStatus? b) =>
         a is null || b is null

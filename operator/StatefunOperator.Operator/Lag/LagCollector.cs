@@ -1,6 +1,8 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Crds.Common;
+using StatefunOperator.Operator.Controller;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Metrics;
 
@@ -9,14 +11,15 @@ namespace StatefunOperator.Operator.Lag;
 /// <summary>
 /// Every <see cref="OperatorOptions.LagPollInterval"/>: lists the runtime pods (one API call, by label), reads each
 /// running pod's <c>/status</c> directly at its pod IP and health port (as the kubelet's probes do), combines the
-/// pods of each KafkaIngress and, when an ingress's lag changed, hands its name to <c>onChanged</c> (which
-/// queues a reconcile that writes <c>status.lag</c>). Runs only on the leader.
+/// pods of each KafkaIngress (its ingress workers) and of each FunctionEndpoint (its function host's pods, whose
+/// consumer reads the inbox; see <see cref="LagOwners"/>) and, when a resource's lag changed, hands its key to
+/// <c>onChanged</c> (which queues a reconcile that writes <c>status.lag</c>). Runs only on the leader.
 /// </summary>
 public sealed class LagCollector(
     IKubernetes client,
     LagCache cache,
     OperatorOptions options,
-    Action<string, string> onChanged,
+    Action<ResourceKey> onChanged,
     ILogger logger)
 {
     private static readonly TimeSpan _readTimeout = TimeSpan.FromSeconds(3);
@@ -69,32 +72,29 @@ public sealed class LagCollector(
         var pods = options.WatchNamespace is { } ns
             ? await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: WorkloadNames.ManagedSelector, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: WorkloadNames.ManagedSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var byIngress = pods.Items
-            .Where(p => p.Metadata.Labels?.ContainsKey(WorkloadNames.IngressLabel) == true)
-            .GroupBy(p => (Namespace: p.Metadata.NamespaceProperty, Name: p.Metadata.Labels[WorkloadNames.IngressLabel]));
-        var seen = new HashSet<(string, string)>();
+        var seen = new HashSet<ResourceKey>();
         using var concurrency = new SemaphoreSlim(16);
-        foreach (var ingress in byIngress)
+        foreach (var (owner, ownerPods) in LagOwners.Group(pods.Items))
         {
-            seen.Add(ingress.Key);
-            var reads = ingress.Select(StatusUri).OfType<Uri>().Select(uri => ReadOneAsync(reader, uri, concurrency, cancellationToken)).ToList();
-            var answers = (await Task.WhenAll(reads).ConfigureAwait(false)).OfType<IReadOnlyList<Crds.Ingress.PartitionLagStatus>>().ToList();
-            if (cache.Set(ingress.Key.Namespace, ingress.Key.Name, RuntimeStatusReader.Combine(answers)))
+            seen.Add(owner);
+            var reads = ownerPods.Select(StatusUri).OfType<Uri>().Select(uri => ReadOneAsync(reader, uri, concurrency, cancellationToken)).ToList();
+            var answers = (await Task.WhenAll(reads).ConfigureAwait(false)).OfType<IReadOnlyList<PartitionLagStatus>>().ToList();
+            if (cache.Set(owner, RuntimeStatusReader.Combine(answers)))
             {
-                onChanged(ingress.Key.Namespace, ingress.Key.Name);
+                onChanged(owner);
             }
         }
 
         foreach (var gone in cache.Keys().Where(k => !seen.Contains(k)))
         {
-            if (cache.Set(gone.Namespace, gone.Name, null))
+            if (cache.Set(gone, null))
             {
-                onChanged(gone.Namespace, gone.Name);
+                onChanged(gone);
             }
         }
     }
 
-    private async Task<IReadOnlyList<Crds.Ingress.PartitionLagStatus>?> ReadOneAsync(RuntimeStatusReader reader, Uri uri, SemaphoreSlim concurrency, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PartitionLagStatus>?> ReadOneAsync(RuntimeStatusReader reader, Uri uri, SemaphoreSlim concurrency, CancellationToken cancellationToken)
     {
         await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

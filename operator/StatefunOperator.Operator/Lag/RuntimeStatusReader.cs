@@ -1,11 +1,11 @@
 using System.Text.Json;
-using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Crds.Common;
 
 namespace StatefunOperator.Operator.Lag;
 
 /// <summary>
-/// Reads a runtime pod's <c>GET /status</c> (the consumer lag of each of its ingresses, as the runtime read it
-/// from its own consumer) and returns its partitions' lags. The operator never connects to Kafka.
+/// Reads a runtime pod's <c>GET /status</c> (the consumer lag of each of its consumers, as the runtime read it
+/// from the consumer itself: an ingress worker's ingress, a function host's inbox) and returns its partitions' lags. The operator never connects to Kafka.
 /// </summary>
 public sealed class RuntimeStatusReader(HttpClient http)
 {
@@ -31,7 +31,7 @@ public sealed class RuntimeStatusReader(HttpClient http)
     }
 
     /// <summary>
-    /// The lags of one ingress's pods together: summed, the worst partition named; null when no pod answered or
+    /// The lags of one resource's pods together: summed, the worst partition named; null when no pod answered or
     /// the pods have no partition assigned yet (a starting consumer): unknown, not zero.
     /// </summary>
     public static ConsumerLagStatus? Combine(IReadOnlyList<IReadOnlyList<PartitionLagStatus>> pods)

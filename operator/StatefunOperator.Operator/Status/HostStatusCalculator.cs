@@ -10,7 +10,8 @@ namespace StatefunOperator.Operator.Status;
 
 /// <summary>
 /// The status of a FunctionEndpoint from what was observed: the validation outcome (including a refused change of
-/// <c>spec.partitions</c>) and its function host's StatefulSet as the API server reports it. Pure.
+/// <c>spec.partitions</c>), its function host's StatefulSet as the API server reports it, and the inbox consumer lag
+/// its host pods last reported (see <c>Lag/LagCollector</c>). Pure.
 /// </summary>
 public static class HostStatusCalculator
 {
@@ -20,13 +21,15 @@ public static class HostStatusCalculator
     /// <param name="appliedConfigHash">The hash applied in this reconcile; null when nothing was applied.</param>
     /// <param name="usedBy">The KafkaIngresses routing to these functions.</param>
     /// <param name="now">The transition time of changed conditions.</param>
+    /// <param name="lag">The inbox consumer lag the host pods last reported; null when unknown. Shown only while the StatefulSet exists.</param>
     public static FunctionEndpointStatus Compute(
         FunctionEndpoint endpoint,
         ValidationResult validation,
         V1StatefulSet? statefulSet,
         string? appliedConfigHash,
         IReadOnlyList<string> usedBy,
-        DateTime now)
+        DateTime now,
+        ConsumerLagStatus? lag = null)
     {
         var generation = endpoint.Metadata.Generation;
         var valid = validation.IsValid
@@ -51,6 +54,7 @@ public static class HostStatusCalculator
             Replicas = statefulSet?.Spec?.Replicas,
             ReadyReplicas = statefulSet is null ? null : statefulSet.Status?.ReadyReplicas ?? 0,
             Selector = string.Join(",", HostWorkloadNames.SelectorLabels(endpoint.Metadata.Name).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
+            Lag = statefulSet is null ? null : lag,
             ConfigHash = appliedConfigHash ?? endpoint.Status?.ConfigHash,
         };
     }

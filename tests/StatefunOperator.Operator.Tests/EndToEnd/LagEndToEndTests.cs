@@ -2,8 +2,10 @@ using System.Text;
 using Confluent.Kafka;
 using k8s;
 using StatefunOperator.Crds.Egress;
+using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
 using StatefunOperator.LocalRunner;
+using StatefunOperator.Module.Validation;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Tests.Integration;
@@ -15,9 +17,10 @@ using StatefunOperator.Testing.Metrics;
 namespace StatefunOperator.Operator.Tests.EndToEnd;
 
 /// <summary>
-/// status.lag end to end: the runtime (run by statefun-local-runner, which also writes the pod object a kubelet
-/// would) reads the lag from its own consumer, the operator reads it from the pod's /status and writes it to the
-/// KafkaIngress; the runtime's /metrics counts what was produced.
+/// status.lag end to end: the runtimes (run by statefun-local-runner, which also writes the pod objects a kubelet
+/// would, for the Deployment's pod and the StatefulSet's) read the lag from their own consumers, the operator reads
+/// it from each pod's /status and writes it to the KafkaIngress (its ingress worker) and to the FunctionEndpoint of
+/// the same name (its function host's inbox); the runtime's /metrics counts what was produced.
 /// </summary>
 [Collection(KubeApiServerCollection.Name)]
 public class LagEndToEndTests(KubeApiServerFixture server)
@@ -26,7 +29,7 @@ public class LagEndToEndTests(KubeApiServerFixture server)
     private readonly Kubernetes _client = server.Client;
 
     [Fact]
-    public async Task StatusLag_FromTheRunningRuntime_IsZeroAfterDraining_AndItsMetricsCountTheRecords()
+    public async Task StatusLag_FromTheRunningRuntimes_IsZeroAfterDraining_ForTheIngressAndTheHostsInbox_AndTheMetricsCountTheRecords()
     {
         var broker = await KafkaTestBroker.GetAsync();
         var input = KafkaTestBroker.UniqueName("lag-in");
@@ -34,6 +37,11 @@ public class LagEndToEndTests(KubeApiServerFixture server)
         await broker.CreateTopicAsync(input, 2);
         await broker.CreateTopicAsync(output, 1);
         var ns = await server.CreateNamespaceAsync("lag-e2e");
+
+        // The mock broker cannot create topics through the admin API: the host's internal topics come first.
+        var hostId = $"{ns}/mirror";
+        await broker.CreateTopicAsync(FunctionHosts.InboxTopic(hostId), 2);
+        await broker.CreateTopicAsync(FunctionHosts.ChangelogTopic(hostId), 2);
         await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns) with { LagPollInterval = TimeSpan.FromSeconds(1) });
         var state = Directory.CreateTempSubdirectory("statefun-runner-").FullName;
         using var runner = new LocalWorkloadRunner(_client, new RunnerOptions("(in-process)", Path.Combine(AppContext.BaseDirectory, "statefun-runtime.dll"), state, TimeSpan.FromMilliseconds(500), ns));
@@ -58,6 +66,21 @@ public class LagEndToEndTests(KubeApiServerFixture server)
                 Properties = new() { ["session.timeout.ms"] = "6000" },
             },
         });
+
+        // A function host of the same name: its lag is its inbox's, kept apart from the ingress's.
+        await _client.CreateAsync(new FunctionEndpoint
+        {
+            Metadata = new() { Name = "mirror", NamespaceProperty = ns },
+            Spec = new FunctionEndpointSpec
+            {
+                Functions = "com.example/*",
+                UrlPathTemplate = "http://127.0.0.1:9/{function.name}",
+                Address = broker.BootstrapServers,
+                Partitions = 2,
+                DeliverySemantic = new HostDeliverySemantic { Type = DeliverySemanticTypes.AtLeastOnce },
+                Properties = new() { ["session.timeout.ms"] = "6000" },
+            },
+        });
         using (var producer = broker.CreateProducer())
         {
             for (var i = 0; i < 7; i++)
@@ -74,7 +97,16 @@ public class LagEndToEndTests(KubeApiServerFixture server)
             _patience);
         Assert.Equal(input, drained.Status!.Lag!.WorstPartition!.Topic);
 
-        var pod = (await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: WorkloadNames.ManagedSelector)).Items.Single();
+        var host = await Eventually.Until(
+            () => _client.GetEndpointAsync(ns, "mirror"),
+            e => e.Status?.Lag is { Total: 0, Partitions: 2, Pods: 1 },
+            "the endpoint's status.lag 0 over both inbox partitions, from the host pod",
+            _patience);
+        Assert.Equal(FunctionHosts.InboxTopic(hostId), host.Status!.Lag!.WorstPartition!.Topic);
+        var hostPod = (await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"{HostWorkloadNames.EndpointLabel}=mirror")).Items.Single();
+        Assert.Equal("mirror-host-0", hostPod.Metadata.Name);
+
+        var pod = (await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: $"{WorkloadNames.IngressLabel}=mirror")).Items.Single();
         var status = LagCollector.StatusUri(pod)!;
         using var http = new HttpClient();
         var metrics = await PrometheusText.ScrapeAsync(http, new Uri(status, "/metrics"));

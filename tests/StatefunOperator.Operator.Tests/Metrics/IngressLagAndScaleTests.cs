@@ -37,7 +37,7 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
         await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns) with { LagPollInterval = TimeSpan.FromMilliseconds(300) });
 
         var deployment = await Eventually.Until(() => _client.FindDeploymentAsync(ns, "users-runtime"), d => d is not null, "the runtime Deployment");
-        await CreateRunningPodAsync(deployment!, runtime.Port);
+        await RunningPods.CreateAsync(_client, ns, deployment!.Metadata.Name + "-0", deployment.Spec.Template, runtime.Port);
 
         var lagging = await Eventually.Until(() => _client.GetIngressAsync(ns, "users"), i => i.Status?.Lag?.Total == 42, "status.lag from the runtime pod");
         Assert.Equal("messages-1", lagging.Status!.Lag!.WorstPartition!.Topic);
@@ -92,13 +92,14 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
     }
 
     [Fact]
-    public void FunctionEndpointCrd_HasTheScaleSubresource()
+    public void FunctionEndpointCrd_HasTheScaleSubresource_AndALagColumn()
     {
         var version = CrdGenerator.Generate(typeof(StatefunOperator.Crds.Endpoints.FunctionEndpoint)).Spec.Versions.Single();
 
         Assert.Equal(".spec.replicas", version.Subresources.Scale.SpecReplicasPath);
         Assert.Equal(".status.replicas", version.Subresources.Scale.StatusReplicasPath);
         Assert.Equal(".status.selector", version.Subresources.Scale.LabelSelectorPath);
+        Assert.Contains(version.AdditionalPrinterColumns, c => c.Name == "Lag" && c.JsonPath == ".status.lag.total" && c.Type == "integer");
     }
 
     [Fact]
@@ -110,26 +111,5 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
         Assert.Equal(".status.replicas", version.Subresources.Scale.StatusReplicasPath);
         Assert.Equal(".status.selector", version.Subresources.Scale.LabelSelectorPath);
         Assert.Contains(version.AdditionalPrinterColumns, c => c.Name == "Lag" && c.JsonPath == ".status.lag.total" && c.Type == "integer");
-    }
-
-    /// <summary>What the kubelet would report for one pod of the Deployment: Running at 127.0.0.1, its health port where the stand-in listens.</summary>
-    private async Task CreateRunningPodAsync(V1Deployment deployment, int healthPort)
-    {
-        var ns = deployment.Metadata.NamespaceProperty;
-        var template = deployment.Spec.Template;
-        var container = template.Spec.Containers.Single(c => c.Name == WorkloadNames.ContainerName);
-        container.Ports = [new V1ContainerPort { Name = "health", ContainerPort = healthPort, Protocol = "TCP" }];
-        container.LivenessProbe = null;
-        container.ReadinessProbe = null;
-        var pod = new V1Pod
-        {
-            Metadata = new V1ObjectMeta { Name = deployment.Metadata.Name + "-0", NamespaceProperty = ns, Labels = template.Metadata.Labels },
-            Spec = new V1PodSpec { Containers = [container], Volumes = template.Spec.Volumes },
-        };
-        await _client.CoreV1.CreateNamespacedPodAsync(pod, ns);
-        var status = new V1Patch(
-            new { status = new { phase = "Running", podIP = "127.0.0.1", podIPs = new[] { new { ip = "127.0.0.1" } } } },
-            V1Patch.PatchType.MergePatch);
-        await _client.CoreV1.PatchNamespacedPodStatusAsync(status, pod.Metadata.Name, ns);
     }
 }

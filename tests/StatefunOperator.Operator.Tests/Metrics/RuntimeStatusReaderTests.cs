@@ -1,4 +1,4 @@
-using StatefunOperator.Crds.Ingress;
+using StatefunOperator.Crds.Common;
 using StatefunOperator.Operator.Lag;
 
 namespace StatefunOperator.Operator.Tests.Metrics;

@@ -1,4 +1,5 @@
 using k8s.Models;
+using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Status;
@@ -61,6 +62,20 @@ public class HostStatusCalculatorTests
         var ready = Conditions.Find(status.Conditions, ConditionTypes.Ready)!;
         Assert.Equal(("False", ValidationReasons.PartitionsImmutable), (ready.Status, ready.Reason));
         Assert.StartsWith("spec.partitions: cannot change from 8 to 16", ready.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheHostPodsLag_IsShown_OnlyWhileTheStatefulSetExists()
+    {
+        var lag = new ConsumerLagStatus { Total = 5, WorstPartition = new PartitionLagStatus { Topic = "statefun.shop.greeter.inbox", Partition = 3, Lag = 4 }, Partitions = 8, Pods = 2 };
+
+        var running = HostStatusCalculator.Compute(TestResources.Endpoint(), ValidationResult.Valid, StatefulSet(2, 2, 2), "abc", [], Now, lag);
+        var gone = HostStatusCalculator.Compute(TestResources.Endpoint(), ValidationResult.Valid, null, "abc", [], Now, lag);
+        var unknown = HostStatusCalculator.Compute(TestResources.Endpoint(), ValidationResult.Valid, StatefulSet(2, 2, 2), "abc", [], Now);
+
+        Assert.Same(lag, running.Lag);
+        Assert.Null(gone.Lag);
+        Assert.Null(unknown.Lag);
     }
 
     private static V1StatefulSet StatefulSet(int replicas, int ready, int updated) => new()

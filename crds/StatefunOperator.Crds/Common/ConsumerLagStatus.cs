@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json.Serialization;
 using StatefunOperator.Crds.Schema;
 
-namespace StatefunOperator.Crds.Ingress;
+namespace StatefunOperator.Crds.Common;
 
 [Description("Consumer lag as the runtime pods read it from their own consumers (high watermark - position), summed over their assigned partitions.")]
 public sealed class ConsumerLagStatus

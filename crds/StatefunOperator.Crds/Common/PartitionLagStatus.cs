@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 
-namespace StatefunOperator.Crds.Ingress;
+namespace StatefunOperator.Crds.Common;
 
 [Description("The lag of one partition.")]
 public sealed class PartitionLagStatus
