@@ -7,10 +7,13 @@ namespace StatefunOperator.Runtime.Pipeline;
 
 /// <summary>
 /// Checkpoints by committing consumed offsets to the group, on a time or size boundary, on revocation
-/// and on close. With an at-least-once egress it first waits until every record produced for those
-/// offsets is acknowledged, and refuses to commit past a failed delivery (the ingress stops; a restart
-/// reads those records again: duplicates possible, nothing lost). Without an egress, or with
-/// delivery semantic none, it commits what was handled, waiting for nothing.
+/// and on close. With an at-least-once egress it commits offsets only once every record produced for
+/// them is acknowledged, and refuses to commit past a failed delivery (the ingress stops; a restart
+/// reads those records again: duplicates possible, nothing lost). It does so without stopping: a boundary
+/// seals the producer's delivery epoch with a snapshot of the offsets, consuming goes on, and the snapshot is
+/// committed when its epoch has settled (at most <see cref="MaxSealedEpochs"/> wait; then it flushes).
+/// Revocation and close flush and commit at once. Without an egress, or with delivery semantic none, it
+/// commits what was handled, waiting for nothing.
 /// </summary>
 public sealed class CommitCheckpoint : ICheckpoint
 {
@@ -18,7 +21,11 @@ public sealed class CommitCheckpoint : ICheckpoint
     private readonly DeliveryFailures? _failures;
     private readonly CheckpointOptions _options;
     private readonly ILogger _logger;
+    /// <summary>Sealed snapshots waiting for their deliveries; past this many, a boundary flushes (back-pressure).</summary>
+    public const int MaxSealedEpochs = 4;
+
     private readonly ProgressPositions _positions = new();
+    private readonly Queue<(DeliveryEpoch Epoch, IReadOnlyCollection<TopicPartitionOffset> Offsets)> _sealed = new();
     private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
     private IIngressConsumerControl? _consumer;
 
@@ -43,15 +50,20 @@ public sealed class CommitCheckpoint : ICheckpoint
         _positions.Handled(source);
         if (_positions.HandledSinceCommit >= _options.MaxRecords)
         {
-            CommitOnBoundary();
+            Boundary();
         }
     }
 
     public void OnPoll()
     {
-        if (_positions.HasUncommitted && _sinceCommit.Elapsed >= _options.Interval)
+        if (_sealed.Count > 0)
         {
-            CommitOnBoundary();
+            CommitSettled();
+        }
+
+        if (_positions.HandledSinceCommit > 0 && _sinceCommit.Elapsed >= _options.Interval)
+        {
+            Boundary();
         }
     }
 
@@ -90,15 +102,50 @@ public sealed class CommitCheckpoint : ICheckpoint
     {
     }
 
+    private void Boundary()
+    {
+        if (_awaitAcksOf is null)
+        {
+            CommitRefusable(() => Commit(null));
+            return;
+        }
+
+        if (_sealed.Count >= MaxSealedEpochs)
+        {
+            // The broker answers slower than boundaries come: wait for it rather than queue without bound.
+            Commit(null);
+            return;
+        }
+
+        _sealed.Enqueue((_awaitAcksOf.SealEpoch(), _positions.Seal()));
+        _sinceCommit.Restart();
+        CommitSettled();
+    }
+
+    /// <summary>Commits, in order, the sealed snapshots whose deliveries have all been answered.</summary>
+    private void CommitSettled()
+    {
+        while (_sealed.TryPeek(out var head) && head.Epoch.IsSettled)
+        {
+            _sealed.Dequeue();
+            _failures?.ThrowIfAny();
+            var offsets = _positions.StillAhead(head.Offsets);
+            if (offsets.Count > 0)
+            {
+                CommitRefusable(() => CommitOffsets(offsets, Stopwatch.GetTimestamp()));
+            }
+        }
+    }
+
     /// <summary>
     /// A boundary commit the group refuses while it rebalances is not a failure: the progress is kept and
     /// committed at the next boundary (or, for partitions this member loses, re-read by the next owner).
     /// </summary>
-    private void CommitOnBoundary()
+    private void CommitRefusable(Action commit)
     {
         try
         {
-            Commit(null);
+            commit();
         }
         catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
         {
@@ -110,9 +157,17 @@ public sealed class CommitCheckpoint : ICheckpoint
         }
     }
 
-    private void Commit(IReadOnlyCollection<TopicPartition>? only)
+    private void CommitOffsets(IReadOnlyCollection<TopicPartitionOffset> offsets, long started)
     {
         var consumer = _consumer ?? throw new InvalidOperationException("checkpoint used before Attach");
+        consumer.Commit(offsets);
+        _positions.Committed(offsets);
+        RuntimeMetrics.RecordCommit(_awaitAcksOf is null ? "none" : "at-least-once", Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>Commits now: with an egress, after flushing it (every sealed snapshot is then superseded).</summary>
+    private void Commit(IReadOnlyCollection<TopicPartition>? only)
+    {
         var started = Stopwatch.GetTimestamp();
         if (_awaitAcksOf is not null)
         {
@@ -122,14 +177,15 @@ public sealed class CommitCheckpoint : ICheckpoint
             }
 
             _failures?.ThrowIfAny();
+            // Everything queued is answered: the progress the snapshots hold is in the positions, committed below
+            // (or, for partitions left out, at the next boundary).
+            _sealed.Clear();
         }
 
         var offsets = _positions.Uncommitted(only);
         if (offsets.Count > 0)
         {
-            consumer.Commit(offsets);
-            _positions.Committed(offsets);
-            RuntimeMetrics.RecordCommit(_awaitAcksOf is null ? "none" : "at-least-once", Stopwatch.GetElapsedTime(started));
+            CommitOffsets(offsets, started);
         }
 
         _sinceCommit.Restart();

@@ -19,6 +19,13 @@ public interface IEgressProducer : IDisposable
 
     void AbortTransaction(TimeSpan timeout);
 
+    /// <summary>
+    /// Closes the current delivery epoch and opens the next: the returned epoch is settled once every record queued
+    /// before this call has been acknowledged or has failed (failures still go to each record's failure callback).
+    /// Lets an at-least-once checkpoint commit offsets without stopping to flush.
+    /// </summary>
+    DeliveryEpoch SealEpoch();
+
     /// <summary>Waits until every queued record is acknowledged or failed; returns how many are still queued.</summary>
     int Flush(TimeSpan timeout);
 }

@@ -10,7 +10,9 @@ namespace StatefunOperator.Runtime.Pipeline;
 public sealed class KafkaEgressProducer : IEgressProducer
 {
     private readonly IProducer<byte[], byte[]> _producer;
-    private (Action<Error> OnFailure, Action<DeliveryReport<byte[], byte[]>> Handler)? _lastReport;
+    private readonly Lock _epochGate = new();
+    private DeliveryEpoch _epoch = new();
+    private (Action<Error> OnFailure, DeliveryEpoch Epoch, Action<DeliveryReport<byte[], byte[]>> Handler)? _lastReport;
 
     public KafkaEgressProducer(ProducerConfig config, ILogger logger, Action<Error>? onError = null)
     {
@@ -44,8 +46,39 @@ public sealed class KafkaEgressProducer : IEgressProducer
     {
         ArgumentNullException.ThrowIfNull(record);
         var message = record.ToMessage();
-        var report = ReportFor(onFailure);
+        DeliveryEpoch epoch;
+        Action<DeliveryReport<byte[], byte[]>> report;
+        lock (_epochGate)
+        {
+            // Counted in the epoch it is queued in, under the gate SealEpoch takes: a sealed epoch never grows.
+            epoch = _epoch;
+            epoch.Queued();
+            report = ReportFor(onFailure, epoch);
+        }
 
+        try
+        {
+            ProduceWithBackPressure(record, message, report);
+        }
+        catch
+        {
+            epoch.Answered();
+            throw;
+        }
+    }
+
+    public DeliveryEpoch SealEpoch()
+    {
+        lock (_epochGate)
+        {
+            var sealedEpoch = _epoch;
+            _epoch = new DeliveryEpoch();
+            return sealedEpoch;
+        }
+    }
+
+    private void ProduceWithBackPressure(KafkaEgressRecord record, Message<byte[], byte[]> message, Action<DeliveryReport<byte[], byte[]>> report)
+    {
         while (true)
         {
             try
@@ -69,11 +102,11 @@ public sealed class KafkaEgressProducer : IEgressProducer
         }
     }
 
-    /// <summary>One delivery handler per failure sink (usually one per pipeline), not a closure per record.</summary>
-    private Action<DeliveryReport<byte[], byte[]>> ReportFor(Action<Error> onFailure)
+    /// <summary>One delivery handler per failure sink and epoch (an epoch lasts a checkpoint interval), not a closure per record.</summary>
+    private Action<DeliveryReport<byte[], byte[]>> ReportFor(Action<Error> onFailure, DeliveryEpoch epoch)
     {
         var cached = _lastReport;
-        if (cached is not null && cached.Value.OnFailure == onFailure)
+        if (cached is not null && cached.Value.Epoch == epoch && cached.Value.OnFailure == onFailure)
         {
             return cached.Value.Handler;
         }
@@ -85,9 +118,12 @@ public sealed class KafkaEgressProducer : IEgressProducer
             {
                 onFailure(delivery.Error);
             }
+
+            // After the failure is recorded: whoever sees the epoch settled also sees its failures.
+            epoch.Answered();
         }
 
-        _lastReport = (onFailure, Report);
+        _lastReport = (onFailure, epoch, Report);
         return Report;
     }
 

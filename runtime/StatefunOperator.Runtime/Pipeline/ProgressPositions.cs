@@ -2,12 +2,17 @@ using Confluent.Kafka;
 
 namespace StatefunOperator.Runtime.Pipeline;
 
-/// <summary>Per partition: the next offset to consume after what was handled, and the last committed one.</summary>
+/// <summary>
+/// Per partition: the next offset to consume after what was handled, and the last committed one. A commit may
+/// carry an earlier snapshot (<see cref="Seal"/>) while handling goes on: it never moves a committed offset back,
+/// and progress made since the snapshot stays uncommitted.
+/// </summary>
 public sealed class ProgressPositions
 {
     private readonly Dictionary<TopicPartition, long> _handled = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
 
+    /// <summary>Records handled since the last commit or seal: what the next boundary would add.</summary>
     public int HandledSinceCommit { get; private set; }
 
     public bool HasUncommitted => _handled.Count > 0;
@@ -33,12 +38,30 @@ public sealed class ProgressPositions
             .Select(h => new TopicPartitionOffset(h.Key, new Offset(h.Value)))
             .ToArray();
 
+    /// <summary>The offsets to commit at a boundary whose commit waits (for deliveries); counting starts again.</summary>
+    public IReadOnlyCollection<TopicPartitionOffset> Seal()
+    {
+        HandledSinceCommit = 0;
+        return Uncommitted();
+    }
+
+    /// <summary>Of a sealed snapshot, the offsets still worth committing: of partitions still owned, ahead of their commit.</summary>
+    public IReadOnlyCollection<TopicPartitionOffset> StillAhead(IReadOnlyCollection<TopicPartitionOffset> snapshot) =>
+        snapshot.Where(o => _committed.TryGetValue(o.TopicPartition, out var committed) && o.Offset.Value > committed).ToArray();
+
     public void Committed(IReadOnlyCollection<TopicPartitionOffset> offsets)
     {
         foreach (var offset in offsets)
         {
-            _committed[offset.TopicPartition] = offset.Offset.Value;
-            _handled.Remove(offset.TopicPartition);
+            if (!_committed.TryGetValue(offset.TopicPartition, out var committed) || offset.Offset.Value > committed)
+            {
+                _committed[offset.TopicPartition] = offset.Offset.Value;
+            }
+
+            if (_handled.TryGetValue(offset.TopicPartition, out var handled) && handled <= offset.Offset.Value)
+            {
+                _handled.Remove(offset.TopicPartition);
+            }
         }
 
         HandledSinceCommit = _handled.Count == 0 ? 0 : HandledSinceCommit;

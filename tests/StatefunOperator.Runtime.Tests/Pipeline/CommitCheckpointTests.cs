@@ -21,16 +21,59 @@ public class CommitCheckpointTests
     }
 
     [Fact]
-    public void E5_CommitsOffsetsOnlyAfterEveryProducedRecordIsAcknowledged()
+    public void E5_CommitsOffsetsOnlyAfterEveryProducedRecordIsAcknowledged_WithoutStoppingToFlush()
     {
         var checkpoint = AtLeastOnce();
-        _producer.Pending = 7; // the first flush returns with records still in flight
+        var inFlight = new DeliveryEpoch();
+        inFlight.Queued();
+        _producer.NextEpoch = inFlight;
 
         checkpoint.AfterRecord(new TopicPartitionOffset(P0, 0));
-        checkpoint.AfterRecord(new TopicPartitionOffset(P0, 1));
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, 1)); // boundary: sealed, not committed
+        checkpoint.OnPoll();
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, 2)); // handling goes on meanwhile
+        Assert.Empty(_consumer.Commits);
 
-        Assert.Equal(["flush", "flush"], _producer.Calls);
-        Assert.Equal([new TopicPartitionOffset(P0, 2)], Assert.Single(_consumer.Commits));
+        inFlight.Answered();
+        checkpoint.OnPoll();
+
+        Assert.Equal(["seal"], _producer.Calls);
+        Assert.Equal([new TopicPartitionOffset(P0, 2)], Assert.Single(_consumer.Commits)); // the snapshot, not record 2
+    }
+
+    [Fact]
+    public void E5_SealedSnapshotsCommitInOrder_AndTooManyWaitingMakeTheBoundaryFlush()
+    {
+        var checkpoint = AtLeastOnce(maxRecords: 1);
+        var first = new DeliveryEpoch();
+        first.Queued();
+        _producer.NextEpoch = first;
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, 0)); // sealed, waiting
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, 1)); // sealed, settled, but behind the first
+        Assert.Empty(_consumer.Commits);
+
+        for (var offset = 2; offset <= CommitCheckpoint.MaxSealedEpochs; offset++)
+        {
+            checkpoint.AfterRecord(new TopicPartitionOffset(P0, offset)); // the last one finds the queue full
+        }
+
+        Assert.Equal("flush", _producer.Calls[^1]);
+        Assert.Equal([new TopicPartitionOffset(P0, CommitCheckpoint.MaxSealedEpochs + 1)], Assert.Single(_consumer.Commits));
+    }
+
+    [Fact]
+    public void E5_ASnapshotOlderThanARevocationCommit_NeverMovesTheOffsetBack()
+    {
+        var checkpoint = AtLeastOnce(maxRecords: 1);
+        var slow = new DeliveryEpoch();
+        slow.Queued();
+        _producer.NextEpoch = slow;
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, 0)); // snapshot P0@1 waits
+        checkpoint.OnClose(); // flushes and commits P0@1 itself
+        slow.Answered();
+        checkpoint.OnPoll();
+
+        Assert.Equal([new TopicPartitionOffset(P0, 1)], Assert.Single(_consumer.Commits));
     }
 
     [Fact]

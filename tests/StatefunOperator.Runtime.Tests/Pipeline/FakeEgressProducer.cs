@@ -64,6 +64,17 @@ internal sealed class FakeEgressProducer : IEgressProducer
         InTransaction = false;
     }
 
+    /// <summary>What the next <see cref="SealEpoch"/> returns (then a settled epoch again).</summary>
+    public DeliveryEpoch? NextEpoch { get; set; }
+
+    public DeliveryEpoch SealEpoch()
+    {
+        Call("seal");
+        var epoch = NextEpoch ?? new DeliveryEpoch();
+        NextEpoch = null;
+        return epoch;
+    }
+
     public int Flush(TimeSpan timeout)
     {
         Call("flush");
