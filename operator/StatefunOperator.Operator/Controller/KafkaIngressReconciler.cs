@@ -75,18 +75,28 @@ public sealed class KafkaIngressReconciler(
         }
 
         var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(namespaceName, name));
-        if (!StatusComparison.Same(ingress.Status, status))
-        {
-            if (ingress.Status?.Lag is not null && status.Lag is null)
-            {
-                // No pod answers: the lag is unknown, so it goes rather than staying stale.
-                await applier.RemoveStatusFieldAsync(KafkaIngress.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
-            }
 
-            caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
+        // The events say what changed between the observed status and this one; they need not wait for its write.
+        var events = RecordTransitionsAsync(ingress, status, validation, cancellationToken);
+        var written = WriteStatusAsync(ingress, status, cancellationToken);
+        await Task.WhenAll(events, written).ConfigureAwait(false);
+    }
+
+    private async Task WriteStatusAsync(KafkaIngress ingress, KafkaIngressStatus status, CancellationToken cancellationToken)
+    {
+        if (StatusComparison.Same(ingress.Status, status))
+        {
+            return;
         }
 
-        await RecordTransitionsAsync(ingress, status, validation, cancellationToken).ConfigureAwait(false);
+        var (namespaceName, name) = (ingress.Metadata.NamespaceProperty, ingress.Metadata.Name);
+        if (ingress.Status?.Lag is not null && status.Lag is null)
+        {
+            // No pod answers: the lag is unknown, so it goes rather than staying stale.
+            await applier.RemoveStatusFieldAsync(KafkaIngress.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
+        }
+
+        caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task RecordTransitionsAsync(KafkaIngress ingress, KafkaIngressStatus status, ValidationResult validation, CancellationToken cancellationToken)
