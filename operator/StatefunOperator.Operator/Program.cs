@@ -53,7 +53,7 @@ if (problems.Count > 0)
 
 var configuration = KubernetesClientConfiguration.IsInCluster()
     ? KubernetesClientConfiguration.InClusterConfig()
-    : KubernetesClientConfiguration.BuildConfigFromConfigFile(commandLine.Get("kubeconfig", "KUBECONFIG"));
+    : KubeconfigLoader.Load(commandLine.Get("kubeconfig", "KUBECONFIG"));
 using var client = new Kubernetes(configuration);
 using var shutdown = new CancellationTokenSource();
 Console.CancelKeyPress += (_, eventArgs) =>

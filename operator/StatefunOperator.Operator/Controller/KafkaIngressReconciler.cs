@@ -20,6 +20,8 @@ namespace StatefunOperator.Operator.Controller;
 /// ingress's own status: no workload is created and an existing one is left as it is (its pods keep running;
 /// new pods could not start), until the Secret appears (the Secret watch reconciles the ingress again).
 /// Another ingress of the namespace with the same consumer group adds a warning condition; it changes nothing else.
+/// An apply that would change nothing is skipped (see <see cref="AppliedWorkloads"/>); the periodic resync applies
+/// everything again, which repairs an edited or deleted ConfigMap (ConfigMaps are not watched).
 /// </summary>
 public sealed class KafkaIngressReconciler(
     ResourceCaches caches,
@@ -30,11 +32,15 @@ public sealed class KafkaIngressReconciler(
     ILogger logger,
     LagCache? lags = null)
 {
+    /// <summary>What was last applied for each ingress, so a reconcile that would apply the same again skips it.</summary>
+    public AppliedWorkloads Applied { get; } = new();
+
     public async Task ReconcileAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
         var ingress = caches.Ingresses.Get(namespaceName, name);
         if (ingress is null || ingress.Metadata.DeletionTimestamp is not null)
         {
+            Applied.Forget(namespaceName, name);
             return; // Owned objects go with it (owner references).
         }
 
@@ -54,25 +60,43 @@ public sealed class KafkaIngressReconciler(
         if (validation.IsValid)
         {
             var module = ModuleYamlRenderer.Render(new ModuleInputs(ingress, ReferencedEgresses(ingress, egresses), serving));
-            await applier.ApplyConfigMapAsync(DesiredConfigMapBuilder.Build(ingress, module), cancellationToken).ConfigureAwait(false);
-            deployment = await applier.ApplyDeploymentAsync(DesiredDeploymentBuilder.Build(ingress, module, options), cancellationToken).ConfigureAwait(false);
-            caches.Deployments.Upsert(deployment);
+            var desiredConfigMap = DesiredConfigMapBuilder.Build(ingress, module);
+            var desiredDeployment = DesiredDeploymentBuilder.Build(ingress, module, options);
+            var desired = AppliedWorkloads.Fingerprint(desiredConfigMap, desiredDeployment);
+            if (!Applied.Unchanged(namespaceName, name, desired, deployment))
+            {
+                await applier.ApplyConfigMapAsync(desiredConfigMap, cancellationToken).ConfigureAwait(false);
+                deployment = await applier.ApplyDeploymentAsync(desiredDeployment, cancellationToken).ConfigureAwait(false);
+                caches.Deployments.Upsert(deployment);
+                Applied.Record(namespaceName, name, desired, deployment);
+            }
+
             appliedHash = module.Hash;
         }
 
         var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(new ResourceKey(ResourceKinds.Ingress, namespaceName, name)));
-        if (!StatusComparison.Same(ingress.Status, status))
-        {
-            if (ingress.Status?.Lag is not null && status.Lag is null)
-            {
-                // No pod answers: the lag is unknown, so it goes rather than staying stale.
-                await applier.RemoveStatusFieldAsync(KafkaIngress.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
-            }
 
-            caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
+        // The events say what changed between the observed status and this one; they need not wait for its write.
+        var events = RecordTransitionsAsync(ingress, status, validation, cancellationToken);
+        var written = WriteStatusAsync(ingress, status, cancellationToken);
+        await Task.WhenAll(events, written).ConfigureAwait(false);
+    }
+
+    private async Task WriteStatusAsync(KafkaIngress ingress, KafkaIngressStatus status, CancellationToken cancellationToken)
+    {
+        if (StatusComparison.Same(ingress.Status, status))
+        {
+            return;
         }
 
-        await RecordTransitionsAsync(ingress, status, validation, cancellationToken).ConfigureAwait(false);
+        var (namespaceName, name) = (ingress.Metadata.NamespaceProperty, ingress.Metadata.Name);
+        if (ingress.Status?.Lag is not null && status.Lag is null)
+        {
+            // No pod answers: the lag is unknown, so it goes rather than staying stale.
+            await applier.RemoveStatusFieldAsync(KafkaIngress.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
+        }
+
+        caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task RecordTransitionsAsync(KafkaIngress ingress, KafkaIngressStatus status, ValidationResult validation, CancellationToken cancellationToken)

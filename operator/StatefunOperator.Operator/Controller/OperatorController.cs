@@ -35,6 +35,11 @@ public sealed class OperatorController : IDisposable
 
     /// <summary>The consumer group each ingress had when last seen, so a change of group re-reconciles the old group's ingresses too.</summary>
     private readonly Dictionary<(string Namespace, string Name), string> _consumerGroups = [];
+
+    /// <summary>What other reconciles read of each ingress, egress and endpoint (see <see cref="DependencyTracker"/>).</summary>
+    private readonly DependencyTracker _ingressDependents = new();
+    private readonly DependencyTracker _egressDependents = new();
+    private readonly DependencyTracker _endpointDependents = new();
     private readonly IDisposable _queueDepth;
     private readonly LagCollector _lagCollector;
     private long _reconciles;
@@ -163,6 +168,8 @@ public sealed class OperatorController : IDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
+                // Apply everything again, also what looks unchanged: it repairs drift nobody watches (a deleted ConfigMap).
+                _ingresses.Applied.Clear();
                 foreach (var ingress in _caches.Ingresses.All())
                 {
                     _queue.Add(new ResourceKey(ResourceKinds.Ingress, ingress.Metadata.NamespaceProperty, ingress.Metadata.Name));
@@ -193,10 +200,20 @@ public sealed class OperatorController : IDisposable
         _ => throw new InvalidOperationException($"unknown kind {key.Kind}"),
     };
 
+    /// <summary>
+    /// An ingress changed: it is reconciled; the egresses and endpoints of its namespace (their <c>usedBy</c>) and the
+    /// ingresses of its consumer group only when what they read of it changed (not on a status-only change).
+    /// </summary>
     private void OnIngress(KafkaIngress ingress)
     {
         var ns = ingress.Metadata.NamespaceProperty;
         _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
+        var current = _caches.Ingresses.Get(ns, ingress.Metadata.Name);
+        if (!_ingressDependents.Changed(ns, ingress.Metadata.Name, current is null ? null : DependencyFingerprint(current)))
+        {
+            return;
+        }
+
         foreach (var egress in _caches.Egresses.List(ns))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Egress, ns, egress.Metadata.Name));
@@ -251,10 +268,17 @@ public sealed class OperatorController : IDisposable
         }
     }
 
+    /// <summary>An egress changed: it is reconciled; the ingresses and endpoints naming it only when what they read of it changed.</summary>
     private void OnEgress(KafkaEgress egress)
     {
         var ns = egress.Metadata.NamespaceProperty;
         _queue.Add(new ResourceKey(ResourceKinds.Egress, ns, egress.Metadata.Name));
+        var current = _caches.Egresses.Get(ns, egress.Metadata.Name);
+        if (!_egressDependents.Changed(ns, egress.Metadata.Name, current is null ? null : DependencyFingerprint(current)))
+        {
+            return;
+        }
+
         foreach (var ingress in _caches.Ingresses.List(ns).Where(i => i.Spec.Egresses?.Contains(egress.Metadata.Name) == true))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
@@ -266,11 +290,20 @@ public sealed class OperatorController : IDisposable
         }
     }
 
-    /// <summary>An endpoint changed: its host, every other host (their modules carry its host block) and the ingresses.</summary>
+    /// <summary>
+    /// An endpoint changed: its host; every other host (their modules carry its host block) and the ingresses only
+    /// when what they read of it changed.
+    /// </summary>
     private void OnEndpoint(FunctionEndpoint endpoint)
     {
         var ns = endpoint.Metadata.NamespaceProperty;
         _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, endpoint.Metadata.Name));
+        var current = _caches.Endpoints.Get(ns, endpoint.Metadata.Name);
+        if (!_endpointDependents.Changed(ns, endpoint.Metadata.Name, current is null ? null : DependencyFingerprint(current)))
+        {
+            return;
+        }
+
         foreach (var other in _caches.Endpoints.List(ns))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Endpoint, ns, other.Metadata.Name));
@@ -322,6 +355,25 @@ public sealed class OperatorController : IDisposable
             _queue.Add(new ResourceKey(ResourceKinds.Endpoint, statefulSet.Metadata.NamespaceProperty, endpoint));
         }
     }
+
+    /// <summary>
+    /// What the other reconciles read of an ingress: its spec (egress and endpoint <c>usedBy</c>, consumer group
+    /// peers) and whether it is being deleted (peers leave out one that is).
+    /// </summary>
+    internal static string DependencyFingerprint(KafkaIngress ingress) => Fingerprint(ingress.Metadata, ingress.Spec);
+
+    /// <summary>What ingresses and hosts read of an egress: its spec, and whether it is being deleted.</summary>
+    internal static string DependencyFingerprint(KafkaEgress egress) => Fingerprint(egress.Metadata, egress.Spec);
+
+    /// <summary>
+    /// What ingresses and the other hosts read of an endpoint: its spec, whether it is being deleted, and the
+    /// partition count its host was created with (<c>status.partitions</c>, rendered into their modules).
+    /// </summary>
+    internal static string DependencyFingerprint(FunctionEndpoint endpoint) =>
+        Fingerprint(endpoint.Metadata, endpoint.Spec) + "|partitions=" + HostPartitions.Applied(endpoint).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Fingerprint(V1ObjectMeta metadata, object spec) =>
+        (metadata.DeletionTimestamp is null ? "live|" : "deleting|") + KubernetesJson.Serialize(spec);
 
     private static string Describe(Exception exception) => exception switch
     {

@@ -19,10 +19,21 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null)
 
     public IReadOnlyList<T> All() => _objects.Values.ToList();
 
-    /// <summary>Stores the object without its managedFields (never read; most of its size), trimmed further if the cache was given a trim.</summary>
+    /// <summary>kubectl's copy of the last applied object (the whole spec again); nothing the operator does reads it.</summary>
+    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /// <summary>
+    /// Stores the object without what reconciles never read and that is most of its size: its managedFields and
+    /// kubectl's last-applied annotation; trimmed further if the cache was given a trim.
+    /// </summary>
     public void Upsert(T item)
     {
         item.Metadata.ManagedFields = null;
+        if (item.Metadata.Annotations is { } annotations && annotations.Remove(LastAppliedAnnotation) && annotations.Count == 0)
+        {
+            item.Metadata.Annotations = null;
+        }
+
         _objects[Key(item)] = trim is null ? item : trim(item);
     }
 

@@ -34,6 +34,10 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
         var healthPort = FakeRuntimeStatus.FreePort();
         using var stopHealth = new CancellationTokenSource();
         var health = Task.Run(() => new HealthServer($"http://127.0.0.1:{healthPort}/", NullLogger.Instance).RunAsync(stopHealth.Token));
+        using var http = new HttpClient();
+
+        // The metrics count what happens once the exporter listens: the egress is reconciled once, at the start.
+        await Eventually.Until(() => HealthAsync(http, healthPort), ok => ok, "the health endpoint");
         await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns) with { LagPollInterval = TimeSpan.FromMilliseconds(300) });
 
         var deployment = await Eventually.Until(() => _client.FindDeploymentAsync(ns, "users-runtime"), d => d is not null, "the runtime Deployment");
@@ -55,7 +59,6 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
         var unknown = await Eventually.Until(() => _client.GetIngressAsync(ns, "users"), i => i.Status?.Lag is null, "status.lag to go with the pod");
         Assert.NotNull(unknown.Status!.Selector);
 
-        using var http = new HttpClient();
         var metrics = await Eventually.Until(
             () => PrometheusText.ScrapeAsync(http, new Uri($"http://127.0.0.1:{healthPort}/metrics")),
             m => m.Value("statefun_operator_reconcile_total", new Dictionary<string, string> { ["kind"] = "KafkaIngress", ["result"] = "success" }) > 0
@@ -111,5 +114,18 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
         Assert.Equal(".status.replicas", version.Subresources.Scale.StatusReplicasPath);
         Assert.Equal(".status.selector", version.Subresources.Scale.LabelSelectorPath);
         Assert.Contains(version.AdditionalPrinterColumns, c => c.Name == "Lag" && c.JsonPath == ".status.lag.total" && c.Type == "integer");
+    }
+
+    /// <summary>Whether the stand-in runtime's health endpoint answers (its metrics exporter is up).</summary>
+    private static async Task<bool> HealthAsync(HttpClient http, int port)
+    {
+        try
+        {
+            return await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/healthz")) == "ok\n";
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 }

@@ -1,0 +1,64 @@
+using k8s.Models;
+using StatefunOperator.Operator.Controller;
+using StatefunOperator.Operator.Tests.Support;
+
+namespace StatefunOperator.Operator.Tests.Controller;
+
+public class ResourceCacheTests
+{
+    [Fact]
+    public void Upsert_DropsManagedFieldsAndKubectlsLastApplied_KeepsTheOtherAnnotations()
+    {
+        var cache = new ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>();
+        var ingress = TestResources.Ingress("shop", "users");
+        ingress.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
+        ingress.Metadata.Annotations = new Dictionary<string, string>
+        {
+            [ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>.LastAppliedAnnotation] = "{\"spec\":{}}",
+            ["team"] = "payments",
+        };
+
+        cache.Upsert(ingress);
+
+        var cached = cache.Get("shop", "users")!;
+        Assert.Null(cached.Metadata.ManagedFields);
+        Assert.Equal(["team"], cached.Metadata.Annotations.Keys);
+        Assert.Equal("my-group", cached.Spec.ConsumerGroupId);
+    }
+
+    [Fact]
+    public void Upsert_WithOnlyTheLastAppliedAnnotation_LeavesNoAnnotations()
+    {
+        var cache = new ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>();
+        var ingress = TestResources.Ingress("shop", "users");
+        ingress.Metadata.Annotations = new Dictionary<string, string> { [ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>.LastAppliedAnnotation] = "{}" };
+
+        cache.Upsert(ingress);
+
+        Assert.Null(cache.Get("shop", "users")!.Metadata.Annotations);
+    }
+
+    [Fact]
+    public void CachedDeployment_KeepsWhatStatusIsComputedFrom_NotItsPodTemplate()
+    {
+        var caches = new ResourceCaches();
+        var deployment = new V1Deployment
+        {
+            Metadata = new V1ObjectMeta { Name = "users-runtime", NamespaceProperty = "shop", ResourceVersion = "7", Generation = 2, Labels = new Dictionary<string, string> { ["statefun.dev/ingress"] = "users" } },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = 3,
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "users" } },
+                Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "runtime", Image = "statefun-runtime:1" }] } },
+            },
+            Status = new V1DeploymentStatus { ObservedGeneration = 2, AvailableReplicas = 3, UpdatedReplicas = 3, Replicas = 3 },
+        };
+
+        caches.Deployments.Upsert(deployment);
+
+        var cached = caches.Deployments.Get("shop", "users-runtime")!;
+        Assert.Null(cached.Spec.Template);
+        Assert.Equal((3, "7", 2L, 3), (cached.Spec.Replicas, cached.Metadata.ResourceVersion, cached.Metadata.Generation, cached.Status.AvailableReplicas));
+        Assert.Equal("users", cached.Metadata.Labels["statefun.dev/ingress"]);
+    }
+}
