@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf;
 using StatefunOperator.Runtime.Protocol;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Benchmarks;
 
@@ -19,7 +19,7 @@ internal sealed class BenchFunctionServer : IAsyncDisposable
     public BenchFunctionServer(Func<ToFunction.Types.InvocationBatchRequest, FromFunction> handler)
     {
         _handler = handler;
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _serving = Task.Run(ServeAsync);
@@ -41,13 +41,6 @@ internal sealed class BenchFunctionServer : IAsyncDisposable
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or TimeoutException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private async Task ServeAsync()

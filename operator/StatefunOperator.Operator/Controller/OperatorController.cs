@@ -64,9 +64,9 @@ public sealed class OperatorController : IDisposable
         _ingressWatcher = new(new CustomResourceWatchSource<KafkaIngress>(client, KafkaIngress.Plural, ns, timeout), _caches.Ingresses, OnIngress, watchLogger);
         _egressWatcher = new(new CustomResourceWatchSource<KafkaEgress>(client, KafkaEgress.Plural, ns, timeout), _caches.Egresses, OnEgress, watchLogger);
         _endpointWatcher = new(new CustomResourceWatchSource<FunctionEndpoint>(client, FunctionEndpoint.Plural, ns, timeout), _caches.Endpoints, OnEndpoint, watchLogger);
-        _deploymentWatcher = new(new DeploymentWatchSource(client, ns, timeout), _caches.Deployments, OnDeployment, watchLogger);
-        _statefulSetWatcher = new(new StatefulSetWatchSource(client, ns, timeout), _caches.StatefulSets, OnStatefulSet, watchLogger);
-        _secretWatcher = new(new SecretWatchSource(client, ns, timeout), _caches.Secrets, OnSecret, watchLogger);
+        _deploymentWatcher = new(WatchSources.Deployments(client, ns, timeout), _caches.Deployments, OnDeployment, watchLogger);
+        _statefulSetWatcher = new(WatchSources.StatefulSets(client, ns, timeout), _caches.StatefulSets, OnStatefulSet, watchLogger);
+        _secretWatcher = new(WatchSources.Secrets(client, ns, timeout), _caches.Secrets, OnSecret, watchLogger);
     }
 
     public long Reconciles => Interlocked.Read(ref _reconciles);

@@ -23,6 +23,17 @@ public static class Conditions
     public static List<StatusCondition> Remove(IReadOnlyList<StatusCondition>? existing, string type) =>
         (existing ?? []).Where(c => c.Type != type).ToList();
 
+    /// <summary>A condition as this operator writes it: observed at <paramref name="generation"/>, changed at <paramref name="now"/>.</summary>
+    public static StatusCondition Create(string type, string status, string reason, string message, long? generation, DateTime now) => new()
+    {
+        Type = type,
+        Status = status,
+        Reason = reason,
+        Message = message,
+        ObservedGeneration = generation,
+        LastTransitionTime = now,
+    };
+
     public static StatusCondition? Find(IReadOnlyList<StatusCondition>? conditions, string type) =>
         conditions?.FirstOrDefault(c => c.Type == type);
 

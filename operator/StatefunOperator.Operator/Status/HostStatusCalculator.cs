@@ -33,11 +33,11 @@ public static class HostStatusCalculator
     {
         var generation = endpoint.Metadata.Generation;
         var valid = validation.IsValid
-            ? Condition(ConditionTypes.ConfigurationValid, ConditionStatus.True, ConditionReasons.Valid, "The spec and its references are valid.", generation, now)
-            : Condition(ConditionTypes.ConfigurationValid, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
+            ? Conditions.Create(ConditionTypes.ConfigurationValid, ConditionStatus.True, ConditionReasons.Valid, "The spec and its references are valid.", generation, now)
+            : Conditions.Create(ConditionTypes.ConfigurationValid, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
         var ready = validation.IsValid
             ? HostReadiness(statefulSet, generation, now)
-            : Condition(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
+            : Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
 
         // The partitions are fixed by the first host applied; until then there are none to report.
         var partitions = endpoint.Status?.Partitions ?? (appliedConfigHash is not null ? HostPartitions.Requested(endpoint) : null);
@@ -63,7 +63,7 @@ public static class HostStatusCalculator
     {
         if (statefulSet is null)
         {
-            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadPending, "The function host's StatefulSet does not exist yet.", generation, now);
+            return Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadPending, "The function host's StatefulSet does not exist yet.", generation, now);
         }
 
         var name = statefulSet.Metadata.Name;
@@ -71,12 +71,12 @@ public static class HostStatusCalculator
         var status = statefulSet.Status;
         if (status?.ObservedGeneration is not { } observed || observed < (statefulSet.Metadata.Generation ?? 0))
         {
-            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"StatefulSet {name} has not observed its latest spec yet.", generation, now);
+            return Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"StatefulSet {name} has not observed its latest spec yet.", generation, now);
         }
 
         if (desired == 0)
         {
-            return Condition(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.ScaledToZero, $"StatefulSet {name} is scaled to zero replicas.", generation, now);
+            return Conditions.Create(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.ScaledToZero, $"StatefulSet {name} is scaled to zero replicas.", generation, now);
         }
 
         var readyPods = status.ReadyReplicas ?? 0;
@@ -84,19 +84,9 @@ public static class HostStatusCalculator
         var total = status.Replicas;
         if (readyPods < desired || updated < desired || total > desired)
         {
-            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"StatefulSet {name}: {readyPods}/{desired} host pods ready, {updated}/{desired} updated.", generation, now);
+            return Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"StatefulSet {name}: {readyPods}/{desired} host pods ready, {updated}/{desired} updated.", generation, now);
         }
 
-        return Condition(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.WorkloadAvailable, $"StatefulSet {name}: {readyPods}/{desired} host pods ready.", generation, now);
+        return Conditions.Create(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.WorkloadAvailable, $"StatefulSet {name}: {readyPods}/{desired} host pods ready.", generation, now);
     }
-
-    private static StatusCondition Condition(string type, string status, string reason, string message, long? generation, DateTime now) => new()
-    {
-        Type = type,
-        Status = status,
-        Reason = reason,
-        Message = message,
-        ObservedGeneration = generation,
-        LastTransitionTime = now,
-    };
 }

@@ -25,16 +25,16 @@ public static class IngressStatusCalculator
         var generation = ingress.Metadata.Generation;
         var existing = ingress.Status?.Conditions;
         var valid = validation.IsValid
-            ? Condition(ConditionTypes.ConfigurationValid, ConditionStatus.True, ConditionReasons.Valid, "The spec and its references are valid.", generation, now)
-            : Condition(ConditionTypes.ConfigurationValid, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
+            ? Conditions.Create(ConditionTypes.ConfigurationValid, ConditionStatus.True, ConditionReasons.Valid, "The spec and its references are valid.", generation, now)
+            : Conditions.Create(ConditionTypes.ConfigurationValid, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
 
         var ready = validation.IsValid
             ? WorkloadReadiness(deployment, generation, now)
-            : Condition(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
+            : Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
 
         var conditions = Conditions.Set(Conditions.Set(existing, valid), ready);
         conditions = consumerGroupPeers is { Count: > 0 }
-            ? Conditions.Set(conditions, Condition(
+            ? Conditions.Set(conditions, Conditions.Create(
                 ConditionTypes.ConsumerGroupShared,
                 ConditionStatus.True,
                 ConditionReasons.ConsumerGroupShared,
@@ -58,7 +58,7 @@ public static class IngressStatusCalculator
     {
         if (deployment is null)
         {
-            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadPending, "The runtime Deployment does not exist yet.", generation, now);
+            return Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadPending, "The runtime Deployment does not exist yet.", generation, now);
         }
 
         var desired = deployment.Spec?.Replicas ?? 1;
@@ -66,7 +66,7 @@ public static class IngressStatusCalculator
         var name = deployment.Metadata.Name;
         if (status?.ObservedGeneration is not { } observed || observed < (deployment.Metadata.Generation ?? 0))
         {
-            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"Deployment {name} has not observed its latest spec yet.", generation, now);
+            return Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"Deployment {name} has not observed its latest spec yet.", generation, now);
         }
 
         var updated = status.UpdatedReplicas ?? 0;
@@ -74,24 +74,14 @@ public static class IngressStatusCalculator
         var total = status.Replicas ?? 0;
         if (desired == 0)
         {
-            return Condition(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.ScaledToZero, $"Deployment {name} is scaled to zero replicas.", generation, now);
+            return Conditions.Create(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.ScaledToZero, $"Deployment {name} is scaled to zero replicas.", generation, now);
         }
 
         if (updated < desired || available < desired || total > updated)
         {
-            return Condition(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"Deployment {name}: {available}/{desired} runtime pods available, {updated}/{desired} updated.", generation, now);
+            return Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, ConditionReasons.WorkloadProgressing, $"Deployment {name}: {available}/{desired} runtime pods available, {updated}/{desired} updated.", generation, now);
         }
 
-        return Condition(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.WorkloadAvailable, $"Deployment {name}: {available}/{desired} runtime pods available.", generation, now);
+        return Conditions.Create(ConditionTypes.Ready, ConditionStatus.True, ConditionReasons.WorkloadAvailable, $"Deployment {name}: {available}/{desired} runtime pods available.", generation, now);
     }
-
-    private static StatusCondition Condition(string type, string status, string reason, string message, long? generation, DateTime now) => new()
-    {
-        Type = type,
-        Status = status,
-        Reason = reason,
-        Message = message,
-        ObservedGeneration = generation,
-        LastTransitionTime = now,
-    };
 }

@@ -14,26 +14,14 @@ public static class ReferencedStatusCalculator
         DateTime now)
     {
         var ready = validation.IsValid
-            ? new StatusCondition
-            {
-                Type = ConditionTypes.Ready,
-                Status = ConditionStatus.True,
-                Reason = usedBy.Count > 0 ? ConditionReasons.InUse : ConditionReasons.NotUsed,
-                Message = usedBy.Count > 0
-                    ? $"Valid; used by KafkaIngress {string.Join(", ", usedBy)}."
-                    : "Valid; no KafkaIngress uses it yet.",
-                ObservedGeneration = generation,
-                LastTransitionTime = now,
-            }
-            : new StatusCondition
-            {
-                Type = ConditionTypes.Ready,
-                Status = ConditionStatus.False,
-                Reason = validation.Reason!,
-                Message = validation.Message,
-                ObservedGeneration = generation,
-                LastTransitionTime = now,
-            };
+            ? Conditions.Create(
+                ConditionTypes.Ready,
+                ConditionStatus.True,
+                usedBy.Count > 0 ? ConditionReasons.InUse : ConditionReasons.NotUsed,
+                usedBy.Count > 0 ? $"Valid; used by KafkaIngress {string.Join(", ", usedBy)}." : "Valid; no KafkaIngress uses it yet.",
+                generation,
+                now)
+            : Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
         return Conditions.Set(existing, ready);
     }
 }

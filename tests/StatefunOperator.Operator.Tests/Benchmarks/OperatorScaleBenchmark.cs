@@ -49,7 +49,7 @@ public class OperatorScaleBenchmark(KubeApiServerFixture server, ITestOutputHelp
         var ingressWatcher = new ResourceWatcher<KafkaIngress>(
             new CustomResourceWatchSource<KafkaIngress>(_client, KafkaIngress.Plural, ns, 600), new ResourceCache<KafkaIngress>(), progress.Observe, NullLogger.Instance);
         var deploymentWatcher = new ResourceWatcher<V1Deployment>(
-            new DeploymentWatchSource(_client, ns, 600), new ResourceCache<V1Deployment>(), progress.Observe, NullLogger.Instance);
+            WatchSources.Deployments(_client, ns, 600), new ResourceCache<V1Deployment>(), progress.Observe, NullLogger.Instance);
         var watching = Task.WhenAll(
             Task.Run(() => ingressWatcher.RunAsync(stopWatching.Token), CancellationToken.None),
             Task.Run(() => deploymentWatcher.RunAsync(stopWatching.Token), CancellationToken.None));

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Operator.Tests.Metrics;
 
@@ -14,7 +14,7 @@ internal sealed class FakeRuntimeStatus : IAsyncDisposable
 
     public FakeRuntimeStatus()
     {
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _serving = Task.Run(ServeAsync);
@@ -29,13 +29,6 @@ internal sealed class FakeRuntimeStatus : IAsyncDisposable
     {
         var parts = string.Join(",", partitions.Select(p => $$"""{"topic":"{{p.Topic}}","partition":{{p.Partition}},"lag":{{p.Lag}}}"""));
         _body = $$"""{"lag":[{"ingress":"{{ingress}}","partitions":[{{parts}}],"readAt":"2026-01-01T00:00:00Z","total":{{partitions.Sum(p => p.Lag)}}}]}""";
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -11,6 +11,7 @@ using StatefunOperator.Operator.Tests.Integration;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Operator.Tests.Support;
 using StatefunOperator.Testing.Metrics;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Operator.Tests.Metrics;
 
@@ -31,7 +32,7 @@ public class IngressLagAndScaleTests(KubeApiServerFixture server)
         await KafkaIngressReconciliationTests.CreateValidSetAsync(_client, ns);
         await using var runtime = new FakeRuntimeStatus();
         runtime.Report($"{ns}/users", ("messages-1", 0, 40), ("messages-1", 1, 2));
-        var healthPort = FakeRuntimeStatus.FreePort();
+        var healthPort = LoopbackPorts.Free();
         using var stopHealth = new CancellationTokenSource();
         var health = Task.Run(() => new HealthServer($"http://127.0.0.1:{healthPort}/", NullLogger.Instance).RunAsync(stopHealth.Token));
         using var http = new HttpClient();

@@ -1,9 +1,9 @@
 using System.Net;
-using System.Net.Sockets;
 using Google.Protobuf;
 using StatefunOperator.Module;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Protocol;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Runtime.Tests.Functions;
 
@@ -22,7 +22,7 @@ internal sealed class TestFunctionServer : IAsyncDisposable
     public TestFunctionServer(Func<ToFunction.Types.InvocationBatchRequest, Task<FromFunction?>> handler)
     {
         _handler = handler;
-        Port = FreePort();
+        Port = LoopbackPorts.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _serving = Task.Run(ServeAsync);
@@ -55,13 +55,6 @@ internal sealed class TestFunctionServer : IAsyncDisposable
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private async Task ServeAsync()

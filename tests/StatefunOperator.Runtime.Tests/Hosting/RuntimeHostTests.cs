@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using StatefunOperator.Runtime.Tests.Egress;
 using StatefunOperator.Runtime.Tests.Support;
 using StatefunOperator.Testing.Kafka;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Runtime.Tests.Hosting;
 
@@ -19,7 +19,7 @@ public class RuntimeHostTests
         var dir = Directory.CreateTempSubdirectory("statefun-host-");
         var module = Path.Combine(dir.FullName, "module.yaml");
         await File.WriteAllTextAsync(module, ForwardingModule.Yaml(broker.BootstrapServers, input, input + "-out", "at-least-once", KafkaTestBroker.UniqueName("host")));
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
 
         using var runtime = RuntimeProcess.Start(module, Path.Combine(dir.FullName, "runtime.log"), new Dictionary<string, string> { ["STATEFUN_HEALTH_URLS"] = $"http://127.0.0.1:{port}" });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -47,13 +47,6 @@ public class RuntimeHostTests
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("ingress test/mirror-in: startupPosition.type: 'tomorrow' is not a startup position", errors, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<HttpStatusCode?> PollAsync(HttpClient http, string path, TimeSpan limit)

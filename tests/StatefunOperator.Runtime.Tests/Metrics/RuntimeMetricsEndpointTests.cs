@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using StatefunOperator.Runtime.Tests.Egress;
 using StatefunOperator.Runtime.Tests.Support;
 using StatefunOperator.Testing.Kafka;
 using StatefunOperator.Testing.Metrics;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Runtime.Tests.Metrics;
 
@@ -24,7 +24,7 @@ public class RuntimeMetricsEndpointTests
         var dir = Directory.CreateTempSubdirectory("statefun-metrics-");
         var module = Path.Combine(dir.FullName, "module.yaml");
         await File.WriteAllTextAsync(module, ForwardingModule.Yaml(topic.Broker.BootstrapServers, topic.Name, output, "at-least-once", KafkaTestBroker.UniqueName("metrics")));
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         using var runtime = RuntimeProcess.Start(module, Path.Combine(dir.FullName, "runtime.log"), new Dictionary<string, string>
         {
             ["STATEFUN_HEALTH_URLS"] = $"http://127.0.0.1:{port}",
@@ -84,12 +84,5 @@ public class RuntimeMetricsEndpointTests
 
         Assert.Fail($"the runtime's metrics did not get there (runtime exited: {runtime.HasExited}); last scrape:\n{last?.Text}");
         return last!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

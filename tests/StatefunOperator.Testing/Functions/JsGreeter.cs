@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace StatefunOperator.Testing.Functions;
 
@@ -45,7 +44,7 @@ public sealed class JsGreeter : IDisposable
         }
 
         await InstallAsync().ConfigureAwait(false);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(SourceDirectory, "greeter.js"));
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -150,12 +149,5 @@ public sealed class JsGreeter : IDisposable
         {
             InstallGate.Release();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using k8s;
@@ -56,7 +55,7 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
             Directory.CreateDirectory(_workDirectory);
             await StartEtcdAsync();
             WriteApiServerFiles();
-            _apiServerPort = FreePort();
+            _apiServerPort = LoopbackPorts.Free();
             await StartApiServerAsync();
             Configuration = new KubernetesClientConfiguration
             {
@@ -122,8 +121,8 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
 
     private async Task StartEtcdAsync()
     {
-        _etcdPort = FreePort();
-        var peerPort = FreePort();
+        _etcdPort = LoopbackPorts.Free();
+        var peerPort = LoopbackPorts.Free();
         var dataDirectory = Path.Combine(_workDirectory, "etcd");
         _etcd = LocalProcess.Start(_assets!.Etcd,
         [
@@ -268,12 +267,5 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
             current-context: statefun-test
             """);
         return path;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
