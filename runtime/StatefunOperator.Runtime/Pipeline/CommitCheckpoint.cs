@@ -17,13 +17,13 @@ namespace StatefunOperator.Runtime.Pipeline;
 /// </summary>
 public sealed class CommitCheckpoint : ICheckpoint
 {
+    /// <summary>Sealed snapshots waiting for their deliveries; past this many, a boundary flushes (back-pressure).</summary>
+    public const int MaxSealedEpochs = 4;
+
     private readonly IEgressProducer? _awaitAcksOf;
     private readonly DeliveryFailures? _failures;
     private readonly CheckpointOptions _options;
     private readonly ILogger _logger;
-    /// <summary>Sealed snapshots waiting for their deliveries; past this many, a boundary flushes (back-pressure).</summary>
-    public const int MaxSealedEpochs = 4;
-
     private readonly ProgressPositions _positions = new();
     private readonly Queue<(DeliveryEpoch Epoch, IReadOnlyCollection<TopicPartitionOffset> Offsets)> _sealed = new();
     private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
@@ -104,16 +104,11 @@ public sealed class CommitCheckpoint : ICheckpoint
 
     private void Boundary()
     {
-        if (_awaitAcksOf is null)
+        // Without an egress nothing is awaited; with too many snapshots waiting, the broker answers slower than
+        // boundaries come: wait for it (flush) rather than queue without bound.
+        if (_awaitAcksOf is null || _sealed.Count >= MaxSealedEpochs)
         {
             CommitRefusable(() => Commit(null));
-            return;
-        }
-
-        if (_sealed.Count >= MaxSealedEpochs)
-        {
-            // The broker answers slower than boundaries come: wait for it rather than queue without bound.
-            Commit(null);
             return;
         }
 

@@ -62,6 +62,26 @@ public class CommitCheckpointTests
     }
 
     [Fact]
+    public void E5_TheFlushingBoundary_RefusedByARebalancingGroup_IsNotFatal_AndTheOffsetsGoWithTheNextCommit()
+    {
+        var checkpoint = AtLeastOnce(maxRecords: 1);
+        var stuck = new DeliveryEpoch();
+        stuck.Queued();
+        _producer.NextEpoch = stuck;
+        for (var offset = 0; offset < CommitCheckpoint.MaxSealedEpochs; offset++)
+        {
+            checkpoint.AfterRecord(new TopicPartitionOffset(P0, offset));
+        }
+
+        _consumer.FailNextCommit = new KafkaException(ErrorCode.RebalanceInProgress);
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, CommitCheckpoint.MaxSealedEpochs)); // queue full: flush, commit refused
+        Assert.Empty(_consumer.Commits);
+
+        checkpoint.AfterRecord(new TopicPartitionOffset(P0, CommitCheckpoint.MaxSealedEpochs + 1));
+        Assert.Equal([new TopicPartitionOffset(P0, CommitCheckpoint.MaxSealedEpochs + 2)], Assert.Single(_consumer.Commits));
+    }
+
+    [Fact]
     public void E5_ASnapshotOlderThanARevocationCommit_NeverMovesTheOffsetBack()
     {
         var checkpoint = AtLeastOnce(maxRecords: 1);
