@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The operator's scale benchmark (part of `make bench`): 1,000 KafkaIngress resources applied at once to a real
-# kube-apiserver, the operator running as its own process; then the runtime's idle RSS. Prints the figures (also in
-# $TMPDIR/statefun-operator-bench.txt). Figures, not assertions: take them on a quiet machine.
+# kube-apiserver, the operator running as its own process (native, as the image runs it, then under the JIT); then
+# the runtime's idle RSS. Prints the figures (also in $TMPDIR/statefun-operator-bench.txt). Figures, not assertions: take them on a quiet machine.
 #   STATEFUN_BENCH_INGRESSES=N   number of resources (default 1000)
 #   STATEFUN_BENCH_IDLE_SECONDS  how long the runtime idles before its RSS is read (default 10)
 set -euo pipefail
@@ -10,8 +10,13 @@ assets="$(scripts/kube-test-assets.sh | tail -n 1)"
 export KUBEBUILDER_ASSETS="${KUBEBUILDER_ASSETS:-$assets}"
 export STATEFUN_BENCH=1
 report="${TMPDIR:-/tmp}/statefun-operator-bench.txt"
-dotnet test tests/StatefunOperator.Operator.Tests --configuration Release \
-  --filter "Category=Benchmark" --logger "console;verbosity=normal"
+rm -f "$report"
+# The operator twice: native (what the image runs; published once per source state), then under the JIT.
+native="$(scripts/publish-native-operator.sh | tail -n 1)"
+for operator in "$native" ""; do
+  STATEFUN_BENCH_OPERATOR="$operator" dotnet test tests/StatefunOperator.Operator.Tests --configuration Release \
+    --filter "Category=Benchmark" --logger "console;verbosity=normal"
+done
 
 # Runtime idle RSS: the runtime (Release, as built above) on config/runtime/module.yaml (one ingress, one
 # exactly-once egress) against a mock broker of its own (a private STATEFUN_CACHE: never another run's broker),

@@ -16,6 +16,11 @@ catch (ArgumentException exception)
 
 switch (commandLine.Command)
 {
+    case "manifests" when !System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported:
+        // The schema generator reads the custom resource types' declaration order from metadata the native binary
+        // does not keep; the manifests are generated at development time anyway.
+        await Console.Error.WriteLineAsync("statefun-operator: the native operator cannot generate manifests; run `make manifests` (the JIT build)");
+        return 2;
     case "manifests":
         var output = commandLine.Get("output") ?? Path.Combine("config", "crd", "bases");
         Directory.CreateDirectory(output);
@@ -51,6 +56,7 @@ if (problems.Count > 0)
     return 2;
 }
 
+KubernetesJsonResolver.UseForKubernetesClient();
 var configuration = KubernetesClientConfiguration.IsInCluster()
     ? KubernetesClientConfiguration.InClusterConfig()
     : KubeconfigLoader.Load(commandLine.Get("kubeconfig", "KUBECONFIG"));

@@ -30,5 +30,15 @@ public static class Eventually
         throw new TimeoutException($"Timed out after {timeout ?? TimeSpan.FromSeconds(30)} waiting for {what}; last seen: {(lastError is null ? Describe(last) : lastError.Message)}");
     }
 
-    private static string Describe<T>(T value) => value is null ? "null" : k8s.KubernetesJson.Serialize(value);
+    private static string Describe<T>(T value)
+    {
+        try
+        {
+            return value is null ? "null" : k8s.KubernetesJson.Serialize(value);
+        }
+        catch (NotSupportedException)
+        {
+            return value?.ToString() ?? "null"; // a test's own type, not in the operator's JSON contexts
+        }
+    }
 }
