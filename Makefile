@@ -12,7 +12,8 @@ all: build
 build:
 	dotnet build $(SOLUTION) -nologo -v q -clp:ErrorsOnly
 
-## test: every test (unit, integration against a real broker / API server), then the Ctrl-C check of
+## test: every test (unit, integration against a real broker / API server, the native operator published first so
+## its compile does not compete with the tests), then the Ctrl-C check of
 ## `make run` (scripts/check-run-interrupt.sh). Prints the totals and how many tests need a real Kafka
 ## broker and did not run here.
 test: build
@@ -21,6 +22,10 @@ test: build
 	if [[ -x scripts/kube-test-assets.sh && -z "$${KUBEBUILDER_ASSETS:-}" && "$${USE_EXISTING_CLUSTER:-}" != "true" ]]; then \
 	  assets=$$(scripts/kube-test-assets.sh | tail -n 1) || { echo "make test: could not prepare kube-apiserver/etcd (scripts/kube-test-assets.sh)"; exit 1; }; \
 	  export KUBEBUILDER_ASSETS="$$assets"; \
+	fi; \
+	if [[ -z "$${STATEFUN_NATIVE_OPERATOR:-}" ]]; then \
+	  native=$$(scripts/publish-native-operator.sh | tail -n 1) || { echo "make test: could not publish the native operator (scripts/publish-native-operator.sh)"; exit 1; }; \
+	  export STATEFUN_NATIVE_OPERATOR="$$native"; \
 	fi; \
 	status=0; \
 	dotnet test $(SOLUTION) --no-build -nologo --filter "Category!=Benchmark" --logger "trx" --logger "console;verbosity=normal" --results-directory $(RESULTS) 2>&1 \

@@ -5,8 +5,6 @@
 # Cached outside the repository in ${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/native-operator/<key>, where
 # the key is a hash of the operator's sources (operator/, crds/, runtime/StatefunOperator.Module/, the shared
 # build files): a second run with the same sources only prints the path. A publish takes 2-5 minutes on 2 cores.
-#
-# Needs a C toolchain for the native link: clang (as in the image) or, failing that, gcc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,15 +20,21 @@ if [[ -x "$binary" ]]; then
   exit 0
 fi
 
-linker=()
-if command -v clang >/dev/null; then
-  :
-elif command -v gcc >/dev/null; then
-  linker=(-p:CppCompilerAndLinker=gcc)
-else
-  log "ERROR: neither clang nor gcc is installed; the native link needs one (apt-get install clang)"
-  exit 1
+# The native link needs a C toolchain (clang as in the image, else gcc) and zlib's development files; missing
+# Debian packages are installed, as scripts/kube-test-assets.sh does.
+sudo_if_needed() {
+  if [[ "$(id -u)" -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+missing=()
+command -v clang >/dev/null || command -v gcc >/dev/null || missing+=(clang)
+dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q 'install ok installed' || missing+=(zlib1g-dev)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  log "installing Debian packages: ${missing[*]}"
+  sudo_if_needed apt-get update -qq >&2
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
+linker=()
+command -v clang >/dev/null || linker=(-p:CppCompilerAndLinker=gcc)
 
 rm -rf "$cache_root"/*.partial
 log "publishing the native operator (sources $key) to $out; this takes a few minutes"
