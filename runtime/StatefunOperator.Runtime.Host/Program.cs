@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -48,7 +49,12 @@ if (healthAddresses is null)
 RuntimeMetrics.EnsureRegistered();
 using var metrics = new PrometheusExporter(RuntimeMetrics.ExportedMeters);
 
-var builder = Host.CreateApplicationBuilder();
+// The generic host without its defaults: no appsettings files (none is shipped) and so no file watcher on the
+// working directory, no command line, Debug or EventSource loggers; the environment (Logging__LogLevel__...) still
+// configures logging.
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+builder.Configuration.AddEnvironmentVariables();
+builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 builder.Logging.AddSimpleConsole(o =>
 {
     o.SingleLine = true;
