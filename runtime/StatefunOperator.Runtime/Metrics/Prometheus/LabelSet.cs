@@ -31,12 +31,13 @@ internal sealed class LabelSet
         return new LabelSet(sorted, HashOf(tags));
     }
 
+    /// <summary>Of the values only (an instrument's tag keys hardly vary), summed: independent of the order.</summary>
     public static int HashOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var hash = 0;
+        var hash = tags.Length;
         foreach (var tag in tags)
         {
-            hash += HashCode.Combine(tag.Key, tag.Value);
+            hash += tag.Value?.GetHashCode() ?? 0;
         }
 
         return hash;
@@ -48,6 +49,25 @@ internal sealed class LabelSet
         if (tags.Length != _tags.Length)
         {
             return false;
+        }
+
+        var inOrder = true;
+        for (var i = 0; i < tags.Length && inOrder; i++)
+        {
+            inOrder = string.Equals(_tags[i].Key, tags[i].Key, StringComparison.Ordinal);
+        }
+
+        if (inOrder)
+        {
+            for (var i = 0; i < tags.Length; i++)
+            {
+                if (!Equals(_tags[i].Value, tags[i].Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         foreach (var tag in tags)
