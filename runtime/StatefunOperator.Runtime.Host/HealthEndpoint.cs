@@ -1,45 +1,28 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
-using OpenTelemetry.Metrics;
 using StatefunOperator.Runtime.Metrics;
+using StatefunOperator.Runtime.Metrics.Prometheus;
 
 namespace StatefunOperator.Runtime.Host;
 
 /// <summary>
-/// Liveness (<c>/healthz</c>: the process serves) and readiness (<c>/readyz</c>: the module's ingresses
-/// are started and the runtime is not stopping), Prometheus metrics (<c>/metrics</c>, see <see cref="RuntimeMetrics"/>)
-/// and the consumer lag of each ingress as JSON (<c>/status</c>, read by the operator for <c>status.lag</c>).
-/// Listens on <c>STATEFUN_HEALTH_URLS</c>; by default on all interfaces, port 8080, inside Kubernetes
-/// (where the kubelet probes the pod's address) and on 127.0.0.1:8080 elsewhere. <c>http://127.0.0.1:0</c>
-/// picks a free port.
+/// What the health endpoint answers (served by <see cref="HealthHttpServer"/> on <see cref="HealthListenAddresses"/>):
+/// liveness (<c>/healthz</c>: the process serves), readiness (<c>/readyz</c>: the module's ingresses are started and
+/// the runtime is not stopping), Prometheus metrics (<c>/metrics</c>, see <see cref="RuntimeMetrics"/>) and the
+/// consumer lag of each ingress as JSON (<c>/status</c>, read by the operator for <c>status.lag</c>). GET only.
 /// </summary>
-internal static class HealthEndpoint
+internal sealed class HealthEndpoint(IHostApplicationLifetime lifetime, PrometheusExporter metrics)
 {
-    public static string Urls() =>
-        Environment.GetEnvironmentVariable("STATEFUN_HEALTH_URLS") is { Length: > 0 } urls ? urls
-            : Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } ? "http://0.0.0.0:8080"
-            : "http://127.0.0.1:8080";
-
-    /// <summary>The OpenTelemetry meter provider with the Prometheus exporter, for <c>/metrics</c>.</summary>
-    public static void AddMetrics(IServiceCollection services)
+    public HealthResponse Answer(HttpRequestHead request) => request.Path switch
     {
-        RuntimeMetrics.EnsureRegistered();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter([.. RuntimeMetrics.ExportedMeters])
-            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
-    }
+        "/healthz" or "/readyz" or "/status" or "/metrics" when request.Method != "GET" => HealthResponse.Text(405, "method not allowed"),
+        "/healthz" => HealthResponse.Text(200, "ok"),
+        "/readyz" => Ready ? HealthResponse.Text(200, "ready") : HealthResponse.Text(503, "not ready"),
+        "/status" => new HealthResponse(200, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(new RuntimeStatus(ConsumerLagRegistry.Snapshot()), RuntimeStatusJson.Default.RuntimeStatus)),
+        "/metrics" => new HealthResponse(200, PrometheusExporter.ContentType, Encoding.UTF8.GetBytes(metrics.Scrape())),
+        _ => HealthResponse.Text(404, "not found"),
+    };
 
-    public static void Map(WebApplication app)
-    {
-        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", () =>
-            lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested
-                ? Results.Text("ready")
-                : Results.Text("not ready", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/status", () => Results.Json(new { lag = ConsumerLagRegistry.Snapshot() }));
-        app.MapPrometheusScrapingEndpoint();
-    }
+    private bool Ready => lifetime.ApplicationStarted.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested;
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Confluent.Kafka;
 
@@ -34,7 +33,7 @@ public sealed class KafkaStartupLedger : IStartupLedger
     public static string LedgerGroupId(string groupId, KafkaIngressStartupPosition position)
     {
         ArgumentNullException.ThrowIfNull(position);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(position.Describe()));
+        var hash = Sha256.HashData(Encoding.UTF8.GetBytes(position.Describe()));
         return $"{groupId}.statefun-startup.{Convert.ToHexStringLower(hash)[..12]}";
     }
 
