@@ -65,8 +65,7 @@ public sealed class KafkaIngressReconciler(
             var desired = AppliedWorkloads.Fingerprint(desiredConfigMap, desiredDeployment);
             if (!Applied.Unchanged(namespaceName, name, desired, deployment))
             {
-                await applier.ApplyConfigMapAsync(desiredConfigMap, cancellationToken).ConfigureAwait(false);
-                deployment = await applier.ApplyDeploymentAsync(desiredDeployment, cancellationToken).ConfigureAwait(false);
+                deployment = await ApplyWorkloadAsync(desiredConfigMap, desiredDeployment, deployment is null, cancellationToken).ConfigureAwait(false);
                 caches.Deployments.Upsert(deployment);
                 Applied.Record(namespaceName, name, desired, deployment);
             }
@@ -80,6 +79,25 @@ public sealed class KafkaIngressReconciler(
         var events = RecordTransitionsAsync(ingress, status, validation, cancellationToken);
         var written = WriteStatusAsync(ingress, status, cancellationToken);
         await Task.WhenAll(events, written).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The ConfigMap, then the Deployment: a changed Deployment rolls pods that must find the new module. A new
+    /// workload has no pods on an old module, and its pods wait for the ConfigMap to exist before they start, so both
+    /// go at once (one round trip fewer per new ingress, which is what a bulk apply is made of).
+    /// </summary>
+    private async Task<V1Deployment> ApplyWorkloadAsync(V1ConfigMap configMap, V1Deployment deployment, bool isNew, CancellationToken cancellationToken)
+    {
+        if (!isNew)
+        {
+            await applier.ApplyConfigMapAsync(configMap, cancellationToken).ConfigureAwait(false);
+            return await applier.ApplyDeploymentAsync(deployment, cancellationToken).ConfigureAwait(false);
+        }
+
+        var configMapApplied = applier.ApplyConfigMapAsync(configMap, cancellationToken);
+        var deploymentApplied = applier.ApplyDeploymentAsync(deployment, cancellationToken);
+        await Task.WhenAll(configMapApplied, deploymentApplied).ConfigureAwait(false);
+        return await deploymentApplied.ConfigureAwait(false);
     }
 
     private async Task WriteStatusAsync(KafkaIngress ingress, KafkaIngressStatus status, CancellationToken cancellationToken)
