@@ -4,7 +4,7 @@
 #
 # Cached outside the repository in ${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/native-operator/<key>, where
 # the key is a hash of the operator's sources (operator/, crds/, runtime/StatefunOperator.Module/, the shared
-# build files): a second run with the same sources only prints the path. A publish takes 2-5 minutes on 2 cores.
+# build files): a second run with the same sources only prints the path; only the newest source state is kept. A publish takes 2-5 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,4 +43,6 @@ dotnet publish operator/StatefunOperator.Operator/StatefunOperator.Operator.cspr
   || { log "ERROR: the native publish failed (output above)"; exit 1; }
 rm -rf "$out"
 mv "$out.partial" "$out"
+# One source state is kept (a publish with its symbol file is about 100 MB).
+find "$cache_root" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -exec rm -rf {} +
 echo "$binary"
