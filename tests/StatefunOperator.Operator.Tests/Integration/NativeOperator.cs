@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Operator.Tests.Integration;
 
@@ -32,7 +33,7 @@ internal static class NativeOperator
 
     private static async Task<string> PublishAsync()
     {
-        var script = Path.Combine(RepositoryRoot(), "scripts", "publish-native-operator.sh");
+        var script = RepositoryRoot.Combine("scripts", "publish-native-operator.sh");
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(script);
         using var process = Process.Start(info)!;
@@ -53,18 +54,5 @@ internal static class NativeOperator
         return process.ExitCode == 0 && lines.Length > 0 && File.Exists(lines[^1])
             ? lines[^1]
             : throw new InvalidOperationException($"{script} failed (exit code {process.ExitCode}):\n{await errors}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "StatefunOperator.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no StatefunOperator.sln above {AppContext.BaseDirectory}");
     }
 }
