@@ -1,12 +1,16 @@
 using System.Globalization;
+using System.Diagnostics;
+using System.Text;
 using Confluent.Kafka;
+using StatefunOperator.Runtime.Ingress;
 
 namespace StatefunOperator.Benchmarks;
 
 /// <summary>
 /// The output counter, run as a child process (<c>statefun-bench count ...</c>) so that its CPU time is not
 /// the benchmark process's: reads the output topic (read_committed) from the beginning, prints <c>ready</c>
-/// once assigned, <c>done N</c> when N records arrived (or <c>timeout N</c>).
+/// once assigned, <c>done N</c> when N records arrived (or <c>timeout N</c>). With <c>BENCH_TIMELINE=1</c> it also
+/// prints, to stderr, how many records it had seen every 50 ms: where a slow round lost its time.
 /// </summary>
 internal static class CountCommand
 {
@@ -36,12 +40,23 @@ internal static class CountCommand
             // when records arrive meanwhile (a real broker answers as soon as they do): each time the counter caught up
             // with the output it waited that long, and the round's end moved by 0.5-1 s.
             FetchWaitMaxMs = 10,
+            // Never postpone a fetch by librdkafka's default 1 s when the counter's queue is full.
+            FetchQueueBackoffMs = ConsumerConfigFactory.FetchQueueBackoffMs,
         }).Build();
         reader.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         Console.WriteLine("ready");
         var count = 0;
+        var clock = Stopwatch.StartNew();
+        var timeline = Environment.GetEnvironmentVariable("BENCH_TIMELINE") is { Length: > 0 } ? new StringBuilder() : null;
+        var sampled = TimeSpan.Zero;
         while (count < expected)
         {
+            if (timeline is not null && count > 0 && clock.Elapsed - sampled >= TimeSpan.FromMilliseconds(50))
+            {
+                sampled = clock.Elapsed;
+                timeline.Append(CultureInfo.InvariantCulture, $" {sampled.TotalMilliseconds:0}:{count}");
+            }
+
             if (DateTime.UtcNow > deadline)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"timeout {count}"));
@@ -52,6 +67,11 @@ internal static class CountCommand
             {
                 count++;
             }
+        }
+
+        if (timeline is not null)
+        {
+            Console.Error.WriteLine($"output timeline (ms since ready:records seen):{timeline}");
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {count}"));

@@ -19,7 +19,7 @@ internal static class ChangelogRestorer
         }
 
         var watch = Stopwatch.StartNew();
-        var config = new ConsumerConfig(host.PropertyMap())
+        var config = new ConsumerConfig(Ingress.ConsumerConfigFactory.WithDefaults(host.PropertyMap()))
         {
             BootstrapServers = host.Address,
             GroupId = "statefun-restore-unused",

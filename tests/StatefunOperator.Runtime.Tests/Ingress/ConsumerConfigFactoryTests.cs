@@ -55,6 +55,24 @@ public class ConsumerConfigFactoryTests
     }
 
     [Fact]
+    public void FetchQueueBackoff_Defaults50ms_NotLibrdkafkas1s_UnlessPropertiesSayOtherwise()
+    {
+        Assert.Equal(50, ConsumerConfigFactory.Create(Spec([])).FetchQueueBackoffMs);
+        Assert.Equal(1000, ConsumerConfigFactory.Create(Spec(new() { ["fetch.queue.backoff.ms"] = "1000" })).FetchQueueBackoffMs);
+    }
+
+    [Fact]
+    public void WithDefaults_AddsOnlyTheKeysThePropertiesLeaveOut()
+    {
+        var merged = ConsumerConfigFactory.WithDefaults(new Dictionary<string, string> { ["session.timeout.ms"] = "10000", ["client.id"] = "x" });
+
+        Assert.Equal("10000", merged["session.timeout.ms"]);
+        Assert.Equal("x", merged["client.id"]);
+        Assert.Equal("1000", merged["heartbeat.interval.ms"]);
+        Assert.Equal("50", merged["fetch.queue.backoff.ms"]);
+    }
+
+    [Fact]
     public void DeadLetterProducer_KeepsTheConnectionSettingsOnly()
     {
         var config = ConsumerConfigFactory.Create(Spec(new() { ["security.protocol"] = "SSL", ["ssl.ca.location"] = "/ca.pem", ["max.poll.interval.ms"] = "60000" }));
