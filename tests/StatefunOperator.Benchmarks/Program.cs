@@ -144,7 +144,7 @@ for (var round = 0; round <= rounds; round++)
         {
             var measurement = await runner.RunAsync(variant);
             var kept = round == 0 ? "warm-up, discarded" : $"round {round}";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kept,-18} ({variant.Label}) {measurement.RecordsPerSecond,10:N0} records/s {measurement.CpuMicrosPerRecord,8:F1} µs CPU/record"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kept,-18} ({variant.Label}) {measurement.RecordsPerSecond,10:N0} records/s {measurement.CpuMicrosPerRecord,8:F1} µs CPU/record {measurement.BytesAllocatedPerRecord,8:N0} B allocated/record"));
             if (round > 0)
             {
                 results[variant.Label].Add(measurement);
@@ -170,8 +170,10 @@ foreach (var variant in variants)
 
     var rates = Spread.Of(results[variant.Label].Select(m => m.RecordsPerSecond).ToList());
     var cpu = Spread.Of(results[variant.Label].Select(m => m.CpuMicrosPerRecord).ToList());
+    var allocated = Spread.Of(results[variant.Label].Select(m => m.BytesAllocatedPerRecord).ToList());
     Console.WriteLine($"({variant.Label}) {variant.Description,-42} records/s {rates.Format("N0")}");
     Console.WriteLine($"    {string.Empty,-42} µs CPU/record {cpu.Format("F1")}");
+    Console.WriteLine($"    {string.Empty,-42} B allocated/record {allocated.Format("N0")}");
 }
 
 Console.WriteLine();

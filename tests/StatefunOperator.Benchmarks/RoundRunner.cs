@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using StatefunOperator.Testing.Kafka;
 
 namespace StatefunOperator.Benchmarks;
@@ -24,12 +25,21 @@ internal sealed class RoundRunner(KafkaTestBroker broker, TimeSpan limit)
         {
             await UntilAsync(() => forwarder.Consuming, forwarder, done, bound.Token).ConfigureAwait(false);
             var cpuBefore = ProcessCpu.Now();
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
             await UntilAsync(() => forwarder.Serving, forwarder, done, bound.Token).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
+            var startedAt = Stopwatch.GetTimestamp();
             await WhileRunningAsync(forwarder, done).ConfigureAwait(false);
             var elapsed = clock.Elapsed;
             var cpu = ProcessCpu.Now() - cpuBefore;
-            return new Measurement(variant.Records / elapsed.TotalSeconds, cpu.TotalMicroseconds / variant.Records);
+            var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+            if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") is { Length: > 0 })
+            {
+                // CLOCK_MONOTONIC seconds (Stopwatch's clock on Linux), as `perf record -k CLOCK_MONOTONIC` stamps samples.
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"window ({variant.Label}) {(double)startedAt / Stopwatch.Frequency:F6} {(double)Stopwatch.GetTimestamp() / Stopwatch.Frequency:F6}"));
+            }
+
+            return new Measurement(variant.Records / elapsed.TotalSeconds, cpu.TotalMicroseconds / variant.Records, (double)allocated / variant.Records);
         }
         finally
         {

@@ -62,14 +62,15 @@ public sealed class FunctionHostPipeline : IDisposable
         var transactionalId = ProducerConfigFactory.TransactionalId("host", host.Id, instanceId ?? Guid.NewGuid().ToString("N"));
         var producer = new KafkaEgressProducer(ProducerConfigFactory.Create(hostOutput, transactionalId), logger);
         var failures = new DeliveryFailures();
+        Action<Confluent.Kafka.Error> onFailure = failures.Record;
         var state = new HostFunctionState(host.Partitions, write => producer.Produce(
-            new KafkaEgressRecord(host.ChangelogTopic, write.Key, write.Value, Partition: write.Partition), failures.Record));
+            new KafkaEgressRecord(host.ChangelogTopic, write.Key, write.Value, Partition: write.Partition), onFailure));
         var effects = new HostEffects(
             host,
             new InboxRouter(module.Endpoints),
             producer,
             state,
-            failures.Record,
+            onFailure,
             module.Egresses,
             (address, properties) => new KafkaEgressProducer(
                 ProducerConfigFactory.Create(new KafkaEgressOptions(TypeName.Parse(host.Id), address, KafkaProducerSemantic.AtLeastOnce, host.TransactionTimeout, properties), transactionalId),

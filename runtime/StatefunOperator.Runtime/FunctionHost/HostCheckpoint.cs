@@ -26,7 +26,7 @@ internal sealed class HostCheckpoint : ICheckpoint
     private readonly HostEffects _effects;
     private readonly FunctionDispatcher _dispatcher;
     private readonly ILogger _logger;
-    private readonly Stopwatch _sinceSweep = Stopwatch.StartNew();
+    private readonly CoarseTimer _sinceSweep = CoarseTimer.StartNew();
 
     public HostCheckpoint(ICheckpoint inner, FunctionHostSettings host, HostFunctionState state, HostEffects effects, FunctionDispatcher dispatcher, ILogger logger)
     {
@@ -63,7 +63,7 @@ internal sealed class HostCheckpoint : ICheckpoint
             }
         }
 
-        if (_sinceSweep.Elapsed >= SweepInterval)
+        if (_sinceSweep.HasElapsed(SweepInterval))
         {
             if (_state.AnyExpired())
             {

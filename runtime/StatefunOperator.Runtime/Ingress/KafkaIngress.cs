@@ -119,9 +119,11 @@ public sealed class KafkaIngress<T> : IDisposable
                 var record = consumer.Consume(poll);
                 if (record is not null && !record.IsPartitionEOF)
                 {
+                    // One instance for the record and the checkpoint: ConsumeResult makes a new one on every read.
+                    var position = record.TopicPartitionOffset;
                     _checkpoint.BeforeRecord();
-                    Handle(record, unreadable, cancellationToken);
-                    _checkpoint.AfterRecord(record.TopicPartitionOffset);
+                    Handle(record, position, unreadable, cancellationToken);
+                    _checkpoint.AfterRecord(position);
                 }
 
                 _checkpoint.OnPoll();
@@ -142,7 +144,7 @@ public sealed class KafkaIngress<T> : IDisposable
         }
     }
 
-    private void Handle(ConsumeResult<byte[], byte[]> record, UnreadableRecordHandler unreadable, CancellationToken cancellationToken)
+    private void Handle(ConsumeResult<byte[], byte[]> record, TopicPartitionOffset position, UnreadableRecordHandler unreadable, CancellationToken cancellationToken)
     {
         T? message;
         string reason;
@@ -165,7 +167,7 @@ public sealed class KafkaIngress<T> : IDisposable
 
         var ingressRecord = new IngressRecord<T>(
             message,
-            record.TopicPartitionOffset,
+            position,
             record.Message.Timestamp.UtcDateTime,
             record.Message.Key,
             record.Message.Headers ?? []);
@@ -201,7 +203,19 @@ public sealed class KafkaIngress<T> : IDisposable
         var moved = decisions.Where((d, i) => facts[i].CommittedOffset != d.Offset).Select(d => d.ToTopicPartitionOffset()).ToArray();
         if (moved.Length > 0)
         {
-            consumer.Commit(moved);
+            try
+            {
+                consumer.Commit(moved);
+            }
+            catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+            {
+                // Another member joined meanwhile: this assignment is about to be revoked, and the next one commits its
+                // own start offsets. Not a reason to stop (the exception would leave through Consume and stop the runtime).
+                _logger.LogWarning(
+                    "ingress {Ingress}: the group refused the commit of the start offsets ({Error}); a new assignment follows",
+                    _spec.Id,
+                    e.Error.Reason);
+            }
         }
 
         ledger.RecordStarted(decisions.Where(d => !alreadyStarted.Contains(d.Partition)).Select(d => d.ToTopicPartitionOffset()).ToArray());

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Runtime.Pipeline;
 
 namespace StatefunOperator.Runtime.Metrics;
 
@@ -20,7 +20,7 @@ public sealed class ConsumerLagReader
     private static readonly TimeSpan _brokerTimeout = TimeSpan.FromSeconds(2);
     private readonly string _ingress;
     private readonly ILogger _logger;
-    private readonly Stopwatch _sinceRead = new();
+    private readonly CoarseTimer _sinceRead = CoarseTimer.NotStarted();
 
     public ConsumerLagReader(string ingress, ILogger logger, TimeSpan? interval = null)
     {
@@ -39,7 +39,7 @@ public sealed class ConsumerLagReader
     /// <summary>Reads and publishes the lag when the interval has passed since the last read.</summary>
     public void MaybeRead(IConsumer<byte[], byte[]> consumer)
     {
-        if (_sinceRead.IsRunning && _sinceRead.Elapsed < Interval)
+        if (_sinceRead.IsRunning && !_sinceRead.HasElapsed(Interval))
         {
             return;
         }

@@ -34,7 +34,7 @@ public static class RuntimeMetrics
         "statefun.ingress.records.dead_lettered", "{record}", "unreadable records written to the dead-letter topic");
 
     internal static readonly Counter<long> RecordsProduced = Meter.CreateCounter<long>(
-        "statefun.egress.records.produced", "{record}", "records the broker acknowledged, by egress topic");
+        "statefun.egress.records.produced", "{record}", "records the broker acknowledged (exactly-once: when their transaction committed), by egress topic");
 
     internal static readonly Counter<long> RecordsFailed = Meter.CreateCounter<long>(
         "statefun.egress.records.failed", "{record}", "records the broker did not accept, by egress topic");
@@ -66,4 +66,8 @@ public static class RuntimeMetrics
 
     public static void RecordProduced(string topic, bool acknowledged) =>
         (acknowledged ? RecordsProduced : RecordsFailed).Add(1, new KeyValuePair<string, object?>("topic", topic));
+
+    /// <summary>Records of a committed transaction, all at once.</summary>
+    public static void RecordProduced(string topic, long committed) =>
+        RecordsProduced.Add(committed, new KeyValuePair<string, object?>("topic", topic));
 }

@@ -26,7 +26,7 @@ public sealed class CommitCheckpoint : ICheckpoint
     private readonly ILogger _logger;
     private readonly ProgressPositions _positions = new();
     private readonly Queue<(DeliveryEpoch Epoch, IReadOnlyCollection<TopicPartitionOffset> Offsets)> _sealed = new();
-    private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
+    private readonly CoarseTimer _sinceCommit = CoarseTimer.StartNew();
     private IIngressConsumerControl? _consumer;
 
     public CommitCheckpoint(IEgressProducer? awaitAcksOf, DeliveryFailures? failures, CheckpointOptions options, ILogger logger)
@@ -61,7 +61,7 @@ public sealed class CommitCheckpoint : ICheckpoint
             CommitSettled();
         }
 
-        if (_positions.HandledSinceCommit > 0 && _sinceCommit.Elapsed >= _options.Interval)
+        if (_positions.HandledSinceCommit > 0 && _sinceCommit.HasElapsed(_options.Interval))
         {
             Boundary();
         }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Confluent.Kafka;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Ingress;
 
@@ -13,14 +14,16 @@ public sealed class ForwardingSink : IIngressSink<RoutableMessage>
 {
     private readonly IReadOnlyDictionary<string, string> _forwardTopics;
     private readonly IEgressProducer _producer;
-    private readonly DeliveryFailures _failures;
+    private readonly Action<Error> _onFailure;
 
     /// <param name="forwardTopics">Ingress topic -> egress topic.</param>
     public ForwardingSink(IReadOnlyDictionary<string, string> forwardTopics, IEgressProducer producer, DeliveryFailures failures, IIngressSink<RoutableMessage>? next = null)
     {
         _forwardTopics = forwardTopics;
+        ArgumentNullException.ThrowIfNull(failures);
         _producer = producer;
-        _failures = failures;
+        // One delegate for every record (a method group would make a new one per call).
+        _onFailure = failures.Record;
         Next = next;
     }
 
@@ -31,7 +34,7 @@ public sealed class ForwardingSink : IIngressSink<RoutableMessage>
         ArgumentNullException.ThrowIfNull(record);
         if (_forwardTopics.TryGetValue(record.Message.Topic, out var target))
         {
-            _producer.Produce(new KafkaEgressRecord(target, record.Key, WholeArray(record.Message.Value), record.Headers), _failures.Record);
+            _producer.Produce(new KafkaEgressRecord(target, record.Key, WholeArray(record.Message.Value), record.Headers), _onFailure);
         }
 
         return record.Message.Targets.Count > 0 && Next is not null

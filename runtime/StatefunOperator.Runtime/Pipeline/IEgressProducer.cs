@@ -10,7 +10,10 @@ public interface IEgressProducer : IDisposable
 
     void BeginTransaction();
 
-    /// <summary>Queues a record; <paramref name="onFailure"/> is called (on a client thread) if it cannot be delivered.</summary>
+    /// <summary>
+    /// Queues a record; <paramref name="onFailure"/> is called (on a client thread) if it cannot be delivered. A
+    /// transactional producer does not call it: a record it cannot deliver fails the transaction's commit instead.
+    /// </summary>
     void Produce(KafkaEgressRecord record, Action<Error> onFailure);
 
     void SendOffsetsToTransaction(IEnumerable<TopicPartitionOffset> offsets, IConsumerGroupMetadata groupMetadata, TimeSpan timeout);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
 
 namespace StatefunOperator.Runtime.Pipeline;
@@ -9,8 +11,14 @@ namespace StatefunOperator.Runtime.Pipeline;
 /// </summary>
 public sealed class ProgressPositions
 {
-    private readonly Dictionary<TopicPartition, long> _handled = [];
+    // Per partition, the next offset after its last handled record, in a box updated in place.
+    private readonly Dictionary<TopicPartition, StrongBox<long>> _handled = [];
     private readonly Dictionary<TopicPartition, long> _committed = [];
+
+    // The entry of the last handled record's partition. Records come in runs per partition, and comparing the topic
+    // name is cheaper than hashing it for every record. Forgotten whenever an entry leaves _handled.
+    private TopicPartition? _lastPartition;
+    private StrongBox<long>? _lastNext;
 
     /// <summary>Records handled since the last commit or seal: what the next boundary would add.</summary>
     public int HandledSinceCommit { get; private set; }
@@ -22,20 +30,29 @@ public sealed class ProgressPositions
         foreach (var start in startOffsets)
         {
             _committed[start.TopicPartition] = start.Offset.Value;
-            _handled.Remove(start.TopicPartition);
+            Remove(start.TopicPartition);
         }
     }
 
     public void Handled(TopicPartitionOffset source)
     {
-        _handled[source.TopicPartition] = source.Offset.Value + 1;
+        ArgumentNullException.ThrowIfNull(source);
+        if (_lastPartition is not { } last || last.Partition.Value != source.Partition.Value || !string.Equals(last.Topic, source.Topic, StringComparison.Ordinal))
+        {
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_handled, source.TopicPartition, out _);
+            entry ??= new StrongBox<long>();
+            _lastPartition = source.TopicPartition;
+            _lastNext = entry;
+        }
+
+        _lastNext!.Value = source.Offset.Value + 1;
         HandledSinceCommit++;
     }
 
     /// <summary>The offsets to commit (the next offset of every handled record), optionally for some partitions only.</summary>
     public IReadOnlyCollection<TopicPartitionOffset> Uncommitted(IReadOnlyCollection<TopicPartition>? only = null) =>
         _handled.Where(h => only is null || only.Contains(h.Key))
-            .Select(h => new TopicPartitionOffset(h.Key, new Offset(h.Value)))
+            .Select(h => new TopicPartitionOffset(h.Key, new Offset(h.Value.Value)))
             .ToArray();
 
     /// <summary>The offsets to commit at a boundary whose commit waits (for deliveries); counting starts again.</summary>
@@ -58,9 +75,9 @@ public sealed class ProgressPositions
                 _committed[offset.TopicPartition] = offset.Offset.Value;
             }
 
-            if (_handled.TryGetValue(offset.TopicPartition, out var handled) && handled <= offset.Offset.Value)
+            if (_handled.TryGetValue(offset.TopicPartition, out var handled) && handled.Value <= offset.Offset.Value)
             {
-                _handled.Remove(offset.TopicPartition);
+                Remove(offset.TopicPartition);
             }
         }
 
@@ -76,6 +93,8 @@ public sealed class ProgressPositions
     public void DiscardUncommitted()
     {
         _handled.Clear();
+        _lastPartition = null;
+        _lastNext = null;
         HandledSinceCommit = 0;
     }
 
@@ -83,10 +102,19 @@ public sealed class ProgressPositions
     {
         foreach (var partition in partitions)
         {
-            _handled.Remove(partition);
+            Remove(partition);
             _committed.Remove(partition);
         }
 
         HandledSinceCommit = _handled.Count == 0 ? 0 : HandledSinceCommit;
+    }
+
+    private void Remove(TopicPartition partition)
+    {
+        if (_handled.Remove(partition))
+        {
+            _lastPartition = null;
+            _lastNext = null;
+        }
     }
 }

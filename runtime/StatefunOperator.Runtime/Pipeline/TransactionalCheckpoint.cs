@@ -22,7 +22,7 @@ public sealed class TransactionalCheckpoint : ICheckpoint
     private readonly ILogger _logger;
     private readonly KafkaEgressOptions? _egress;
     private readonly ProgressPositions _positions = new();
-    private readonly Stopwatch _sinceCommit = Stopwatch.StartNew();
+    private readonly CoarseTimer _sinceCommit = CoarseTimer.StartNew();
     private IIngressConsumerControl? _consumer;
     private bool _inTransaction;
 
@@ -77,7 +77,7 @@ public sealed class TransactionalCheckpoint : ICheckpoint
 
     public void OnPoll()
     {
-        if (_inTransaction && _sinceCommit.Elapsed >= _options.Interval)
+        if (_inTransaction && _sinceCommit.HasElapsed(_options.Interval))
         {
             Commit();
         }
