@@ -114,8 +114,10 @@ public sealed class FunctionEndpointReconciler(
             logger.LogWarning("FunctionEndpoint {Namespace}/{Name} is not applied: {Message}", endpoint.Metadata.NamespaceProperty, endpoint.Metadata.Name, validation.Message);
             await events.RecordAsync(endpoint, EventRecorder.Warning, after.Reason, after.Message, cancellationToken).ConfigureAwait(false);
         }
-        else if (before?.Status != after.Status || before.Reason != after.Reason)
+        else if (before is not null && (before.Status != after.Status || before.Reason != after.Reason))
         {
+            // Transitions only: a resource's first condition is in its first status, and an event saying the same
+            // would be one write more per new resource (of four; what a bulk apply costs the API server).
             await events.RecordAsync(endpoint, EventRecorder.Normal, after.Reason, after.Message, cancellationToken).ConfigureAwait(false);
         }
     }

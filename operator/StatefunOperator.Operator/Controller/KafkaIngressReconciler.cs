@@ -138,8 +138,10 @@ public sealed class KafkaIngressReconciler(
             logger.LogWarning("KafkaIngress {Namespace}/{Name} is invalid: {Message}", ingress.Metadata.NamespaceProperty, ingress.Metadata.Name, validation.Message);
             await events.RecordAsync(ingress, EventRecorder.Warning, after.Reason, after.Message, cancellationToken).ConfigureAwait(false);
         }
-        else if (before?.Status != after.Status || before.Reason != after.Reason)
+        else if (before is not null && (before.Status != after.Status || before.Reason != after.Reason))
         {
+            // Transitions only: a resource's first condition is in its first status, and an event saying the same
+            // would be one write more per new resource (of four; what a bulk apply costs the API server).
             await events.RecordAsync(ingress, EventRecorder.Normal, after.Reason, after.Message, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -19,8 +19,8 @@ public sealed class ForwardingSink : IIngressSink<RoutableMessage>
     /// <param name="forwardTopics">Ingress topic -> egress topic.</param>
     public ForwardingSink(IReadOnlyDictionary<string, string> forwardTopics, IEgressProducer producer, DeliveryFailures failures, IIngressSink<RoutableMessage>? next = null)
     {
-        _forwardTopics = forwardTopics;
         ArgumentNullException.ThrowIfNull(failures);
+        _forwardTopics = forwardTopics;
         _producer = producer;
         // One delegate for every record (a method group would make a new one per call).
         _onFailure = failures.Record;
