@@ -16,6 +16,11 @@ internal static class CountCommand
 {
     public const string Verb = "count";
 
+    /// <summary>Set (to anything) to print where each round's time went: the counter's progress, the round's window.</summary>
+    public const string TimelineVariable = "BENCH_TIMELINE";
+
+    public static bool TimelineWanted => Environment.GetEnvironmentVariable(TimelineVariable) is { Length: > 0 };
+
     public static int Run(IReadOnlyList<string> args)
     {
         if (args.Count != 6)
@@ -47,7 +52,7 @@ internal static class CountCommand
         Console.WriteLine("ready");
         var count = 0;
         var clock = Stopwatch.StartNew();
-        var timeline = Environment.GetEnvironmentVariable("BENCH_TIMELINE") is { Length: > 0 } ? new StringBuilder() : null;
+        var timeline = TimelineWanted ? new StringBuilder() : null;
         var sampled = TimeSpan.Zero;
         while (count < expected)
         {

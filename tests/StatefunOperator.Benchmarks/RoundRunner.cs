@@ -33,7 +33,7 @@ internal sealed class RoundRunner(KafkaTestBroker broker, TimeSpan limit)
             var elapsed = clock.Elapsed;
             var cpu = ProcessCpu.Now() - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
-            if (Environment.GetEnvironmentVariable("BENCH_TIMELINE") is { Length: > 0 })
+            if (CountCommand.TimelineWanted)
             {
                 // CLOCK_MONOTONIC seconds (Stopwatch's clock on Linux), as `perf record -k CLOCK_MONOTONIC` stamps samples.
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"window ({variant.Label}) {(double)startedAt / Stopwatch.Frequency:F6} {(double)Stopwatch.GetTimestamp() / Stopwatch.Frequency:F6}"));

@@ -207,7 +207,7 @@ public sealed class KafkaIngress<T> : IDisposable
             {
                 consumer.Commit(moved);
             }
-            catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+            catch (KafkaException e) when (GroupCommitRefusal.Is(e.Error))
             {
                 // Another member joined meanwhile: this assignment is about to be revoked, and the next one commits its
                 // own start offsets. Not a reason to stop (the exception would leave through Consume and stop the runtime).

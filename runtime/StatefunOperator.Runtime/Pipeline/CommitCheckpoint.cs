@@ -142,7 +142,7 @@ public sealed class CommitCheckpoint : ICheckpoint
         {
             commit();
         }
-        catch (KafkaException e) when (e.Error.Code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId)
+        catch (KafkaException e) when (GroupCommitRefusal.Is(e.Error))
         {
             _logger.LogWarning(
                 "checkpoint: the group refused the commit of {Offsets} ({Error}); retrying at the next boundary",

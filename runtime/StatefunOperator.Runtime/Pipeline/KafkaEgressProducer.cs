@@ -63,12 +63,12 @@ public sealed class KafkaEgressProducer : IEgressProducer
         var message = record.ToMessage();
         if (_transactional)
         {
+            ProduceWithBackPressure(record, message, null);
             lock (_epochGate)
             {
                 CountInTransaction(record.Topic);
             }
 
-            ProduceWithBackPressure(record, message, null);
             return;
         }
 
@@ -177,7 +177,7 @@ public sealed class KafkaEgressProducer : IEgressProducer
 
     private void CountInTransaction(string topic)
     {
-        if (!ReferenceEquals(topic, _lastTopic) && !string.Equals(topic, _lastTopic, StringComparison.Ordinal))
+        if (!string.Equals(topic, _lastTopic, StringComparison.Ordinal))
         {
             ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_inTransaction, topic, out _);
             count ??= new StrongBox<long>();
@@ -192,7 +192,7 @@ public sealed class KafkaEgressProducer : IEgressProducer
     {
         lock (_epochGate)
         {
-            var counts = _inTransaction.Where(c => c.Value.Value > 0).Select(c => (c.Key, c.Value.Value)).ToList();
+            var counts = _inTransaction.Select(c => (c.Key, c.Value.Value)).ToList();
             _inTransaction.Clear();
             _lastTopic = null;
             _lastTopicCount = null;
