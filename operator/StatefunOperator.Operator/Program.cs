@@ -60,7 +60,7 @@ KubernetesJsonResolver.UseForKubernetesClient();
 var configuration = KubernetesClientConfiguration.IsInCluster()
     ? KubernetesClientConfiguration.InClusterConfig()
     : KubeconfigLoader.Load(commandLine.Get("kubeconfig", "KUBECONFIG"));
-using var client = new Kubernetes(configuration);
+using var client = KubernetesClients.Create(configuration);
 using var shutdown = new CancellationTokenSource();
 Console.CancelKeyPress += (_, eventArgs) =>
 {

@@ -11,7 +11,7 @@ using StatefunOperator.LocalRunner;
 //   statefun-local-runner --kubeconfig PATH --runtime PATH/statefun-runtime.dll [--state-dir DIR]
 var options = RunnerOptions.Parse(args);
 var config = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
-using var client = new Kubernetes(config);
+using var client = StatefunOperator.Operator.Hosting.KubernetesClients.Create(config);
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Operator.Metrics;
 
 namespace StatefunOperator.Operator.Apply;
 
@@ -43,6 +44,7 @@ public sealed class EventRecorder(IKubernetes client, string instance, ILogger l
         };
         try
         {
+            OperatorMetrics.RecordWrite("event");
             await client.CoreV1.CreateNamespacedEventAsync(corev1Event, metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using StatefunOperator.Crds;
+using StatefunOperator.Operator.Metrics;
 
 namespace StatefunOperator.Operator.Apply;
 
@@ -15,9 +16,15 @@ public sealed class KubernetesApplier(IKubernetes client)
     /// <summary>Number of apply requests this instance sent (tests use it to see who writes).</summary>
     public long Writes => Interlocked.Read(ref _writes);
 
-    public Task<V1ConfigMap> ApplyConfigMapAsync(V1ConfigMap configMap, CancellationToken cancellationToken)
+    private void Counted(string resource)
     {
         Interlocked.Increment(ref _writes);
+        OperatorMetrics.RecordWrite(resource);
+    }
+
+    public Task<V1ConfigMap> ApplyConfigMapAsync(V1ConfigMap configMap, CancellationToken cancellationToken)
+    {
+        Counted("configmap");
         return client.CoreV1.PatchNamespacedConfigMapAsync(
             new V1Patch(configMap, V1Patch.PatchType.ApplyPatch),
             configMap.Metadata.Name,
@@ -29,7 +36,7 @@ public sealed class KubernetesApplier(IKubernetes client)
 
     public Task<V1Deployment> ApplyDeploymentAsync(V1Deployment deployment, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _writes);
+        Counted("deployment");
         return client.AppsV1.PatchNamespacedDeploymentAsync(
             new V1Patch(deployment, V1Patch.PatchType.ApplyPatch),
             deployment.Metadata.Name,
@@ -41,7 +48,7 @@ public sealed class KubernetesApplier(IKubernetes client)
 
     public Task<V1StatefulSet> ApplyStatefulSetAsync(V1StatefulSet statefulSet, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _writes);
+        Counted("statefulset");
         return client.AppsV1.PatchNamespacedStatefulSetAsync(
             new V1Patch(statefulSet, V1Patch.PatchType.ApplyPatch),
             statefulSet.Metadata.Name,
@@ -53,7 +60,7 @@ public sealed class KubernetesApplier(IKubernetes client)
 
     public Task<V1Service> ApplyServiceAsync(V1Service service, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _writes);
+        Counted("service");
         return client.CoreV1.PatchNamespacedServiceAsync(
             new V1Patch(service, V1Patch.PatchType.ApplyPatch),
             service.Metadata.Name,
@@ -66,7 +73,7 @@ public sealed class KubernetesApplier(IKubernetes client)
     /// <summary>Applies the status subresource of a custom resource (only the fields the operator owns); returns the updated object.</summary>
     public async Task<T> ApplyStatusAsync<T>(string kind, string plural, string namespaceName, string name, object status, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _writes);
+        Counted("status");
         var body = new Dictionary<string, object>
         {
             ["apiVersion"] = StatefunApi.ApiVersion,
@@ -93,7 +100,7 @@ public sealed class KubernetesApplier(IKubernetes client)
     /// </summary>
     public async Task RemoveStatusFieldAsync(string plural, string namespaceName, string name, string field, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _writes);
+        Counted("status-field");
         await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
             new V1Patch(new Dictionary<string, object> { ["status"] = new Dictionary<string, object?> { [field] = null } }, V1Patch.PatchType.MergePatch),
             StatefunApi.Group,

@@ -56,10 +56,8 @@ public sealed class FunctionEndpointReconciler(
             appliedHash = module.Hash;
         }
 
-        var usedBy = caches.Ingresses.List(namespaceName)
-            .Where(ingress => ingress.Spec.Topics.SelectMany(t => t.Targets ?? []).Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))
+        var usedBy = caches.Ingresses.List(namespaceName, ingress => ingress.Spec.Topics.SelectMany(t => t.Targets ?? []).Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))
             .Select(ingress => ingress.Metadata.Name)
-            .Order(StringComparer.Ordinal)
             .ToList();
         var lag = lags?.Get(new ResourceKey(ResourceKinds.Endpoint, namespaceName, name));
         var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lag);

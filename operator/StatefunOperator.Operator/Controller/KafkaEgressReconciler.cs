@@ -19,8 +19,7 @@ public sealed class KafkaEgressReconciler(ResourceCaches caches, KubernetesAppli
         var validation = SecretReferenceValidator.Combine(
             KafkaEgressValidator.Validate(egress),
             SecretReferenceValidator.Check(egress, secret => caches.Secrets.Get(namespaceName, secret)));
-        var usedBy = caches.Ingresses.List(namespaceName)
-            .Where(ingress => ingress.Spec.Egresses?.Contains(name) == true)
+        var usedBy = caches.Ingresses.List(namespaceName, ingress => ingress.Spec.Egresses?.Contains(name) == true)
             .Select(ingress => ingress.Metadata.Name)
             .ToList();
         var status = new KafkaEgressStatus

@@ -262,7 +262,7 @@ public sealed class OperatorController : IDisposable
             return;
         }
 
-        foreach (var peer in _caches.Ingresses.List(ns).Where(i => i.Metadata.Name != name && groups.Contains(i.Spec.ConsumerGroupId)))
+        foreach (var peer in _caches.Ingresses.List(ns, i => i.Metadata.Name != name && groups.Contains(i.Spec.ConsumerGroupId)))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, peer.Metadata.Name));
         }
@@ -279,7 +279,7 @@ public sealed class OperatorController : IDisposable
             return;
         }
 
-        foreach (var ingress in _caches.Ingresses.List(ns).Where(i => i.Spec.Egresses?.Contains(egress.Metadata.Name) == true))
+        foreach (var ingress in _caches.Ingresses.List(ns, i => i.Spec.Egresses?.Contains(egress.Metadata.Name) == true))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
         }
@@ -328,7 +328,7 @@ public sealed class OperatorController : IDisposable
 
         var endpoints = _caches.Endpoints.List(ns);
         var endpointsUsing = endpoints.Where(e => SecretReferences.Uses(e, name)).ToList();
-        foreach (var ingress in _caches.Ingresses.List(ns).Where(i => SecretReferences.Uses(i, egresses, name) || endpointsUsing.Count > 0))
+        foreach (var ingress in _caches.Ingresses.List(ns, i => SecretReferences.Uses(i, egresses, name) || endpointsUsing.Count > 0))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, ingress.Metadata.Name));
         }

@@ -17,6 +17,31 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null)
     public IReadOnlyList<T> List(string namespaceName) =>
         _objects.Where(entry => entry.Key.Namespace == namespaceName).Select(entry => entry.Value).OrderBy(o => o.Metadata.Name, StringComparer.Ordinal).ToList();
 
+    /// <summary>The namespace's objects that match, by name: only the matches are sorted (a reconcile looking for a few peers among thousands).</summary>
+    public IReadOnlyList<T> List(string namespaceName, Func<T, bool> match)
+    {
+        var matches = new List<T>();
+        foreach (var entry in _objects)
+        {
+            if (entry.Key.Namespace == namespaceName && match(entry.Value))
+            {
+                matches.Add(entry.Value);
+            }
+        }
+
+        matches.Sort((a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+        return matches;
+    }
+
+    /// <summary>
+    /// True when the cache has this object at this very resourceVersion (resourceVersions are opaque: equal or not,
+    /// never older or newer).
+    /// </summary>
+    public bool Holds(T item) =>
+        item.Metadata?.ResourceVersion is { Length: > 0 } version
+        && _objects.TryGetValue(Key(item), out var cached)
+        && string.Equals(cached.Metadata.ResourceVersion, version, StringComparison.Ordinal);
+
     public IReadOnlyList<T> All() => _objects.Values.ToList();
 
     /// <summary>kubectl's copy of the last applied object (the whole spec again); nothing the operator does reads it.</summary>

@@ -11,7 +11,7 @@ namespace StatefunOperator.Operator.Controller;
 /// Keeps a <see cref="ResourceCache{T}"/> in step with the API server: list, then watch from the list's
 /// resourceVersion (with bookmarks, so the version stays fresh); a watch that ends is resumed from the last
 /// version seen; "410 Gone" (the version expired) relists. Every object seen is passed to <c>onChange</c>
-/// (level-triggered: the event type is never passed on).
+/// (level-triggered: the event type is never passed on), except a version the cache already holds.
 /// </summary>
 public sealed class ResourceWatcher<T>(
     IWatchSource<T> source,
@@ -100,6 +100,10 @@ public sealed class ResourceWatcher<T>(
                         case WatchEventType.Deleted:
                             cache.Remove(item!);
                             break;
+                        case WatchEventType.Added or WatchEventType.Modified when cache.Holds(item!):
+                            // The cache has this very version: the operator stored it from the response of its own
+                            // write (a status, a workload). A reconcile for it would only find it had nothing to do.
+                            continue;
                         default:
                             cache.Upsert(item!);
                             break;

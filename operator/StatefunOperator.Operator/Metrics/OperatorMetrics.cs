@@ -31,6 +31,9 @@ public static class OperatorMetrics
     private static readonly Counter<long> _watchRestarts = _meter.CreateCounter<long>(
         "statefun.operator.watch.restarts", "{watch}", "watch streams that ended and were started again, by resource and reason (closed, expired, error)");
 
+    private static readonly Counter<long> _writes = _meter.CreateCounter<long>(
+        "statefun.operator.writes", "{request}", "requests that write to the API server, by resource (configmap, deployment, statefulset, service, status, status-field, event)");
+
     private static readonly Counter<long> _statusReads = _meter.CreateCounter<long>(
         "statefun.operator.runtime.status.reads", "{read}", "reads of runtime pods' /status (consumer lag) by result (success, error)");
 
@@ -53,6 +56,9 @@ public static class OperatorMetrics
 
     public static void RecordWatchRestart(string resource, string reason) =>
         _watchRestarts.Add(1, new KeyValuePair<string, object?>("resource", resource), new KeyValuePair<string, object?>("reason", reason));
+
+    public static void RecordWrite(string resource) =>
+        _writes.Add(1, new KeyValuePair<string, object?>("resource", resource));
 
     public static void RecordStatusRead(bool succeeded) =>
         _statusReads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "success" : "error"));

@@ -18,7 +18,7 @@ public static class ReferencedStatusCalculator
                 ConditionTypes.Ready,
                 ConditionStatus.True,
                 usedBy.Count > 0 ? ConditionReasons.InUse : ConditionReasons.NotUsed,
-                usedBy.Count > 0 ? $"Valid; used by KafkaIngress {string.Join(", ", usedBy)}." : "Valid; no KafkaIngress uses it yet.",
+                usedBy.Count > 0 ? $"Valid; used by KafkaIngress {NameList.Format(usedBy)}." : "Valid; no KafkaIngress uses it yet.",
                 generation,
                 now)
             : Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);

@@ -61,4 +61,41 @@ public class ResourceCacheTests
         Assert.Equal((3, "7", 2L, 3), (cached.Spec.Replicas, cached.Metadata.ResourceVersion, cached.Metadata.Generation, cached.Status.AvailableReplicas));
         Assert.Equal("users", cached.Metadata.Labels["statefun.dev/ingress"]);
     }
+
+    [Fact]
+    public void ListWithAMatch_GivesTheNamespacesMatches_ByName()
+    {
+        var cache = new ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>();
+        foreach (var (ns, name, group) in new[] { ("shop", "zeta", "g"), ("shop", "alpha", "g"), ("shop", "beta", "other"), ("bank", "aardvark", "g") })
+        {
+            var ingress = TestResources.Ingress(ns, name);
+            ingress.Spec.ConsumerGroupId = group;
+            cache.Upsert(ingress);
+        }
+
+        Assert.Equal(["alpha", "zeta"], cache.List("shop", i => i.Spec.ConsumerGroupId == "g").Select(i => i.Metadata.Name));
+        Assert.Empty(cache.List("nowhere", _ => true));
+    }
+
+    [Fact]
+    public void Holds_IsTrueOnlyForTheVeryResourceVersionCached()
+    {
+        var cache = new ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>();
+        var cached = TestResources.Ingress("shop", "users");
+        cached.Metadata.ResourceVersion = "41";
+        cache.Upsert(cached);
+
+        StatefunOperator.Crds.Ingress.KafkaIngress Version(string? resourceVersion, string name = "users")
+        {
+            var ingress = TestResources.Ingress("shop", name);
+            ingress.Metadata.ResourceVersion = resourceVersion;
+            return ingress;
+        }
+
+        Assert.True(cache.Holds(Version("41")));
+        Assert.False(cache.Holds(Version("42")));
+        Assert.False(cache.Holds(Version("4")));
+        Assert.False(cache.Holds(Version(null)));
+        Assert.False(cache.Holds(Version("41", "orders")));
+    }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using StatefunOperator.Operator.Hosting;
 using StatefunOperator.Operator.Tests.Support;
 using StatefunOperator.Testing;
 
@@ -67,7 +68,7 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
             KubeconfigPath = WriteKubeconfig();
         }
 
-        Client = new Kubernetes(Configuration);
+        Client = KubernetesClients.Create(Configuration);
         await InstallCrdsAsync();
     }
 
