@@ -4,7 +4,7 @@
 # the runtime's idle RSS. Prints the figures (also in $TMPDIR/statefun-operator-bench.txt). Figures, not assertions: take them on a quiet machine.
 #   STATEFUN_BENCH_INGRESSES=N   number of resources (default 1000)
 #   STATEFUN_BENCH_IDLE_SECONDS  how long the runtime idles before its RSS is read (default 10)
-#   STATEFUN_BENCH_WORKERS=N     the operator's --workers (default 8)
+#   STATEFUN_BENCH_WORKERS=N     the operator's --workers (default 16; the operator's own default is 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 assets="$(scripts/kube-test-assets.sh | tail -n 1)"

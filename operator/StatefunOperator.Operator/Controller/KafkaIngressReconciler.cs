@@ -53,8 +53,7 @@ public sealed class KafkaIngressReconciler(
                 .. SecretReferenceValidator.Check(ingress, egresses, secret => caches.Secrets.Get(namespaceName, secret)),
                 .. SecretReferenceValidator.Check("spec.topics", serving, secret => caches.Secrets.Get(namespaceName, secret)),
             ]);
-        var group = ingress.Spec.ConsumerGroupId;
-        var groupPeers = ConsumerGroupSharing.Peers(ingress, caches.Ingresses.List(namespaceName, other => string.Equals(other.Spec.ConsumerGroupId, group, StringComparison.Ordinal)));
+        var groupPeers = ConsumerGroupSharing.Peers(ingress, caches.Ingresses.ListIndexed(namespaceName, ingress.Spec.ConsumerGroupId ?? string.Empty));
         var deployment = caches.Deployments.Get(namespaceName, WorkloadNames.DeploymentName(name));
         string? appliedHash = null;
 

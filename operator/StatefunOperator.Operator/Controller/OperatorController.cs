@@ -262,7 +262,7 @@ public sealed class OperatorController : IDisposable
             return;
         }
 
-        foreach (var peer in _caches.Ingresses.List(ns, i => i.Metadata.Name != name && groups.Contains(i.Spec.ConsumerGroupId)))
+        foreach (var peer in groups.SelectMany(g => _caches.Ingresses.ListIndexed(ns, g)).Where(i => i.Metadata.Name != name))
         {
             _queue.Add(new ResourceKey(ResourceKinds.Ingress, ns, peer.Metadata.Name));
         }

@@ -4,11 +4,17 @@ using k8s.Models;
 
 namespace StatefunOperator.Operator.Controller;
 
-/// <summary>The last state the watch delivered for every object of one kind (the operator's "observe").</summary>
-public sealed class ResourceCache<T>(Func<T, T>? trim = null)
+/// <summary>
+/// The last state the watch delivered for every object of one kind (the operator's "observe"). With
+/// <c>indexBy</c>, the objects of a namespace are also found by that value (<see cref="ListIndexed"/>) without a scan:
+/// a reconcile of each of thousands of ingresses looks for the few sharing its consumer group.
+/// </summary>
+public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? indexBy = null)
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), T> _objects = new();
+    private readonly Lock _indexLock = new();
+    private readonly Dictionary<(string Namespace, string Value), HashSet<string>> _index = [];
 
     public int Count => _objects.Count;
 
@@ -59,10 +65,64 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null)
             item.Metadata.Annotations = null;
         }
 
-        _objects[Key(item)] = trim is null ? item : trim(item);
+        var key = Key(item);
+        var stored = trim is null ? item : trim(item);
+        if (indexBy is null)
+        {
+            _objects[key] = stored;
+            return;
+        }
+
+        lock (_indexLock)
+        {
+            if (_objects.TryGetValue(key, out var previous))
+            {
+                Unindex(key, previous);
+            }
+
+            _objects[key] = stored;
+            Index(key, stored);
+        }
     }
 
-    public void Remove(T item) => _objects.TryRemove(Key(item), out _);
+    public void Remove(T item)
+    {
+        var key = Key(item);
+        if (indexBy is null)
+        {
+            _objects.TryRemove(key, out _);
+            return;
+        }
+
+        lock (_indexLock)
+        {
+            if (_objects.TryRemove(key, out var previous))
+            {
+                Unindex(key, previous);
+            }
+        }
+    }
+
+    /// <summary>The namespace's objects whose index value is <paramref name="value"/>, by name (none for an empty value).</summary>
+    public IReadOnlyList<T> ListIndexed(string namespaceName, string value)
+    {
+        if (indexBy is null)
+        {
+            throw new InvalidOperationException("this cache has no index");
+        }
+
+        lock (_indexLock)
+        {
+            if (!_index.TryGetValue((namespaceName, value), out var names))
+            {
+                return [];
+            }
+
+            var matches = names.Select(name => _objects[(namespaceName, name)]).ToList();
+            matches.Sort((a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+            return matches;
+        }
+    }
 
     /// <summary>Replaces the content with a fresh list; returns the objects that disappeared.</summary>
     public IReadOnlyList<T> Replace(IReadOnlyList<T> items)
@@ -80,6 +140,31 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null)
         }
 
         return gone;
+    }
+
+    private void Index((string Namespace, string Name) key, T item)
+    {
+        if (indexBy!(item) is { Length: > 0 } value)
+        {
+            if (!_index.TryGetValue((key.Namespace, value), out var names))
+            {
+                _index[(key.Namespace, value)] = names = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            names.Add(key.Name);
+        }
+    }
+
+    private void Unindex((string Namespace, string Name) key, T item)
+    {
+        if (indexBy!(item) is { Length: > 0 } value && _index.TryGetValue((key.Namespace, value), out var names))
+        {
+            names.Remove(key.Name);
+            if (names.Count == 0)
+            {
+                _index.Remove((key.Namespace, value));
+            }
+        }
     }
 
     private static (string, string) Key(T item) => (item.Metadata.NamespaceProperty ?? string.Empty, item.Metadata.Name);

@@ -8,7 +8,8 @@ namespace StatefunOperator.Operator.Controller;
 /// <summary>The observed state of everything the operator reconciles or reads.</summary>
 public sealed class ResourceCaches
 {
-    public ResourceCache<KafkaIngress> Ingresses { get; } = new();
+    /// <summary>Ingresses, also found by consumer group (<see cref="ResourceCache{T}.ListIndexed"/>).</summary>
+    public ResourceCache<KafkaIngress> Ingresses { get; } = new(indexBy: ingress => ingress.Spec?.ConsumerGroupId);
 
     public ResourceCache<KafkaEgress> Egresses { get; } = new();
 

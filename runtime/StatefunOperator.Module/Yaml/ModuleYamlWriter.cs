@@ -24,18 +24,18 @@ public static class ModuleYamlWriter
         return string.Join("---\n", documents.Select(Serializer.Serialize));
     }
 
-    private static Dictionary<string, object?> Ingress(KafkaIngressDefinition ingress)
+    private static YamlMapping Ingress(KafkaIngressDefinition ingress)
     {
-        var spec = new Dictionary<string, object?> { ["id"] = ingress.Id };
+        var spec = new YamlMapping { ["id"] = ingress.Id };
         Put(spec, "address", ingress.Address);
         Put(spec, "consumerGroupId", ingress.ConsumerGroupId);
         if (ingress.StartupPosition is { } position)
         {
-            var document = new Dictionary<string, object?>();
+            var document = new YamlMapping();
             Put(document, "type", position.Type);
             if (position.Offsets is { } offsets)
             {
-                document["offsets"] = offsets.Select(p => new Dictionary<string, object?> { [p.Key] = Number(p.Value) }).ToList();
+                document["offsets"] = offsets.Select(p => new YamlMapping { [p.Key] = Number(p.Value) }).ToList();
             }
 
             Put(document, "date", position.DateText);
@@ -53,9 +53,9 @@ public static class ModuleYamlWriter
         return Document(ModuleKinds.KafkaIngressV1, spec);
     }
 
-    private static Dictionary<string, object?> Topic(IngressTopicDefinition topic)
+    private static YamlMapping Topic(IngressTopicDefinition topic)
     {
-        var document = new Dictionary<string, object?>();
+        var document = new YamlMapping();
         Put(document, "topic", topic.Topic);
         Put(document, "valueType", topic.ValueType);
         if (topic.Targets is { } targets)
@@ -68,9 +68,9 @@ public static class ModuleYamlWriter
         return document;
     }
 
-    private static Dictionary<string, object?> Egress(KafkaEgressDefinition egress)
+    private static YamlMapping Egress(KafkaEgressDefinition egress)
     {
-        var spec = new Dictionary<string, object?> { ["id"] = egress.Id };
+        var spec = new YamlMapping { ["id"] = egress.Id };
         Put(spec, "address", egress.Address);
         if (egress.DeliverySemantic is { } semantic)
         {
@@ -85,9 +85,9 @@ public static class ModuleYamlWriter
         return Document(ModuleKinds.KafkaEgressV1, spec);
     }
 
-    private static Dictionary<string, object?> Endpoint(HttpEndpointDefinition endpoint)
+    private static YamlMapping Endpoint(HttpEndpointDefinition endpoint)
     {
-        var spec = new Dictionary<string, object?>();
+        var spec = new YamlMapping();
         Put(spec, "functions", endpoint.Functions);
         Put(spec, "urlPathTemplate", endpoint.UrlPathTemplate);
         if (endpoint.MaxNumBatchRequests is { } max)
@@ -95,7 +95,7 @@ public static class ModuleYamlWriter
             spec["maxNumBatchRequests"] = Number(max);
         }
 
-        var transport = new Dictionary<string, object?>();
+        var transport = new YamlMapping();
         Put(transport, "type", endpoint.TransportType);
         Put(transport, "call", endpoint.CallTimeout);
         Put(transport, "connect", endpoint.ConnectTimeout);
@@ -112,9 +112,9 @@ public static class ModuleYamlWriter
         return Document(ModuleKinds.HttpEndpointV2, spec);
     }
 
-    private static Dictionary<string, object?> Host(FunctionHostDefinition host)
+    private static YamlMapping Host(FunctionHostDefinition host)
     {
-        var document = new Dictionary<string, object?>();
+        var document = new YamlMapping();
         Put(document, "id", host.Id);
         Put(document, "address", host.Address);
         if (host.Partitions is { } partitions)
@@ -135,9 +135,9 @@ public static class ModuleYamlWriter
         return document;
     }
 
-    private static Dictionary<string, object?> Semantic(DeliverySemanticDefinition semantic)
+    private static YamlMapping Semantic(DeliverySemanticDefinition semantic)
     {
-        var document = new Dictionary<string, object?>();
+        var document = new YamlMapping();
         Put(document, "type", semantic.Type);
         if (semantic.TransactionTimeoutMillis is { } millis)
         {
@@ -149,8 +149,8 @@ public static class ModuleYamlWriter
     }
 
     /// <summary>StateFun's list of single-key maps, in the order given.</summary>
-    private static List<Dictionary<string, object?>> Pairs(IEnumerable<KeyValuePair<string, string>> pairs) =>
-        pairs.Select(p => new Dictionary<string, object?> { [p.Key] = p.Value }).ToList();
+    private static List<YamlMapping> Pairs(IEnumerable<KeyValuePair<string, string>> pairs) =>
+        pairs.Select(p => new YamlMapping { [p.Key] = p.Value }).ToList();
 
     /// <summary>A whole number is written as a number (no quotes), anything else as the text it is.</summary>
     private static object Number(string text) =>
@@ -159,7 +159,7 @@ public static class ModuleYamlWriter
             ? number
             : text;
 
-    private static void Put(Dictionary<string, object?> document, string key, string? value)
+    private static void Put(YamlMapping document, string key, string? value)
     {
         if (value is not null)
         {
@@ -167,6 +167,6 @@ public static class ModuleYamlWriter
         }
     }
 
-    private static Dictionary<string, object?> Document(string kind, Dictionary<string, object?> spec) =>
+    private static YamlMapping Document(string kind, YamlMapping spec) =>
         new() { ["kind"] = kind, ["spec"] = spec };
 }

@@ -26,7 +26,7 @@ public class RateLimitedWorkQueueTests
         using var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await queue.TakeAsync(shortWait.Token));
         queue.Done(key);
-        Assert.Equal("a", await queue.TakeAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(1)));
+        Assert.Equal("a", await queue.TakeAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30))); // a bound for a hang, not a timing: a busy machine took over 1 s
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class RateLimitedWorkQueueTests
     {
         using var queue = new RateLimitedWorkQueue<string>(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1));
         Assert.Equal(TimeSpan.FromMilliseconds(10), queue.AddRateLimited("a"));
-        Assert.Equal("a", await queue.TakeAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(1)));
+        Assert.Equal("a", await queue.TakeAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30))); // a bound for a hang, not a timing: a busy machine took over 1 s
         queue.Done("a");
         Assert.Equal(TimeSpan.FromMilliseconds(20), queue.AddRateLimited("a"));
         Assert.Equal(2, queue.Failures("a"));

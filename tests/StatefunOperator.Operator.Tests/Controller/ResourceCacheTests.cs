@@ -98,4 +98,37 @@ public class ResourceCacheTests
         Assert.False(cache.Holds(Version(null)));
         Assert.False(cache.Holds(Version("41", "orders")));
     }
+
+    [Fact]
+    public void ListIndexed_FollowsUpsertsAndRemovals_PerNamespace_ByName()
+    {
+        var cache = new ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>(indexBy: i => i.Spec.ConsumerGroupId);
+        StatefunOperator.Crds.Ingress.KafkaIngress Ingress(string ns, string name, string? group)
+        {
+            var ingress = TestResources.Ingress(ns, name);
+            ingress.Spec.ConsumerGroupId = group!;
+            return ingress;
+        }
+
+        cache.Upsert(Ingress("shop", "zeta", "g"));
+        cache.Upsert(Ingress("shop", "alpha", "g"));
+        cache.Upsert(Ingress("shop", "beta", "other"));
+        cache.Upsert(Ingress("bank", "aardvark", "g"));
+        cache.Upsert(Ingress("shop", "nogroup", null));
+
+        Assert.Equal(["alpha", "zeta"], cache.ListIndexed("shop", "g").Select(i => i.Metadata.Name));
+        Assert.Equal(["aardvark"], cache.ListIndexed("bank", "g").Select(i => i.Metadata.Name));
+        Assert.Empty(cache.ListIndexed("shop", string.Empty));
+
+        cache.Upsert(Ingress("shop", "zeta", "other")); // its group changed
+        cache.Remove(Ingress("shop", "alpha", "g"));
+
+        Assert.Empty(cache.ListIndexed("shop", "g"));
+        Assert.Equal(["beta", "zeta"], cache.ListIndexed("shop", "other").Select(i => i.Metadata.Name));
+        Assert.Equal("other", cache.ListIndexed("shop", "other")[1].Spec.ConsumerGroupId);
+    }
+
+    [Fact]
+    public void ListIndexed_WithoutAnIndex_Throws() =>
+        Assert.Throws<InvalidOperationException>(() => new ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>().ListIndexed("shop", "g"));
 }
