@@ -20,8 +20,8 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
 
     public T? Get(string namespaceName, string name) => _objects.TryGetValue((namespaceName, name), out var value) ? value : default;
 
-    public IReadOnlyList<T> List(string namespaceName) =>
-        _objects.Where(entry => entry.Key.Namespace == namespaceName).Select(entry => entry.Value).OrderBy(o => o.Metadata.Name, StringComparer.Ordinal).ToList();
+    /// <summary>The namespace's objects, by name.</summary>
+    public IReadOnlyList<T> List(string namespaceName) => List(namespaceName, _ => true);
 
     /// <summary>The namespace's objects that match, by name: only the matches are sorted (a reconcile looking for a few peers among thousands).</summary>
     public IReadOnlyList<T> List(string namespaceName, Func<T, bool> match)

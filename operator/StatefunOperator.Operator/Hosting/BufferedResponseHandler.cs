@@ -13,12 +13,21 @@ public sealed class BufferedResponseHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!IsWatch(request.RequestUri))
+        if (IsWatch(request.RequestUri))
         {
-            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            return response;
         }
 
-        return response;
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        catch
+        {
+            response.Dispose(); // nobody else gets it to dispose
+            throw;
+        }
     }
 
     /// <summary>A request whose response is an endless stream of events (<c>watch=true</c>, or <c>watch=1</c>).</summary>

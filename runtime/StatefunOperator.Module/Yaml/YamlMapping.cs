@@ -6,6 +6,6 @@ namespace StatefunOperator.Module.Yaml;
 /// constructed generic type is computed anew each time, assembly names of its type arguments included (their public
 /// key tokens hashed with SHA-1): about a tenth of the native operator's CPU in a bulk apply. This name is a constant.
 /// </summary>
-public sealed class YamlMapping : Dictionary<string, object?>
+internal sealed class YamlMapping : Dictionary<string, object?>
 {
 }
