@@ -37,9 +37,10 @@ public sealed class LagCollector(
                 {
                     await CollectAsync(reader, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception exception) when (exception is k8s.Autorest.HttpOperationException or HttpRequestException)
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
                 {
-                    logger.LogWarning("Listing the runtime pods for their consumer lag failed ({Message}); trying again in {Interval}", exception.Message, options.LagPollInterval);
+                    // The lag is a status detail: a failed round leaves it as it was and never stops the operator.
+                    logger.LogWarning("Collecting the runtime pods' consumer lag failed ({Message}); trying again in {Interval}", exception.Message, options.LagPollInterval);
                 }
             }
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
@@ -94,7 +95,12 @@ public sealed class LagCollector(
         }
     }
 
-    private async Task<IReadOnlyList<PartitionLagStatus>?> ReadOneAsync(RuntimeStatusReader reader, Uri uri, SemaphoreSlim concurrency, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pod's lag, or null when it cannot be read, whatever the reason: a pod that is going away may refuse or reset
+    /// the connection (.NET then throws a bare <see cref="System.Net.Sockets.SocketException"/>, not an
+    /// <see cref="HttpRequestException"/>; seen when a function host scaled down), answer slowly, or answer nonsense.
+    /// </summary>
+    internal async Task<IReadOnlyList<PartitionLagStatus>?> ReadOneAsync(RuntimeStatusReader reader, Uri uri, SemaphoreSlim concurrency, CancellationToken cancellationToken)
     {
         await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -103,7 +109,7 @@ public sealed class LagCollector(
             OperatorMetrics.RecordStatusRead(succeeded: true);
             return lag;
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
         {
             OperatorMetrics.RecordStatusRead(succeeded: false);
             logger.LogDebug("Reading {Uri} failed ({Message})", uri, exception.Message);
