@@ -35,7 +35,7 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
             }
         }
 
-        matches.Sort((a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+        matches.Sort(ByName);
         return matches;
     }
 
@@ -119,7 +119,7 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
             }
 
             var matches = names.Select(name => _objects[(namespaceName, name)]).ToList();
-            matches.Sort((a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+            matches.Sort(ByName);
             return matches;
         }
     }
@@ -166,6 +166,8 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
             }
         }
     }
+
+    private static int ByName(T a, T b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name);
 
     private static (string, string) Key(T item) => (item.Metadata.NamespaceProperty ?? string.Empty, item.Metadata.Name);
 }

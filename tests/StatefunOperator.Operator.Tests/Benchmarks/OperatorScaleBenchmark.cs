@@ -45,10 +45,7 @@ public class OperatorScaleBenchmark(KubeApiServerFixture server, ITestOutputHelp
         var warmNamespace = await server.CreateNamespaceAsync("bench-warm");
         using (var stopWarmWatch = new CancellationTokenSource())
         {
-            var warmWatcher = new ResourceWatcher<KafkaIngress>(
-                new CustomResourceWatchSource<KafkaIngress>(_client, KafkaIngress.Plural, warmNamespace, 600), new ResourceCache<KafkaIngress>(), _ => { }, NullLogger.Instance);
-            var warmWatch = Task.Run(() => warmWatcher.RunAsync(stopWarmWatch.Token), CancellationToken.None);
-            await warmWatcher.Synced.WaitAsync(TimeSpan.FromSeconds(30));
+            var warmWatch = await WatchIngressesAsync(warmNamespace, _ => { }, stopWarmWatch.Token);
             await ApplyIngressesAsync(warmNamespace, 200);
             await Task.Delay(TimeSpan.FromSeconds(2)); // tier-1 compilation runs in the background
             await stopWarmWatch.CancelAsync();
@@ -73,10 +70,7 @@ public class OperatorScaleBenchmark(KubeApiServerFixture server, ITestOutputHelp
         // returned, and a second watch, of the Deployments, cost the API server and this process as much CPU again.
         using var stopWatching = new CancellationTokenSource();
         var progress = new Progress(count);
-        var ingressWatcher = new ResourceWatcher<KafkaIngress>(
-            new CustomResourceWatchSource<KafkaIngress>(_client, KafkaIngress.Plural, ns, 600), new ResourceCache<KafkaIngress>(), progress.Observe, NullLogger.Instance);
-        var watching = Task.Run(() => ingressWatcher.RunAsync(stopWatching.Token), CancellationToken.None);
-        await ingressWatcher.Synced.WaitAsync(TimeSpan.FromSeconds(30));
+        var watching = await WatchIngressesAsync(ns, progress.Observe, stopWatching.Token);
 
         var clock = Stopwatch.StartNew();
         progress.Start(clock);
@@ -117,6 +111,16 @@ public class OperatorScaleBenchmark(KubeApiServerFixture server, ITestOutputHelp
         Assert.Equal(count, withWorkload);
         Assert.Equal(count, withStatus);
         Assert.True(peakBytes < 400L * 1024 * 1024, report);
+    }
+
+    /// <summary>Starts watching the namespace's ingresses (as the operator watches them); returns the running watch once it has listed.</summary>
+    private async Task<Task> WatchIngressesAsync(string ns, Action<KafkaIngress> onChange, CancellationToken stop)
+    {
+        var watcher = new ResourceWatcher<KafkaIngress>(
+            new CustomResourceWatchSource<KafkaIngress>(_client, KafkaIngress.Plural, ns, 600), new ResourceCache<KafkaIngress>(), onChange, NullLogger.Instance);
+        var running = Task.Run(() => watcher.RunAsync(stop), CancellationToken.None);
+        await watcher.Synced.WaitAsync(TimeSpan.FromSeconds(30), stop);
+        return running;
     }
 
     /// <summary>Creates <paramref name="count"/> ingresses, 32 at a time (as a bulk <c>kubectl apply</c> with parallel clients would).</summary>
