@@ -51,8 +51,9 @@ public sealed class FunctionEndpointReconciler(
             var module = ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, others, ReferencedEgresses(endpoint, egresses)));
             await applier.ApplyConfigMapAsync(DesiredConfigMapBuilder.Build(endpoint, module), cancellationToken).ConfigureAwait(false);
             await applier.ApplyServiceAsync(DesiredServiceBuilder.Build(endpoint), cancellationToken).ConfigureAwait(false);
+            var observed = statefulSet?.Metadata.ResourceVersion;
             statefulSet = await applier.ApplyStatefulSetAsync(DesiredStatefulSetBuilder.Build(endpoint, module, options), cancellationToken).ConfigureAwait(false);
-            caches.StatefulSets.Upsert(statefulSet);
+            caches.StatefulSets.UpsertWritten(statefulSet, observed);
             appliedHash = module.Hash;
         }
 
@@ -69,7 +70,7 @@ public sealed class FunctionEndpointReconciler(
                 await applier.RemoveStatusFieldAsync(FunctionEndpoint.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
             }
 
-            caches.Endpoints.Upsert(await applier.ApplyStatusAsync<FunctionEndpoint>(FunctionEndpoint.KindName, FunctionEndpoint.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
+            caches.Endpoints.UpsertWritten(await applier.ApplyStatusAsync<FunctionEndpoint>(FunctionEndpoint.KindName, FunctionEndpoint.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false), endpoint.Metadata.ResourceVersion);
         }
 
         await RecordTransitionsAsync(endpoint, status, validation, cancellationToken).ConfigureAwait(false);

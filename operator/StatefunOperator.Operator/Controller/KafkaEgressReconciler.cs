@@ -33,7 +33,7 @@ public sealed class KafkaEgressReconciler(ResourceCaches caches, KubernetesAppli
             return;
         }
 
-        caches.Egresses.Upsert(await applier.ApplyStatusAsync<KafkaEgress>(KafkaEgress.KindName, KafkaEgress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
+        caches.Egresses.UpsertWritten(await applier.ApplyStatusAsync<KafkaEgress>(KafkaEgress.KindName, KafkaEgress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false), egress.Metadata.ResourceVersion);
         var before = Conditions.Find(egress.Status?.Conditions, ConditionTypes.Ready);
         var after = Conditions.Find(status.Conditions, ConditionTypes.Ready)!;
         if (!validation.IsValid && (before?.Status != after.Status || before.Message != after.Message))

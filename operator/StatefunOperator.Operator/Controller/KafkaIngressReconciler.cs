@@ -65,8 +65,9 @@ public sealed class KafkaIngressReconciler(
             var desired = AppliedWorkloads.Fingerprint(desiredConfigMap, desiredDeployment);
             if (!Applied.Unchanged(namespaceName, name, desired, deployment))
             {
+                var observed = deployment?.Metadata.ResourceVersion;
                 deployment = await ApplyWorkloadAsync(desiredConfigMap, desiredDeployment, deployment is null, cancellationToken).ConfigureAwait(false);
-                caches.Deployments.Upsert(deployment);
+                caches.Deployments.UpsertWritten(deployment, observed);
                 Applied.Record(namespaceName, name, desired, deployment);
             }
 
@@ -114,7 +115,7 @@ public sealed class KafkaIngressReconciler(
             await applier.RemoveStatusFieldAsync(KafkaIngress.Plural, namespaceName, name, "lag", cancellationToken).ConfigureAwait(false);
         }
 
-        caches.Ingresses.Upsert(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false));
+        caches.Ingresses.UpsertWritten(await applier.ApplyStatusAsync<KafkaIngress>(KafkaIngress.KindName, KafkaIngress.Plural, namespaceName, name, status, cancellationToken).ConfigureAwait(false), ingress.Metadata.ResourceVersion);
     }
 
     private async Task RecordTransitionsAsync(KafkaIngress ingress, KafkaIngressStatus status, ValidationResult validation, CancellationToken cancellationToken)

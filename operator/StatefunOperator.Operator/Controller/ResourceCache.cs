@@ -13,7 +13,7 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
     where T : IKubernetesObject<V1ObjectMeta>
 {
     private readonly ConcurrentDictionary<(string Namespace, string Name), T> _objects = new();
-    private readonly Lock _indexLock = new();
+    private readonly Lock _lock = new();
     private readonly Dictionary<(string Namespace, string Value), HashSet<string>> _index = [];
 
     public int Count => _objects.Count;
@@ -59,28 +59,59 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
     /// </summary>
     public void Upsert(T item)
     {
+        var stored = Prepared(item);
+        lock (_lock)
+        {
+            Store(Key(item), stored);
+        }
+    }
+
+    /// <summary>
+    /// Stores the response of the operator's own write to an object it read at <paramref name="observedVersion"/>
+    /// (null: the object did not exist), unless the watch has delivered another version since. A response can arrive
+    /// after newer watch events (the echo of the write, then someone else's change such as a Deployment's status);
+    /// storing it then would take the cache back to an older state that no later event corrects. Returns whether it
+    /// was stored.
+    /// </summary>
+    public bool UpsertWritten(T written, string? observedVersion)
+    {
+        var key = Key(written);
+        var stored = Prepared(written);
+        lock (_lock)
+        {
+            var unchanged = _objects.TryGetValue(key, out var cached)
+                ? observedVersion is not null && string.Equals(cached.Metadata.ResourceVersion, observedVersion, StringComparison.Ordinal)
+                : observedVersion is null;
+            if (unchanged)
+            {
+                Store(key, stored);
+            }
+
+            return unchanged;
+        }
+    }
+
+    private T Prepared(T item)
+    {
         item.Metadata.ManagedFields = null;
         if (item.Metadata.Annotations is { } annotations && annotations.Remove(LastAppliedAnnotation) && annotations.Count == 0)
         {
             item.Metadata.Annotations = null;
         }
 
-        var key = Key(item);
-        var stored = trim is null ? item : trim(item);
-        if (indexBy is null)
+        return trim is null ? item : trim(item);
+    }
+
+    private void Store((string Namespace, string Name) key, T stored)
+    {
+        if (indexBy is not null && _objects.TryGetValue(key, out var previous))
         {
-            _objects[key] = stored;
-            return;
+            Unindex(key, previous);
         }
 
-        lock (_indexLock)
+        _objects[key] = stored;
+        if (indexBy is not null)
         {
-            if (_objects.TryGetValue(key, out var previous))
-            {
-                Unindex(key, previous);
-            }
-
-            _objects[key] = stored;
             Index(key, stored);
         }
     }
@@ -88,15 +119,9 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
     public void Remove(T item)
     {
         var key = Key(item);
-        if (indexBy is null)
+        lock (_lock)
         {
-            _objects.TryRemove(key, out _);
-            return;
-        }
-
-        lock (_indexLock)
-        {
-            if (_objects.TryRemove(key, out var previous))
+            if (_objects.TryRemove(key, out var previous) && indexBy is not null)
             {
                 Unindex(key, previous);
             }
@@ -111,7 +136,7 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
             throw new InvalidOperationException("this cache has no index");
         }
 
-        lock (_indexLock)
+        lock (_lock)
         {
             if (!_index.TryGetValue((namespaceName, value), out var names))
             {

@@ -131,4 +131,30 @@ public class ResourceCacheTests
     [Fact]
     public void ListIndexed_WithoutAnIndex_Throws() =>
         Assert.Throws<InvalidOperationException>(() => new ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>().ListIndexed("shop", "g"));
+
+    [Fact]
+    public void UpsertWritten_StoresAResponse_OnlyIfTheWatchDeliveredNothingSinceTheReconcileRead()
+    {
+        var cache = new ResourceCache<StatefunOperator.Crds.Ingress.KafkaIngress>();
+        StatefunOperator.Crds.Ingress.KafkaIngress Version(string resourceVersion, string name = "users")
+        {
+            var ingress = TestResources.Ingress("shop", name);
+            ingress.Metadata.ResourceVersion = resourceVersion;
+            return ingress;
+        }
+
+        cache.Upsert(Version("5"));
+        Assert.True(cache.UpsertWritten(Version("6"), "5")); // nothing newer seen: the response is the newest state
+        Assert.Equal("6", cache.Get("shop", "users")!.Metadata.ResourceVersion);
+
+        cache.Upsert(Version("8")); // the watch delivered the write's echo and a later change
+        Assert.False(cache.UpsertWritten(Version("7"), "6"));
+        Assert.Equal("8", cache.Get("shop", "users")!.Metadata.ResourceVersion);
+
+        Assert.True(cache.UpsertWritten(Version("1", "orders"), null)); // created, and not seen yet
+        Assert.False(cache.UpsertWritten(Version("2", "orders"), null)); // "created" again, but the watch had it already
+        cache.Remove(Version("8"));
+        Assert.False(cache.UpsertWritten(Version("9"), "8")); // deleted meanwhile: not brought back
+        Assert.Null(cache.Get("shop", "users"));
+    }
 }
