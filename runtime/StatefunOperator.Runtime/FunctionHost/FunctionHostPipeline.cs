@@ -16,7 +16,8 @@ namespace StatefunOperator.Runtime.FunctionHost;
 /// partitions, and with them the addresses), keeps the state of the owned addresses (restored from the
 /// changelog on assignment), invokes the endpoint's functions (per address one request in flight, batching,
 /// retries), and commits state changes, outputs and inbox offsets together: one Kafka transaction per
-/// boundary with exactly-once, flush-then-commit with at-least-once. It is the ingress machinery over the
+/// boundary with exactly-once; with at-least-once, outputs first, then the state changes once the outputs are
+/// acknowledged, then the inbox offsets once the changes are (a crash leaves state behind outputs, never ahead). It is the ingress machinery over the
 /// inbox, with the function dispatcher as sink and the state inside the checkpoint.
 /// </summary>
 public sealed class FunctionHostPipeline : IDisposable
@@ -63,8 +64,11 @@ public sealed class FunctionHostPipeline : IDisposable
         var producer = new KafkaEgressProducer(ProducerConfigFactory.Create(hostOutput, transactionalId), logger);
         var failures = new DeliveryFailures();
         Action<Confluent.Kafka.Error> onFailure = failures.Record;
-        var state = new HostFunctionState(host.Partitions, write => producer.Produce(
-            new KafkaEgressRecord(host.ChangelogTopic, write.Key, write.Value, Partition: write.Partition), onFailure));
+        Action<ChangelogWrite> produceChangelog = write => producer.Produce(
+            new KafkaEgressRecord(host.ChangelogTopic, write.Key, write.Value, Partition: write.Partition), onFailure);
+        // Exactly-once: a change joins the transaction of its outputs. At-least-once: it waits for their acknowledgement.
+        var deferred = host.ExactlyOnce ? null : new DeferredChangelog(produceChangelog);
+        var state = new HostFunctionState(host.Partitions, deferred is null ? produceChangelog : deferred.Add);
         var effects = new HostEffects(
             host,
             new InboxRouter(module.Endpoints),
@@ -80,8 +84,8 @@ public sealed class FunctionHostPipeline : IDisposable
         var dispatcher = new FunctionDispatcher([endpoint], client ?? httpClient!, null, logger, state: state, effects: effects);
         ICheckpoint inner = host.ExactlyOnce
             ? new TransactionalCheckpoint(producer, options, logger, hostOutput)
-            : new CommitCheckpoint(producer, failures, options, logger);
-        var checkpoint = new HostCheckpoint(new DispatcherDrainingCheckpoint(inner, dispatcher, options, logger), host, state, effects, dispatcher, logger);
+            : new CommitCheckpoint(producer, failures, options, logger, deferred);
+        var checkpoint = new HostCheckpoint(new DispatcherDrainingCheckpoint(inner, dispatcher, options, logger), host, state, effects, dispatcher, logger, deferred);
 
         var properties = host.PropertyMap();
         if (instanceId is not null)

@@ -26,9 +26,10 @@ internal sealed class HostCheckpoint : ICheckpoint
     private readonly HostEffects _effects;
     private readonly FunctionDispatcher _dispatcher;
     private readonly ILogger _logger;
+    private readonly DeferredChangelog? _deferred;
     private readonly CoarseTimer _sinceSweep = CoarseTimer.StartNew();
 
-    public HostCheckpoint(ICheckpoint inner, FunctionHostSettings host, HostFunctionState state, HostEffects effects, FunctionDispatcher dispatcher, ILogger logger)
+    public HostCheckpoint(ICheckpoint inner, FunctionHostSettings host, HostFunctionState state, HostEffects effects, FunctionDispatcher dispatcher, ILogger logger, DeferredChangelog? deferred)
     {
         _inner = inner;
         _host = host;
@@ -36,6 +37,7 @@ internal sealed class HostCheckpoint : ICheckpoint
         _effects = effects;
         _dispatcher = dispatcher;
         _logger = logger;
+        _deferred = deferred;
     }
 
     public void Attach(IIngressConsumerControl consumer) => _inner.Attach(consumer);
@@ -81,14 +83,14 @@ internal sealed class HostCheckpoint : ICheckpoint
     {
         ArgumentNullException.ThrowIfNull(partitions);
         _inner.OnRevoked(partitions);
-        _state.Drop(partitions.Select(p => p.Partition.Value));
+        Drop(partitions);
     }
 
     public void OnLost(IReadOnlyCollection<TopicPartition> partitions)
     {
         ArgumentNullException.ThrowIfNull(partitions);
         _inner.OnLost(partitions);
-        _state.Drop(partitions.Select(p => p.Partition.Value));
+        Drop(partitions);
     }
 
     public bool TryRecover(KafkaException failure)
@@ -120,6 +122,13 @@ internal sealed class HostCheckpoint : ICheckpoint
     public void OnClose() => _inner.OnClose();
 
     public void Dispose() => _inner.Dispose();
+
+    private void Drop(IReadOnlyCollection<TopicPartition> partitions)
+    {
+        var numbers = partitions.Select(p => p.Partition.Value).ToArray();
+        _state.Drop(numbers);
+        _deferred?.Forget(numbers);
+    }
 
     private void Restore(IReadOnlyCollection<int> partitions)
     {

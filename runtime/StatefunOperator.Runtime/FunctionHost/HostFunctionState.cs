@@ -9,7 +9,8 @@ namespace StatefunOperator.Runtime.FunctionHost;
 /// The state of the addresses a function host owns: one <see cref="PartitionState"/> per owned inbox
 /// partition (an address lives in the partition its key hashes to), the value specs each function type
 /// declared, and expiration as declared. Every change is handed to <c>write</c> as a changelog record at
-/// once, so it joins the transaction (or flush) that also carries the invocation's other outputs.
+/// once: with exactly-once it joins the transaction that also carries the invocation's other outputs; with
+/// at-least-once the host defers it until those are acknowledged (<see cref="DeferredChangelog"/>).
 /// </summary>
 internal sealed class HostFunctionState : IFunctionState
 {

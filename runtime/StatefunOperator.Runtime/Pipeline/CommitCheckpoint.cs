@@ -12,8 +12,10 @@ namespace StatefunOperator.Runtime.Pipeline;
 /// reads those records again: duplicates possible, nothing lost). It does so without stopping: a boundary
 /// seals the producer's delivery epoch with a snapshot of the offsets, consuming goes on, and the snapshot is
 /// committed when its epoch has settled (at most <see cref="MaxSealedEpochs"/> wait; then it flushes).
-/// Revocation and close flush and commit at once. Without an egress, or with delivery semantic none, it
-/// commits what was handled, waiting for nothing.
+/// Revocation and close flush and commit at once. With <see cref="IDeferredWrites"/> (a function host's changelog)
+/// a boundary also takes the writes deferred so far and produces them only once its epoch has settled; its offsets
+/// then wait for those writes too. Without an egress, or with delivery semantic none, it commits what was handled,
+/// waiting for nothing.
 /// </summary>
 public sealed class CommitCheckpoint : ICheckpoint
 {
@@ -22,17 +24,24 @@ public sealed class CommitCheckpoint : ICheckpoint
 
     private readonly IEgressProducer? _awaitAcksOf;
     private readonly DeliveryFailures? _failures;
+    private readonly IDeferredWrites? _deferred;
     private readonly CheckpointOptions _options;
     private readonly ILogger _logger;
     private readonly ProgressPositions _positions = new();
-    private readonly Queue<(DeliveryEpoch Epoch, IReadOnlyCollection<TopicPartitionOffset> Offsets)> _sealed = new();
+    private readonly Queue<SealedBoundary> _sealed = new();
     private readonly CoarseTimer _sinceCommit = CoarseTimer.StartNew();
     private IIngressConsumerControl? _consumer;
 
-    public CommitCheckpoint(IEgressProducer? awaitAcksOf, DeliveryFailures? failures, CheckpointOptions options, ILogger logger)
+    public CommitCheckpoint(IEgressProducer? awaitAcksOf, DeliveryFailures? failures, CheckpointOptions options, ILogger logger, IDeferredWrites? deferred = null)
     {
+        if (deferred is not null && awaitAcksOf is null)
+        {
+            throw new ArgumentException("deferred writes need the producer whose acknowledgements they wait for", nameof(deferred));
+        }
+
         _awaitAcksOf = awaitAcksOf;
         _failures = failures;
+        _deferred = deferred;
         _options = options;
         _logger = logger;
     }
@@ -112,18 +121,29 @@ public sealed class CommitCheckpoint : ICheckpoint
             return;
         }
 
-        _sealed.Enqueue((_awaitAcksOf.SealEpoch(), _positions.Seal()));
+        _sealed.Enqueue(new SealedBoundary(_awaitAcksOf.SealEpoch(), _positions.Seal(), _deferred?.Take()));
         _sinceCommit.Restart();
         CommitSettled();
     }
 
-    /// <summary>Commits, in order, the sealed snapshots whose deliveries have all been answered.</summary>
+    /// <summary>
+    /// Commits, in order, the sealed snapshots whose deliveries have all been answered. A snapshot with deferred
+    /// writes produces them first and waits again, for their epoch.
+    /// </summary>
     private void CommitSettled()
     {
         while (_sealed.TryPeek(out var head) && head.Epoch.IsSettled)
         {
-            _sealed.Dequeue();
             _failures?.ThrowIfAny();
+            if (head.Deferred is { } produce)
+            {
+                head.Deferred = null;
+                produce();
+                head.Epoch = _awaitAcksOf!.SealEpoch();
+                continue;
+            }
+
+            _sealed.Dequeue();
             var offsets = _positions.StillAhead(head.Offsets);
             if (offsets.Count > 0)
             {
@@ -166,12 +186,12 @@ public sealed class CommitCheckpoint : ICheckpoint
         var started = Stopwatch.GetTimestamp();
         if (_awaitAcksOf is not null)
         {
-            while (_awaitAcksOf.Flush(TimeSpan.FromSeconds(10)) > 0)
+            FlushAndCheck(_awaitAcksOf);
+            if (_deferred is not null && ProduceDeferred())
             {
-                _logger.LogWarning("checkpoint: still waiting for egress acknowledgements");
+                FlushAndCheck(_awaitAcksOf);
             }
 
-            _failures?.ThrowIfAny();
             // Everything queued is answered: the progress the snapshots hold is in the positions, committed below
             // (or, for partitions left out, at the next boundary).
             _sealed.Clear();
@@ -184,5 +204,38 @@ public sealed class CommitCheckpoint : ICheckpoint
         }
 
         _sinceCommit.Restart();
+    }
+
+    private void FlushAndCheck(IEgressProducer producer)
+    {
+        while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+        {
+            _logger.LogWarning("checkpoint: still waiting for egress acknowledgements");
+        }
+
+        _failures?.ThrowIfAny();
+    }
+
+    /// <summary>After a flush: produces the deferred writes of every sealed snapshot, in order, then those since; true if there were any.</summary>
+    private bool ProduceDeferred()
+    {
+        var any = false;
+        foreach (var boundary in _sealed)
+        {
+            if (boundary.Deferred is { } produce)
+            {
+                boundary.Deferred = null;
+                produce();
+                any = true;
+            }
+        }
+
+        if (_deferred!.Take() is { } since)
+        {
+            since();
+            any = true;
+        }
+
+        return any;
     }
 }
