@@ -21,8 +21,14 @@ public static class ModuleYamlWriter
         var documents = module.Ingresses.Select(Ingress)
             .Concat(module.Egresses.Select(Egress))
             .Concat(module.Endpoints.Select(Endpoint));
-        return string.Join("---\n", documents.Select(Serializer.Serialize));
+        return string.Join("---\n", documents.Select(WriteDocument));
     }
+
+    /// <summary>One document: by <see cref="YamlBlockWriter"/> where it is sure to write what YamlDotNet would, else by YamlDotNet.</summary>
+    internal static string WriteDocument(YamlMapping document) => YamlBlockWriter.TryWrite(document) ?? Serializer.Serialize(document);
+
+    /// <summary>YamlDotNet's writing of a document, the reference <see cref="YamlBlockWriter"/> must match.</summary>
+    internal static string WriteWithYamlDotNet(YamlMapping document) => Serializer.Serialize(document);
 
     private static YamlMapping Ingress(KafkaIngressDefinition ingress)
     {
