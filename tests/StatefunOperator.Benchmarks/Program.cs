@@ -28,7 +28,7 @@ static int Setting(string name, int fallback) =>
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-var rounds = Setting("ROUNDS", 7);
+var rounds = Setting("ROUNDS", 9);
 var records = Setting("RECORDS", 100_000);
 var functionRecords = Setting("FUNCTION_RECORDS", 20_000);
 var restoreAddresses = Setting("RESTORE_ADDRESSES", 100_000);
