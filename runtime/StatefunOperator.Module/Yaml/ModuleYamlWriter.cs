@@ -25,7 +25,7 @@ public static class ModuleYamlWriter
     }
 
     /// <summary>One document: by <see cref="YamlBlockWriter"/> where it is sure to write what YamlDotNet would, else by YamlDotNet.</summary>
-    internal static string WriteDocument(YamlMapping document) => YamlBlockWriter.TryWrite(document) ?? Serializer.Serialize(document);
+    private static string WriteDocument(YamlMapping document) => YamlBlockWriter.TryWrite(document) ?? Serializer.Serialize(document);
 
     /// <summary>YamlDotNet's writing of a document, the reference <see cref="YamlBlockWriter"/> must match.</summary>
     internal static string WriteWithYamlDotNet(YamlMapping document) => Serializer.Serialize(document);

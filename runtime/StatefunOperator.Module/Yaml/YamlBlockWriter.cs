@@ -124,9 +124,6 @@ internal static class YamlBlockWriter
             case long number:
                 text.Append(number.ToString(CultureInfo.InvariantCulture));
                 return true;
-            case int number:
-                text.Append(number.ToString(CultureInfo.InvariantCulture));
-                return true;
             case bool flag:
                 text.Append(flag ? "true" : "false");
                 return true;

@@ -20,18 +20,6 @@ internal sealed class DeferredChangelog : IDeferredWrites
         _produce = produce;
     }
 
-    /// <summary>How many writes wait for their turn.</summary>
-    public int Held
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _held.Count;
-            }
-        }
-    }
-
     public void Add(ChangelogWrite write)
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -73,18 +61,15 @@ internal sealed class DeferredChangelog : IDeferredWrites
 
     private void Produce(List<(ChangelogWrite Write, int Ownership)> taken)
     {
-        foreach (var (write, ownership) in taken)
+        List<ChangelogWrite> current;
+        lock (_gate)
         {
-            bool current;
-            lock (_gate)
-            {
-                current = OwnershipOf(write.Partition) == ownership;
-            }
+            current = taken.Where(t => OwnershipOf(t.Write.Partition) == t.Ownership).Select(t => t.Write).ToList();
+        }
 
-            if (current)
-            {
-                _produce(write);
-            }
+        foreach (var write in current)
+        {
+            _produce(write);
         }
     }
 

@@ -186,10 +186,10 @@ public sealed class CommitCheckpoint : ICheckpoint
         var started = Stopwatch.GetTimestamp();
         if (_awaitAcksOf is not null)
         {
-            FlushAndCheck(_awaitAcksOf);
+            FlushAndCheck();
             if (_deferred is not null && ProduceDeferred())
             {
-                FlushAndCheck(_awaitAcksOf);
+                FlushAndCheck();
             }
 
             // Everything queued is answered: the progress the snapshots hold is in the positions, committed below
@@ -206,9 +206,9 @@ public sealed class CommitCheckpoint : ICheckpoint
         _sinceCommit.Restart();
     }
 
-    private void FlushAndCheck(IEgressProducer producer)
+    private void FlushAndCheck()
     {
-        while (producer.Flush(TimeSpan.FromSeconds(10)) > 0)
+        while (_awaitAcksOf!.Flush(TimeSpan.FromSeconds(10)) > 0)
         {
             _logger.LogWarning("checkpoint: still waiting for egress acknowledgements");
         }

@@ -63,7 +63,6 @@ public class YamlBlockWriterTests
                 ["id"] = "shop/users",
                 ["count"] = 5L,
                 ["negative"] = -3L,
-                ["small"] = 7,
                 ["enabled"] = true,
                 ["disabled"] = false,
                 ["empty"] = new YamlMapping(),
@@ -88,6 +87,7 @@ public class YamlBlockWriterTests
     {
         Assert.Null(YamlBlockWriter.TryWrite(new YamlMapping { ["a"] = null }));
         Assert.Null(YamlBlockWriter.TryWrite(new YamlMapping { ["a"] = 1.5 }));
+        Assert.Null(YamlBlockWriter.TryWrite(new YamlMapping { ["a"] = 7 }));
         Assert.Null(YamlBlockWriter.TryWrite(new YamlMapping { ["a"] = new List<object> { new List<string> { "x" } } }));
         Assert.Null(YamlBlockWriter.TryWrite(new YamlMapping { ["a"] = "two words" }));
         Assert.Null(YamlBlockWriter.TryWrite(new YamlMapping { ["a"] = new YamlMapping { ["b"] = "x\ny" } }));
