@@ -19,7 +19,7 @@ internal sealed class HealthEndpoint(IHostApplicationLifetime lifetime, Promethe
         "/healthz" or "/readyz" or "/status" or "/metrics" when request.Method != "GET" => HealthResponse.Text(405, "method not allowed"),
         "/healthz" => HealthResponse.Text(200, "ok"),
         "/readyz" => Ready ? HealthResponse.Text(200, "ready") : HealthResponse.Text(503, "not ready"),
-        "/status" => new HealthResponse(200, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(new RuntimeStatus(ConsumerLagRegistry.Snapshot()), RuntimeStatusJson.Default.RuntimeStatus)),
+        "/status" => new HealthResponse(200, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(RuntimeStatus.Now(), RuntimeStatusJson.Default.RuntimeStatus)),
         "/metrics" => new HealthResponse(200, PrometheusExporter.ContentType, Encoding.UTF8.GetBytes(metrics.Scrape())),
         _ => HealthResponse.Text(404, "not found"),
     };

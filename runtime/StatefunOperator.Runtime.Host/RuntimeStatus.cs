@@ -2,5 +2,23 @@ using StatefunOperator.Runtime.Metrics;
 
 namespace StatefunOperator.Runtime.Host;
 
-/// <summary>The body of <c>/status</c>: <c>{"lag": [...]}</c>, the latest lag of each consumer (the operator's <c>RuntimeStatusReader</c> reads it).</summary>
-internal sealed record RuntimeStatus(IReadOnlyList<IngressLag> Lag);
+/// <summary>
+/// The body of <c>/status</c>: <c>{"lag": [...], "failing": [...], "failingTotal": N}</c>, the latest lag of each
+/// consumer and the function addresses whose calls fail now (at most <see cref="MaxFailingListed"/>, longest failing
+/// first; <c>failingTotal</c> counts them all). The operator's <c>RuntimeStatusReader</c> reads it.
+/// </summary>
+internal sealed record RuntimeStatus(IReadOnlyList<IngressLag> Lag, IReadOnlyList<FailingAddressStatus> Failing, int FailingTotal)
+{
+    public const int MaxFailingListed = 20;
+
+    public static RuntimeStatus Now()
+    {
+        var failing = FailingAddressRegistry.Snapshot();
+        return new RuntimeStatus(
+            ConsumerLagRegistry.Snapshot(),
+            failing.Take(MaxFailingListed)
+                .Select(f => new FailingAddressStatus(f.Host, f.Address.Address.ToString(), f.Address.Attempts, f.Address.FirstFailure, f.Address.LastError, f.Address.Waiting))
+                .ToList(),
+            failing.Count);
+    }
+}

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Diagnostics;
 using System.Text;
@@ -19,22 +20,31 @@ internal static class CountCommand
     /// <summary>Set (to anything) to print where each round's time went: the counter's progress, the round's window.</summary>
     public const string TimelineVariable = "BENCH_TIMELINE";
 
+    /// <summary>
+    /// The last argument that makes the counter read each record's first 8 bytes as the time its input was sent
+    /// (<see cref="DateTime.Ticks"/>, UTC, big-endian; 0: not measured) and print the p50 and p99 of the time until
+    /// it saw the record, in ms: <c>done N P50 P99</c>.
+    /// </summary>
+    public const string LatencyMode = "latency";
+
     public static bool TimelineWanted => Environment.GetEnvironmentVariable(TimelineVariable) is { Length: > 0 };
 
     public static int Run(IReadOnlyList<string> args)
     {
-        if (args.Count != 6)
+        if (args.Count is not (6 or 7) || (args.Count == 7 && args[6] != LatencyMode))
         {
-            Console.Error.WriteLine("usage: statefun-bench count <bootstrap> <topic> <partitions> <expected> <timeout-seconds>");
+            Console.Error.WriteLine("usage: statefun-bench count <bootstrap> <topic> <partitions> <expected> <timeout-seconds> [latency]");
             return 2;
         }
+
+        var latencies = args.Count == 7 ? new List<double>() : null;
 
         var bootstrap = args[1];
         var topic = args[2];
         var partitions = int.Parse(args[3], CultureInfo.InvariantCulture);
         var expected = int.Parse(args[4], CultureInfo.InvariantCulture);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(int.Parse(args[5], CultureInfo.InvariantCulture));
-        using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig
+        using var reader = new ConsumerBuilder<Ignore, byte[]>(new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = "bench-count-" + Guid.NewGuid().ToString("N"),
@@ -68,9 +78,13 @@ internal static class CountCommand
                 return 1;
             }
 
-            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false })
+            if (reader.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } record)
             {
                 count++;
+                if (latencies is not null && record.Message.Value is { Length: >= 8 } value && BinaryPrimitives.ReadInt64BigEndian(value) is > 0 and var sentTicks)
+                {
+                    latencies.Add(TimeSpan.FromTicks(DateTime.UtcNow.Ticks - sentTicks).TotalMilliseconds);
+                }
             }
         }
 
@@ -79,8 +93,19 @@ internal static class CountCommand
             Console.Error.WriteLine($"output timeline (ms since ready:records seen):{timeline}");
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {count}"));
+        if (latencies is { Count: > 0 })
+        {
+            latencies.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {count} {Percentile(latencies, 0.50):F1} {Percentile(latencies, 0.99):F1}"));
+        }
+        else
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done {count}"));
+        }
+
         reader.Close();
         return 0;
     }
+
+    private static double Percentile(List<double> sorted, double quantile) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(quantile * sorted.Count) - 1)];
 }

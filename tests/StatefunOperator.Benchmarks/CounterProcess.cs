@@ -13,7 +13,8 @@ internal sealed class CounterProcess : IDisposable
         _process = process;
     }
 
-    public static async Task<CounterProcess> StartAsync(string bootstrap, string topic, int partitions, int expected, TimeSpan limit, CancellationToken token)
+    /// <param name="latency">Measure each record's latency (see <see cref="CountCommand.LatencyMode"/>).</param>
+    public static async Task<CounterProcess> StartAsync(string bootstrap, string topic, int partitions, int expected, TimeSpan limit, CancellationToken token, bool latency = false)
     {
         var self = Environment.ProcessPath ?? "dotnet";
         var start = new ProcessStartInfo(self)
@@ -32,6 +33,11 @@ internal sealed class CounterProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
+        if (latency)
+        {
+            start.ArgumentList.Add(CountCommand.LatencyMode);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("the output counter process did not start");
         var counter = new CounterProcess(process);
         try
@@ -47,14 +53,16 @@ internal sealed class CounterProcess : IDisposable
         return counter;
     }
 
-    /// <summary>Waits for a line starting with <paramref name="prefix"/>; any other line (timeout, exit) is an error.</summary>
-    public async Task ExpectAsync(string prefix, TimeSpan limit, CancellationToken token)
+    /// <summary>Waits for a line starting with <paramref name="prefix"/> and returns it; any other line (timeout, exit) is an error.</summary>
+    public async Task<string> ExpectAsync(string prefix, TimeSpan limit, CancellationToken token)
     {
         var line = await _process.StandardOutput.ReadLineAsync(token).AsTask().WaitAsync(limit, token).ConfigureAwait(false);
         if (line is null || !line.StartsWith(prefix, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"output counter: expected '{prefix}', got '{line ?? "(exited)"}'");
         }
+
+        return line;
     }
 
     public void Dispose()

@@ -7,7 +7,8 @@ namespace StatefunOperator.Benchmarks;
 
 /// <summary>
 /// The trivial function of the function path: per address one persisted value <c>seen</c> (an 8-byte count),
-/// incremented per message, and one egress record per message (key: the address id, value: the count).
+/// incremented per message, and one egress record per message (key: the address id, value: the count, or the
+/// message itself when echoing).
 /// Without the value in the request it asks for it (incomplete context), as StateFun SDKs do.
 /// </summary>
 internal static class CountingFunction
@@ -15,7 +16,8 @@ internal static class CountingFunction
     public const string StateName = "seen";
     private const string StateType = "io.statefun.types/long";
 
-    public static FromFunction Handle(ToFunction.Types.InvocationBatchRequest request, string egress, string topic)
+    /// <param name="echo">Each egress record's value is the message's argument (the input record's value: the latency benchmark's send time) instead of the count.</param>
+    public static FromFunction Handle(ToFunction.Types.InvocationBatchRequest request, string egress, string topic, bool echo = false)
     {
         var seen = request.State.FirstOrDefault(s => s.StateName == StateName);
         if (seen is null)
@@ -30,11 +32,11 @@ internal static class CountingFunction
         var result = new FromFunction.Types.InvocationResponse();
         var key = request.Target.Id;
         var bytes = new byte[8];
-        foreach (var _ in request.Invocations)
+        foreach (var invocation in request.Invocations)
         {
             count++;
             BinaryPrimitives.WriteInt64BigEndian(bytes, count);
-            var record = new KafkaProducerRecord { Topic = topic, Key = key, ValueBytes = ByteString.CopyFrom(bytes) };
+            var record = new KafkaProducerRecord { Topic = topic, Key = key, ValueBytes = echo ? invocation.Argument.Value : ByteString.CopyFrom(bytes) };
             result.OutgoingEgresses.Add(new FromFunction.Types.EgressMessage
             {
                 EgressNamespace = parts[0],

@@ -1,6 +1,8 @@
 // A greeter written against the official StateFun JavaScript SDK, as a StateFun user would write it:
 // it keeps a per-user counter in state and greets each user through the SDK's Kafka egress helper.
 // Usage: node greeter.js <port> <egress topic> [egress typename, default example/greetings]. Listens on 127.0.0.1 only; prints "listening <port>" when ready.
+// The name "poison" makes it throw, as a function with a bug would (the SDK then answers HTTP 500): the tests use it
+// to show that one failing address blocks only itself.
 "use strict";
 
 const http = require("http");
@@ -20,6 +22,9 @@ statefun.bind({
   specs: [{ name: "seen", type: StateFun.intType() }],
   fn(context, message) {
     const name = message.rawValueBytes.toString("utf8");
+    if (name === "poison") {
+      throw new Error(`cannot greet ${name}`);
+    }
     const seen = (context.storage.seen || 0) + 1;
     context.storage.seen = seen;
     context.send(kafkaEgressMessage({

@@ -54,6 +54,10 @@ public sealed class FunctionEndpointSpec
     [Description("exactly-once (default) or at-least-once, for state, messages and egress records.")]
     public HostDeliverySemantic? DeliverySemantic { get; set; }
 
+    [JsonPropertyName("deadLetter")]
+    [Description("Where a batch whose calls keep failing goes, and after how long; absent: retried for ever.")]
+    public EndpointDeadLetter? DeadLetter { get; set; }
+
     [JsonPropertyName("properties")]
     [Description("Kafka client properties of the function host's internal topics; the named settings above take precedence.")]
     public Dictionary<string, string>? Properties { get; set; }

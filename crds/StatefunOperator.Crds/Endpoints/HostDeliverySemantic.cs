@@ -16,6 +16,6 @@ public sealed class HostDeliverySemantic
 
     [JsonPropertyName("transactionTimeoutMillis")]
     [Range(1, int.MaxValue)]
-    [Description("For exactly-once: the Kafka transaction timeout in milliseconds (default 100000; at most the broker's transaction.max.timeout.ms, 900000 by default).")]
+    [Description("For exactly-once: the Kafka transaction timeout in milliseconds (default 10000: a host pod killed inside a transaction blocks read_committed readers of what it wrote until the broker aborts it after this long; at most the broker's transaction.max.timeout.ms, 900000 by default).")]
     public long? TransactionTimeoutMillis { get; set; }
 }

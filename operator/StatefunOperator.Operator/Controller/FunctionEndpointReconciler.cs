@@ -60,8 +60,8 @@ public sealed class FunctionEndpointReconciler(
         var usedBy = caches.Ingresses.List(namespaceName, ingress => ingress.Spec.Topics.SelectMany(t => t.Targets ?? []).Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))
             .Select(ingress => ingress.Metadata.Name)
             .ToList();
-        var lag = lags?.Get(new ResourceKey(ResourceKinds.Endpoint, namespaceName, name));
-        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lag);
+        var key = new ResourceKey(ResourceKinds.Endpoint, namespaceName, name);
+        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lags?.Get(key), lags?.GetFailures(key));
         if (!StatusComparison.Same(endpoint.Status, status))
         {
             if (endpoint.Status?.Lag is not null && status.Lag is null)

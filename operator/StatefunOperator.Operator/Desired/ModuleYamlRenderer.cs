@@ -142,7 +142,7 @@ public static class ModuleYamlRenderer
                 {
                     Type = type,
                     TransactionTimeoutMillis = type == DeliverySemanticDefinition.ExactlyOnce
-                        ? semantic.TransactionTimeoutMillis ?? KafkaEgressRules.DefaultTransactionTimeoutMillis.ToString(CultureInfo.InvariantCulture)
+                        ? semantic.TransactionTimeoutMillis ?? ((long)FunctionHosts.DefaultTransactionTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)
                         : semantic.TransactionTimeoutMillis,
                 },
                 Properties = Merge(host.Properties, credentials),

@@ -5,12 +5,33 @@ using StatefunOperator.Operator.Controller;
 namespace StatefunOperator.Operator.Lag;
 
 /// <summary>
-/// The latest consumer lag of each KafkaIngress and FunctionEndpoint, as their pods last reported it (see
+/// The latest consumer lag of each KafkaIngress and FunctionEndpoint, and the failing function addresses of each
+/// FunctionEndpoint, as their pods last reported them (see
 /// <see cref="LagCollector"/>), by kind, namespace and name: an ingress and an endpoint of the same name are two entries.
 /// </summary>
 public sealed class LagCache
 {
     private readonly ConcurrentDictionary<ResourceKey, ConsumerLagStatus> _lags = new();
+    private readonly ConcurrentDictionary<ResourceKey, FunctionFailures> _failures = new();
+
+    /// <summary>The failing function addresses the owner's pods last reported; null when unknown.</summary>
+    public FunctionFailures? GetFailures(ResourceKey owner) => _failures.TryGetValue(owner, out var failures) ? failures : null;
+
+    /// <summary>Stores the failing addresses (null: unknown); true when they differ from what was stored.</summary>
+    public bool SetFailures(ResourceKey owner, FunctionFailures? failures)
+    {
+        var before = _failures.TryGetValue(owner, out var previous) ? previous : null;
+        if (failures is null)
+        {
+            _failures.TryRemove(owner, out _);
+        }
+        else
+        {
+            _failures[owner] = failures;
+        }
+
+        return !FunctionFailures.Same(before, failures);
+    }
 
     public ConsumerLagStatus? Get(ResourceKey owner) => _lags.TryGetValue(owner, out var lag) ? lag : null;
 
@@ -30,7 +51,7 @@ public sealed class LagCache
         return !Same(before, lag);
     }
 
-    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.ToList();
+    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.Union(_failures.Keys).ToList();
 
     private static bool Same(ConsumerLagStatus? a, ConsumerLagStatus? b) =>
         a is null || b is null

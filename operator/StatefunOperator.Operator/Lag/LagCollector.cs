@@ -12,8 +12,9 @@ namespace StatefunOperator.Operator.Lag;
 /// Every <see cref="OperatorOptions.LagPollInterval"/>: lists the runtime pods (one API call, by label), reads each
 /// running pod's <c>/status</c> directly at its pod IP and health port (as the kubelet's probes do), combines the
 /// pods of each KafkaIngress (its ingress workers) and of each FunctionEndpoint (its function host's pods, whose
-/// consumer reads the inbox; see <see cref="LagOwners"/>) and, when a resource's lag changed, hands its key to
-/// <c>onChanged</c> (which queues a reconcile that writes <c>status.lag</c>). Runs only on the leader.
+/// consumer reads the inbox; see <see cref="LagOwners"/>) and, when a resource's lag (or an endpoint's failing
+/// function addresses) changed, hands its key to <c>onChanged</c> (which queues a reconcile that writes
+/// <c>status.lag</c> and the <c>FunctionsHealthy</c> condition). Runs only on the leader.
 /// </summary>
 public sealed class LagCollector(
     IKubernetes client,
@@ -79,8 +80,10 @@ public sealed class LagCollector(
         {
             seen.Add(owner);
             var reads = ownerPods.Select(StatusUri).OfType<Uri>().Select(uri => ReadOneAsync(reader, uri, concurrency, cancellationToken)).ToList();
-            var answers = (await Task.WhenAll(reads).ConfigureAwait(false)).OfType<IReadOnlyList<PartitionLagStatus>>().ToList();
-            if (cache.Set(owner, RuntimeStatusReader.Combine(answers)))
+            var answers = (await Task.WhenAll(reads).ConfigureAwait(false)).OfType<RuntimeStatusReading>().ToList();
+            var lagChanged = cache.Set(owner, RuntimeStatusReader.Combine(answers.Select(a => a.Partitions).ToList()));
+            var failuresChanged = owner.Kind == ResourceKinds.Endpoint && cache.SetFailures(owner, FunctionFailures.Combine(answers));
+            if (lagChanged || failuresChanged)
             {
                 onChanged(owner);
             }
@@ -88,7 +91,7 @@ public sealed class LagCollector(
 
         foreach (var gone in cache.Keys().Where(k => !seen.Contains(k)))
         {
-            if (cache.Set(gone, null))
+            if (cache.Set(gone, null) | cache.SetFailures(gone, null))
             {
                 onChanged(gone);
             }
@@ -100,7 +103,7 @@ public sealed class LagCollector(
     /// the connection (.NET then throws a bare <see cref="System.Net.Sockets.SocketException"/>, not an
     /// <see cref="HttpRequestException"/>; seen when a function host scaled down), answer slowly, or answer nonsense.
     /// </summary>
-    internal async Task<IReadOnlyList<PartitionLagStatus>?> ReadOneAsync(RuntimeStatusReader reader, Uri uri, SemaphoreSlim concurrency, CancellationToken cancellationToken)
+    internal async Task<RuntimeStatusReading?> ReadOneAsync(RuntimeStatusReader reader, Uri uri, SemaphoreSlim concurrency, CancellationToken cancellationToken)
     {
         await concurrency.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -5,11 +5,12 @@ namespace StatefunOperator.Operator.Lag;
 
 /// <summary>
 /// Reads a runtime pod's <c>GET /status</c> (the consumer lag of each of its consumers, as the runtime read it
-/// from the consumer itself: an ingress worker's ingress, a function host's inbox) and returns its partitions' lags. The operator never connects to Kafka.
+/// from the consumer itself: an ingress worker's ingress, a function host's inbox; and a function host's failing
+/// addresses) and returns its partitions' lags and failing addresses. The operator never connects to Kafka.
 /// </summary>
 public sealed class RuntimeStatusReader(HttpClient http)
 {
-    public async Task<IReadOnlyList<PartitionLagStatus>> ReadAsync(Uri status, CancellationToken cancellationToken)
+    public async Task<RuntimeStatusReading> ReadAsync(Uri status, CancellationToken cancellationToken)
     {
         await using var body = await http.GetStreamAsync(status, cancellationToken).ConfigureAwait(false);
         using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -27,7 +28,23 @@ public sealed class RuntimeStatusReader(HttpClient http)
             }
         }
 
-        return partitions;
+        var failing = new List<FailingAddressReading>();
+        var failingTotal = 0;
+        if (json.RootElement.TryGetProperty("failing", out var failingList) && failingList.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var address in failingList.EnumerateArray())
+            {
+                failing.Add(new FailingAddressReading(
+                    address.GetProperty("address").GetString() ?? string.Empty,
+                    address.GetProperty("attempts").GetInt32(),
+                    address.GetProperty("firstFailure").GetDateTimeOffset(),
+                    address.GetProperty("lastError").GetString() ?? string.Empty));
+            }
+
+            failingTotal = json.RootElement.TryGetProperty("failingTotal", out var total) ? total.GetInt32() : failing.Count;
+        }
+
+        return new RuntimeStatusReading(partitions, failing, failingTotal);
     }
 
     /// <summary>

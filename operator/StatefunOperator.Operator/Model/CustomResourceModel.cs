@@ -91,6 +91,7 @@ public static class CustomResourceModel
                         TransactionTimeoutMillis = semantic.TransactionTimeoutMillis?.ToString(CultureInfo.InvariantCulture),
                     }
                     : null,
+                DeadLetter = spec.DeadLetter is { } deadLetter ? new DeadLetterDefinition { Topic = deadLetter.Topic, After = deadLetter.After } : null,
                 Properties = (spec.Properties ?? []).ToList(),
             },
         };

@@ -11,6 +11,8 @@ public static class ConditionReasons
     public const string InUse = "InUse";
     public const string NotUsed = "NotUsed";
     public const string ConsumerGroupShared = "ConsumerGroupShared";
+    public const string CallsSucceeding = "CallsSucceeding";
+    public const string CallsFailing = "CallsFailing";
 
     /// <summary>Event reason (Normal) when a shared consumer group is no longer shared.</summary>
     public const string ConsumerGroupNoLongerShared = "ConsumerGroupNoLongerShared";

@@ -13,4 +13,10 @@ public static class ConditionTypes
     /// group: the two split the partitions between them. Both are still reconciled (it may be intended).
     /// </summary>
     public const string ConsumerGroupShared = "ConsumerGroupShared";
+
+    /// <summary>
+    /// A FunctionEndpoint's functions answer: False (reason <c>CallsFailing</c>) while calls fail for some addresses
+    /// (each retried; only those addresses wait), naming up to five; True once none fails. Absent while unknown.
+    /// </summary>
+    public const string FunctionsHealthy = "FunctionsHealthy";
 }

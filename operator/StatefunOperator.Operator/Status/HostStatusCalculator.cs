@@ -1,8 +1,10 @@
+using System.Globalization;
 using k8s.Models;
 using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Module.Validation;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Model;
 using StatefunOperator.Operator.Validation;
 
@@ -22,6 +24,7 @@ public static class HostStatusCalculator
     /// <param name="usedBy">The KafkaIngresses routing to these functions.</param>
     /// <param name="now">The transition time of changed conditions.</param>
     /// <param name="lag">The inbox consumer lag the host pods last reported; null when unknown. Shown only while the StatefulSet exists.</param>
+    /// <param name="failures">The failing function addresses the host pods last reported; null when unknown (the condition is then left as it was).</param>
     public static FunctionEndpointStatus Compute(
         FunctionEndpoint endpoint,
         ValidationResult validation,
@@ -29,7 +32,8 @@ public static class HostStatusCalculator
         string? appliedConfigHash,
         IReadOnlyList<string> usedBy,
         DateTime now,
-        ConsumerLagStatus? lag = null)
+        ConsumerLagStatus? lag = null,
+        FunctionFailures? failures = null)
     {
         var generation = endpoint.Metadata.Generation;
         var valid = validation.IsValid
@@ -41,11 +45,21 @@ public static class HostStatusCalculator
 
         // The partitions are fixed by the first host applied; until then there are none to report.
         var partitions = endpoint.Status?.Partitions ?? (appliedConfigHash is not null ? HostPartitions.Requested(endpoint) : null);
+        var conditions = Conditions.Set(Conditions.Set(endpoint.Status?.Conditions, valid), ready);
+        if (statefulSet is null)
+        {
+            conditions = Conditions.Remove(conditions, ConditionTypes.FunctionsHealthy);
+        }
+        else if (failures is not null)
+        {
+            conditions = Conditions.Set(conditions, FunctionsHealth(failures, generation, now));
+        }
+
         var hostId = CustomResourceModel.HostId(endpoint);
         return new FunctionEndpointStatus
         {
             ObservedGeneration = generation,
-            Conditions = Conditions.Set(Conditions.Set(endpoint.Status?.Conditions, valid), ready),
+            Conditions = conditions,
             UsedBy = usedBy.Count > 0 ? [.. usedBy] : null,
             HostId = hostId,
             Partitions = partitions,
@@ -57,6 +71,21 @@ public static class HostStatusCalculator
             Lag = statefulSet is null ? null : lag,
             ConfigHash = appliedConfigHash ?? endpoint.Status?.ConfigHash,
         };
+    }
+
+    private static StatusCondition FunctionsHealth(FunctionFailures failures, long? generation, DateTime now)
+    {
+        if (failures.Total == 0)
+        {
+            return Conditions.Create(ConditionTypes.FunctionsHealthy, ConditionStatus.True, ConditionReasons.CallsSucceeding, "No function call is failing.", generation, now);
+        }
+
+        var named = string.Join("; ", failures.Longest.Select(f => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{f.Address}: {f.Attempts} failed attempts since {f.FirstFailure.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, last error: {f.LastError}")));
+        var more = failures.Total > failures.Longest.Count ? $"; and {failures.Total - failures.Longest.Count} more" : string.Empty;
+        var message = $"Calls fail for {failures.Total} address(es), each retried with backoff (only they wait): {named}{more}.";
+        return Conditions.Create(ConditionTypes.FunctionsHealthy, ConditionStatus.False, ConditionReasons.CallsFailing, message, generation, now);
     }
 
     private static StatusCondition HostReadiness(V1StatefulSet? statefulSet, long? generation, DateTime now)

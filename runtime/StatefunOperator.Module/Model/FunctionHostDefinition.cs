@@ -20,6 +20,9 @@ public sealed record FunctionHostDefinition
     /// <summary><c>exactly-once</c> (default) or <c>at-least-once</c>, and the transaction timeout.</summary>
     public DeliverySemanticDefinition? DeliverySemantic { get; init; }
 
+    /// <summary>Where a batch that keeps failing goes; absent: its calls are retried for ever (only its address waits).</summary>
+    public DeadLetterDefinition? DeadLetter { get; init; }
+
     /// <summary>Kafka client properties for the internal topics (e.g. security).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Properties { get; init; } = [];
 }

@@ -9,6 +9,9 @@ public sealed record FunctionHostSettings(
     TimeSpan TransactionTimeout,
     IReadOnlyList<KeyValuePair<string, string>> Properties)
 {
+    /// <summary>Where a batch failing longer than its duration goes; null: retried for ever.</summary>
+    public DeadLetterSettings? DeadLetter { get; init; }
+
     public string InboxTopic => FunctionHosts.InboxTopic(Id);
 
     public string ChangelogTopic => FunctionHosts.ChangelogTopic(Id);

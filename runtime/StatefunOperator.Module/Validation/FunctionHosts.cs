@@ -15,6 +15,14 @@ public static class FunctionHosts
 {
     public const int DefaultPartitions = 8;
 
+    /// <summary>
+    /// The transaction timeout of a host's own transactions, and of the ingress transactions that write to its inbox,
+    /// when <c>host.deliverySemantic</c> sets none: 10 s, Kafka Streams' default under exactly-once. A replica killed
+    /// inside a transaction that does not come back (a new pod name, a new transactional id) blocks every
+    /// read_committed reader of the topics it wrote until the broker aborts that transaction after this timeout.
+    /// </summary>
+    public static readonly TimeSpan DefaultTransactionTimeout = TimeSpan.FromSeconds(10);
+
     public const int MaxPartitions = 10_000;
 
     public static string DefaultId(string functions) =>
@@ -78,6 +86,20 @@ public static class FunctionHosts
             }
         }
 
+        if (host.DeadLetter is { } deadLetter)
+        {
+            if (problems.Required("host.deadLetter.topic", deadLetter.Topic, "name the topic, on the host's cluster, that batches failing longer than host.deadLetter.after go to"))
+            {
+                problems.Topic("host.deadLetter.topic", deadLetter.Topic);
+            }
+
+            if (problems.Required("host.deadLetter.after", deadLetter.After, "say how long a batch may keep failing before it goes to the dead-letter topic, e.g. 5m")
+                && !(StatefunDuration.TryParse(deadLetter.After, out var after) && after > TimeSpan.Zero))
+            {
+                problems.Add("host.deadLetter.after", $"'{deadLetter.After}' is not a positive duration (e.g. 30s, 5m, 1h)");
+            }
+        }
+
         problems.Properties("host.properties", host.Properties);
         return problems.Problems;
     }
@@ -102,8 +124,13 @@ public static class FunctionHosts
             address,
             host.Partitions is { } p ? int.Parse(p, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : DefaultPartitions,
             (host.DeliverySemantic?.Type ?? DeliverySemanticDefinition.ExactlyOnce) == DeliverySemanticDefinition.ExactlyOnce,
-            KafkaEgressRules.TransactionTimeout(host.DeliverySemantic),
-            host.Properties);
+            KafkaEgressRules.TransactionTimeout(host.DeliverySemantic, DefaultTransactionTimeout),
+            host.Properties)
+        {
+            DeadLetter = host.DeadLetter is { Topic: { } topic, After: { } after } && StatefunDuration.TryParse(after, out var duration)
+                ? new DeadLetterSettings(topic, duration)
+                : null,
+        };
     }
 
     private static string? IdOf(HttpEndpointDefinition endpoint) => endpoint.Host?.Id ?? (endpoint.Functions is null ? null : DefaultId(endpoint.Functions));

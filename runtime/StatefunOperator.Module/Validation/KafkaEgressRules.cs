@@ -29,7 +29,13 @@ public static class KafkaEgressRules
 
     /// <summary>The transaction timeout of a valid semantic: <c>transactionTimeoutMillis</c>, <c>transactionTimeout</c> or the default.</summary>
     public static TimeSpan TransactionTimeout(DeliverySemanticDefinition? semantic) =>
-        ParseTimeout(semantic, out var timeout, out _) ? timeout : TimeSpan.FromMilliseconds(DefaultTransactionTimeoutMillis);
+        TransactionTimeout(semantic, TimeSpan.FromMilliseconds(DefaultTransactionTimeoutMillis));
+
+    /// <summary>The transaction timeout of a valid semantic, or <paramref name="unset"/> when it sets none.</summary>
+    public static TimeSpan TransactionTimeout(DeliverySemanticDefinition? semantic, TimeSpan unset) =>
+        semantic?.TransactionTimeoutMillis is null && semantic?.TransactionTimeout is null
+            ? unset
+            : ParseTimeout(semantic, out var timeout, out _) ? timeout : TimeSpan.FromMilliseconds(DefaultTransactionTimeoutMillis);
 
     private static string? ValidateSemantic(DeliverySemanticDefinition? semantic, ProblemCollector problems)
     {

@@ -30,6 +30,9 @@ internal static class HttpEndpointYaml
                             TransactionTimeout = semantic.String("transactionTimeout"),
                         }
                         : null,
+                    DeadLetter = host.Section("deadLetter") is { } deadLetter
+                        ? new DeadLetterDefinition { Topic = deadLetter.String("topic"), After = deadLetter.String("after") }
+                        : null,
                     Properties = host.Pairs("properties"),
                 }
                 : null,

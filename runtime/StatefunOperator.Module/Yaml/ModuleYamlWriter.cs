@@ -133,6 +133,14 @@ public static class ModuleYamlWriter
             document["deliverySemantic"] = Semantic(semantic);
         }
 
+        if (host.DeadLetter is { } deadLetter)
+        {
+            var dead = new YamlMapping();
+            Put(dead, "topic", deadLetter.Topic);
+            Put(dead, "after", deadLetter.After);
+            document["deadLetter"] = dead;
+        }
+
         if (host.Properties.Count > 0)
         {
             document["properties"] = Pairs(host.Properties);

@@ -13,6 +13,9 @@ internal static class ChangelogCodec
     public static byte[] DelayKey(FunctionAddress address, string delayId) =>
         new ChangelogKey { Address = address.ToProto(), DelayId = delayId }.ToByteArray();
 
+    public static byte[] PendingKey(FunctionAddress address, long inboxOffset) =>
+        new ChangelogKey { Address = address.ToProto(), PendingOffset = inboxOffset }.ToByteArray();
+
     public static byte[] StateValue(StoredValue value) => new StateEntry
     {
         Typename = value.TypeName,

@@ -29,6 +29,17 @@ internal sealed class DeferredChangelog : IDeferredWrites
         }
     }
 
+    public bool Any
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _held.Count > 0;
+            }
+        }
+    }
+
     public Action? Take()
     {
         List<(ChangelogWrite Write, int Ownership)> taken;

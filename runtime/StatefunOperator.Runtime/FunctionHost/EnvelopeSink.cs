@@ -4,30 +4,33 @@ using StatefunOperator.Runtime.Protocol;
 
 namespace StatefunOperator.Runtime.FunctionHost;
 
-/// <summary>Hands each inbox envelope to the dispatcher (per-address mailboxes); waits when too much work is queued.</summary>
+/// <summary>
+/// Hands each inbox envelope to the dispatcher (per-address mailboxes) with the position it was read at, and notes it
+/// among the messages the next commit boundary must account for. Never waits: the host pauses its inbox instead when
+/// too much is buffered (<see cref="HostCheckpoint"/>).
+/// </summary>
 internal sealed class EnvelopeSink : IIngressSink<Envelope>
 {
     private readonly FunctionDispatcher _dispatcher;
-    private readonly long _maxOutstanding;
+    private readonly UnfinishedMessages _unfinished;
 
-    public EnvelopeSink(FunctionDispatcher dispatcher, long maxOutstanding)
+    public EnvelopeSink(FunctionDispatcher dispatcher, UnfinishedMessages unfinished)
     {
         _dispatcher = dispatcher;
-        _maxOutstanding = maxOutstanding;
+        _unfinished = unfinished;
     }
 
-    public async ValueTask DeliverAsync(IngressRecord<Envelope> record, CancellationToken cancellationToken)
+    public ValueTask DeliverAsync(IngressRecord<Envelope> record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (_dispatcher.Outstanding >= _maxOutstanding)
-        {
-            await _dispatcher.WhenIdle().WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         var envelope = record.Message;
-        _dispatcher.Send(
+        var message = new PendingInvocation(
             FunctionAddress.FromProto(envelope.Target),
             envelope.Caller is null ? null : FunctionAddress.FromProto(envelope.Caller),
-            envelope.Argument ?? new TypedValue());
+            envelope.Argument ?? new TypedValue(),
+            new InboxPosition(record.Source.Partition.Value, record.Source.Offset.Value));
+        _dispatcher.Send(message);
+        _unfinished.Add(message);
+        return ValueTask.CompletedTask;
     }
 }

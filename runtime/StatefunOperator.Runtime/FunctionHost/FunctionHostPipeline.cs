@@ -17,8 +17,10 @@ namespace StatefunOperator.Runtime.FunctionHost;
 /// changelog on assignment), invokes the endpoint's functions (per address one request in flight, batching,
 /// retries), and commits state changes, outputs and inbox offsets together: one Kafka transaction per
 /// boundary with exactly-once; with at-least-once, outputs first, then the state changes once the outputs are
-/// acknowledged, then the inbox offsets once the changes are (a crash leaves state behind outputs, never ahead). It is the ingress machinery over the
-/// inbox, with the function dispatcher as sink and the state inside the checkpoint.
+/// acknowledged, then the inbox offsets once the changes are (a crash leaves state behind outputs, never ahead). No
+/// boundary waits for a call: answers are applied on the consumer thread between boundaries, and what is unfinished at
+/// a boundary is written as pending changelog entries (<see cref="HostBoundary"/>). It is the ingress machinery over
+/// the inbox, with the function dispatcher as sink and the state inside the checkpoint.
 /// </summary>
 public sealed class FunctionHostPipeline : IDisposable
 {
@@ -28,6 +30,12 @@ public sealed class FunctionHostPipeline : IDisposable
     private readonly HttpFunctionClient? _client;
     private readonly HostEffects _effects;
 
+    /// <summary>
+    /// How long the inbox consumer waits for a record while idle: answers are applied on its thread, so this bounds how
+    /// long a finished call waits to be applied when no record arrives (librdkafka has no wake-up for a waiting poll).
+    /// </summary>
+    private static readonly TimeSpan AnswerPoll = TimeSpan.FromMilliseconds(5);
+
     private FunctionHostPipeline(FunctionHostSettings host, KafkaIngress<Envelope> inbox, IEgressProducer producer, FunctionDispatcher dispatcher, HttpFunctionClient? client, HostEffects effects)
     {
         Host = host;
@@ -36,6 +44,7 @@ public sealed class FunctionHostPipeline : IDisposable
         _dispatcher = dispatcher;
         _client = client;
         _effects = effects;
+        Metrics.FailingAddressRegistry.Register(host.Id, dispatcher.FailingAddresses);
     }
 
     public FunctionDispatcher Dispatcher => _dispatcher;
@@ -80,12 +89,16 @@ public sealed class FunctionHostPipeline : IDisposable
                 ProducerConfigFactory.Create(new KafkaEgressOptions(TypeName.Parse(host.Id), address, KafkaProducerSemantic.AtLeastOnce, host.TransactionTimeout, properties), transactionalId),
                 logger),
             logger);
-        var httpClient = client is null ? new HttpFunctionClient() : null;
-        var dispatcher = new FunctionDispatcher([endpoint], client ?? httpClient!, null, logger, state: state, effects: effects);
+        var dispatchOptions = DispatchOptions.Default;
+        var httpClient = client is null ? new HttpFunctionClient(dispatchOptions.MaxCallsInFlight) : null;
+        var answers = new AnswerQueue();
+        var unfinished = new UnfinishedMessages();
+        var dispatcher = new FunctionDispatcher([endpoint], client ?? httpClient!, null, logger, dispatchOptions, state, effects, answers);
+        var boundary = new HostBoundary(answers, unfinished, state);
         ICheckpoint inner = host.ExactlyOnce
-            ? new TransactionalCheckpoint(producer, options, logger, hostOutput)
-            : new CommitCheckpoint(producer, failures, options, logger, deferred);
-        var checkpoint = new HostCheckpoint(new DispatcherDrainingCheckpoint(inner, dispatcher, options, logger), host, state, effects, dispatcher, logger, deferred);
+            ? new TransactionalCheckpoint(producer, options, logger, hostOutput, boundary)
+            : new CommitCheckpoint(producer, failures, options, logger, deferred, boundary);
+        var checkpoint = new HostCheckpoint(inner, host, state, effects, dispatcher, answers, unfinished, dispatchOptions.MaxOutstanding, logger, deferred);
 
         var properties = host.PropertyMap();
         if (instanceId is not null)
@@ -105,7 +118,7 @@ public sealed class FunctionHostPipeline : IDisposable
             KafkaIngressAutoResetPosition.Earliest,
             properties,
             null);
-        var inbox = new KafkaIngress<Envelope>(spec, new EnvelopeSink(dispatcher, DispatchOptions.Default.MaxOutstanding), logger, checkpoint: checkpoint);
+        var inbox = new KafkaIngress<Envelope>(spec, new EnvelopeSink(dispatcher, unfinished), logger, checkpoint: checkpoint, poll: AnswerPoll);
         logger.LogInformation(
             "function host {Host}: serving {Functions} at {Url}; inbox {Inbox}, changelog {Changelog}, {Partitions} partitions on {Address}, {Semantic}",
             host.Id,
@@ -123,6 +136,7 @@ public sealed class FunctionHostPipeline : IDisposable
 
     public void Dispose()
     {
+        Metrics.FailingAddressRegistry.Remove(Host.Id);
         _inbox.Dispose();
         _dispatcher.Dispose();
         _client?.Dispose();

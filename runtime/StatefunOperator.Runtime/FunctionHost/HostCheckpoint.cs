@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Module.Validation;
@@ -8,43 +7,69 @@ using StatefunOperator.Runtime.Pipeline;
 namespace StatefunOperator.Runtime.FunctionHost;
 
 /// <summary>
-/// The function host's side of the commit boundary, around the draining checkpoint: an assigned inbox
-/// partition is restored from its changelog partition before any of its messages is handled; a revoked
-/// one is committed, then dropped. On every poll, due delayed messages fire (their envelopes and the
-/// deletion of their entries go into the open transaction) and expired values are swept now and then.
-/// After an abort (the inner checkpoint rewinds the inbox to the last commit) the state of every owned
-/// partition is restored again, so memory matches what was committed.
+/// The function host's side of the commit boundary. An assigned inbox partition is restored from its changelog
+/// partition before any of its messages is handled, and its pending messages (read, not applied when a commit
+/// passed them) are dispatched again first. On every poll the answers received meanwhile are applied (in the open
+/// transaction), due delayed messages fire, expired values are swept now and then, and the inbox is paused while
+/// more messages are buffered than the bound (resumed at half of it; polling goes on, so the group keeps the host).
+/// The boundary itself (<see cref="HostBoundary"/>) waits for no call. A revoked partition is committed, then its
+/// addresses are dropped (answers of their calls in flight are discarded: the next owner re-dispatches them). After
+/// an abort, or a lost partition under exactly-once, every owned partition is dropped and restored again, so memory
+/// matches what was committed.
 /// </summary>
 internal sealed class HostCheckpoint : ICheckpoint
 {
     private static readonly TimeSpan RestoreTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan RecoverWait = TimeSpan.FromSeconds(30);
     private readonly ICheckpoint _inner;
     private readonly FunctionHostSettings _host;
     private readonly HostFunctionState _state;
     private readonly HostEffects _effects;
     private readonly FunctionDispatcher _dispatcher;
+    private readonly AnswerQueue _answers;
+    private readonly UnfinishedMessages _unfinished;
+    private readonly long _maxBuffered;
     private readonly ILogger _logger;
     private readonly DeferredChangelog? _deferred;
     private readonly CoarseTimer _sinceSweep = CoarseTimer.StartNew();
+    private IIngressConsumerControl? _consumer;
+    private IReadOnlyList<TopicPartition> _paused = [];
 
-    public HostCheckpoint(ICheckpoint inner, FunctionHostSettings host, HostFunctionState state, HostEffects effects, FunctionDispatcher dispatcher, ILogger logger, DeferredChangelog? deferred)
+    public HostCheckpoint(
+        ICheckpoint inner,
+        FunctionHostSettings host,
+        HostFunctionState state,
+        HostEffects effects,
+        FunctionDispatcher dispatcher,
+        AnswerQueue answers,
+        UnfinishedMessages unfinished,
+        long maxBuffered,
+        ILogger logger,
+        DeferredChangelog? deferred)
     {
         _inner = inner;
         _host = host;
         _state = state;
         _effects = effects;
         _dispatcher = dispatcher;
+        _answers = answers;
+        _unfinished = unfinished;
+        _maxBuffered = maxBuffered;
         _logger = logger;
         _deferred = deferred;
     }
 
-    public void Attach(IIngressConsumerControl consumer) => _inner.Attach(consumer);
+    public void Attach(IIngressConsumerControl consumer)
+    {
+        _consumer = consumer;
+        _inner.Attach(consumer);
+    }
 
     public void OnAssigned(IReadOnlyCollection<TopicPartitionOffset> startOffsets)
     {
         ArgumentNullException.ThrowIfNull(startOffsets);
+        // A new assignment starts unpaused; the next poll pauses it again if the bound is still passed.
+        _paused = [];
         Restore(startOffsets.Select(o => o.Partition.Value).ToArray());
         _inner.OnAssigned(startOffsets);
     }
@@ -55,6 +80,13 @@ internal sealed class HostCheckpoint : ICheckpoint
 
     public void OnPoll()
     {
+        if (!_answers.IsEmpty)
+        {
+            // Inside the open transaction: each answer's state changes, outputs and pending-entry deletions.
+            _inner.BeforeRecord();
+            _answers.ApplyWaiting();
+        }
+
         if (_state.AnyDue())
         {
             // Inside the open transaction: the deletion of each entry and its envelope.
@@ -76,6 +108,7 @@ internal sealed class HostCheckpoint : ICheckpoint
             _sinceSweep.Restart();
         }
 
+        PauseOrResume();
         _inner.OnPoll();
     }
 
@@ -83,39 +116,29 @@ internal sealed class HostCheckpoint : ICheckpoint
     {
         ArgumentNullException.ThrowIfNull(partitions);
         _inner.OnRevoked(partitions);
-        Drop(partitions);
+        Drop(partitions.Select(p => p.Partition.Value).ToArray());
     }
 
     public void OnLost(IReadOnlyCollection<TopicPartition> partitions)
     {
         ArgumentNullException.ThrowIfNull(partitions);
         _inner.OnLost(partitions);
-        Drop(partitions);
+        Drop(partitions.Select(p => p.Partition.Value).ToArray());
+        if (_host.ExactlyOnce)
+        {
+            // The open transaction was aborted with them: the other partitions rewound too.
+            Reset("partitions lost");
+        }
     }
 
     public bool TryRecover(KafkaException failure)
     {
-        // Invocations still running would write into the next transaction for records about to be re-read.
-        var idle = _dispatcher.WhenIdle();
-        try
-        {
-            if (!idle.Wait(RecoverWait))
-            {
-                _logger.LogError("function host {Host}: functions still busy {Seconds} s after a failed commit; stopping so that the platform restarts the host", _host.Id, RecoverWait.TotalSeconds);
-                return false;
-            }
-        }
-        catch (AggregateException)
-        {
-            return false;
-        }
-
         if (!_inner.TryRecover(failure))
         {
             return false;
         }
 
-        Restore(_state.OwnedPartitions.ToArray());
+        Reset(failure.Error.Reason);
         return true;
     }
 
@@ -123,11 +146,28 @@ internal sealed class HostCheckpoint : ICheckpoint
 
     public void Dispose() => _inner.Dispose();
 
-    private void Drop(IReadOnlyCollection<TopicPartition> partitions)
+    /// <summary>Memory is ahead of what was committed (the transaction aborted): start every owned partition again from the changelog.</summary>
+    private void Reset(string reason)
     {
-        var numbers = partitions.Select(p => p.Partition.Value).ToArray();
-        _state.Drop(numbers);
-        _deferred?.Forget(numbers);
+        var owned = _state.OwnedPartitions.ToArray();
+        _logger.LogWarning("function host {Host}: restoring partitions {Partitions} again after an abort ({Reason})", _host.Id, string.Join(", ", owned.Order()), reason);
+        _unfinished.Clear();
+        Drop(owned);
+        Restore(owned);
+    }
+
+    private void Drop(int[] partitions)
+    {
+        if (partitions.Length == 0)
+        {
+            return;
+        }
+
+        var set = partitions.ToHashSet();
+        _dispatcher.Drop(address => set.Contains(_state.PartitionOf(address)));
+        _unfinished.Forget(set);
+        _state.Drop(partitions);
+        _deferred?.Forget(partitions);
     }
 
     private void Restore(IReadOnlyCollection<int> partitions)
@@ -135,6 +175,42 @@ internal sealed class HostCheckpoint : ICheckpoint
         foreach (var restored in ChangelogRestorer.Restore(_host, partitions, _logger, RestoreTimeout))
         {
             _state.Own(restored);
+        }
+
+        var pending = _state.TakeRestoredPending(partitions);
+        if (pending.Count > 0)
+        {
+            _logger.LogInformation("function host {Host}: dispatching {Count} pending message(s) of partitions {Partitions} again", _host.Id, pending.Count, string.Join(", ", partitions.Order()));
+        }
+
+        foreach (var message in pending)
+        {
+            _dispatcher.Send(message);
+        }
+    }
+
+    private void PauseOrResume()
+    {
+        if (_consumer is null)
+        {
+            return;
+        }
+
+        var buffered = _dispatcher.Outstanding;
+        if (_paused.Count == 0 && buffered >= _maxBuffered)
+        {
+            _paused = _consumer.Assignment;
+            if (_paused.Count > 0)
+            {
+                _consumer.Pause(_paused);
+                _logger.LogInformation("function host {Host}: {Buffered} messages buffered (bound {Bound}); inbox paused until half of them are applied", _host.Id, buffered, _maxBuffered);
+            }
+        }
+        else if (_paused.Count > 0 && buffered <= _maxBuffered / 2)
+        {
+            _consumer.Resume(_paused);
+            _paused = [];
+            _logger.LogInformation("function host {Host}: {Buffered} messages buffered; inbox resumed", _host.Id, buffered);
         }
     }
 }

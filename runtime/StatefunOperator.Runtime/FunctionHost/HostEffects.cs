@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using Confluent.Kafka;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Module;
 using StatefunOperator.Module.Model;
@@ -12,15 +15,17 @@ using StatefunOperator.Runtime.Routing;
 namespace StatefunOperator.Runtime.FunctionHost;
 
 /// <summary>
-/// Where a function host's invocations put their outputs. On the host's own cluster everything goes
-/// through the host's producer, so with exactly-once it joins the transaction that commits the inbox
-/// offsets: messages to functions (to their host's inbox), egress records (to any declared egress),
-/// delayed messages (changelog entries, see <see cref="HostFunctionState"/>). Egresses and hosts on
-/// another cluster get a producer of their own: at-least-once, an invocation completes only when its
-/// records there are acknowledged (none: not waited for).
+/// Where a function host's invocations put their outputs. On the host's own cluster everything goes through the
+/// host's producer when the answer is applied (on the consumer thread), so with exactly-once it joins the
+/// transaction that commits the state change and the inbox offsets: messages to functions (to their host's inbox),
+/// egress records (to any declared egress), delayed messages (changelog entries, see <see cref="HostFunctionState"/>).
+/// Egresses and hosts on another cluster get a producer of their own, and their records are written before the
+/// answer is applied: at-least-once, the answer is applied only once they are acknowledged (a crash in between
+/// calls the function again: duplicates there, never a loss); delivery semantic none: not waited for.
 /// </summary>
 internal sealed class HostEffects : IFunctionEffects, IDisposable
 {
+    private static readonly TimeSpan RemoteFlushTimeout = TimeSpan.FromSeconds(30);
     private readonly FunctionHostSettings _host;
     private readonly InboxRouter _router;
     private readonly IEgressProducer _producer;
@@ -31,7 +36,6 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, IEgressProducer> _others = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private readonly List<Task> _pending = [];
 
     public HostEffects(
         FunctionHostSettings host,
@@ -56,10 +60,67 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
     /// <summary>Egress messages that named no declared egress: logged and counted, not written.</summary>
     public long UndeliverableEgressMessages { get; private set; }
 
+    public string? Problem(FunctionAddress caller, FromFunction.Types.InvocationResponse result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var targets = result.OutgoingMessages.Select(m => m.Target)
+            .Concat(result.DelayedInvocations.Where(d => !d.IsCancellationRequest).Select(d => d.Target));
+        foreach (var target in targets)
+        {
+            if (target is null)
+            {
+                return "the answer has a message without a target address";
+            }
+
+            var type = new TypeName(target.Namespace, target.Type);
+            try
+            {
+                _router.HostOf(type);
+            }
+            catch (InvalidOperationException e)
+            {
+                return $"the answer has a message for {type}/{target.Id}, which cannot be delivered: {e.Message}";
+            }
+        }
+
+        return null;
+    }
+
+    public async Task BeforeApplyAsync(FunctionAddress caller, FromFunction.Types.InvocationResponse result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        List<Task>? acknowledged = null;
+        foreach (var message in result.OutgoingMessages)
+        {
+            var target = FunctionAddress.FromProto(message.Target);
+            var targetHost = _router.HostOf(target.Type);
+            if (targetHost.Address != _host.Address)
+            {
+                (acknowledged ??= []).Add(ProduceRemote(targetHost.Address, targetHost.Properties, InboxRouter.Route(targetHost, target, caller, message.Argument), wait: true));
+            }
+        }
+
+        foreach (var egress in result.OutgoingEgresses)
+        {
+            if (_egresses.TryGetValue(new TypeName(egress.EgressNamespace, egress.EgressType), out var options) && options.Address != _host.Address)
+            {
+                (acknowledged ??= []).Add(ProduceRemote(options.Address, options.Properties, KafkaFunctionEgress.ToRecord(egress.Argument), wait: options.Semantic != KafkaProducerSemantic.None));
+            }
+        }
+
+        if (acknowledged is not null)
+        {
+            await Task.WhenAll(acknowledged).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public void Message(FunctionAddress target, FunctionAddress caller, TypedValue argument)
     {
         var targetHost = _router.HostOf(target.Type);
-        Produce(targetHost.Address, targetHost.Properties, InboxRouter.Route(targetHost, target, caller, argument), wait: true);
+        if (targetHost.Address == _host.Address)
+        {
+            _producer.Produce(InboxRouter.Route(targetHost, target, caller, argument), _onFailure);
+        }
     }
 
     public void Delayed(FunctionAddress caller, FromFunction.Types.DelayedInvocation delayed)
@@ -71,8 +132,6 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
             return;
         }
 
-        var target = FunctionAddress.FromProto(delayed.Target);
-        _router.HostOf(target.Type); // fails now, not when it fires, for a type no endpoint serves
         _state.Schedule(caller, new DelayedEntry
         {
             Message = new Envelope { Target = delayed.Target, Caller = caller.ToProto(), Argument = delayed.Argument },
@@ -94,28 +153,53 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
             return;
         }
 
-        Produce(options.Address, options.Properties, KafkaFunctionEgress.ToRecord(argument), wait: options.Semantic != KafkaProducerSemantic.None);
+        if (options.Address == _host.Address)
+        {
+            _producer.Produce(KafkaFunctionEgress.ToRecord(argument), _onFailure);
+        }
     }
 
-    /// <summary>Fires a delayed message: its envelope goes to the target's inbox (its entry was deleted by whoever took it).</summary>
+    public void Applied(FunctionAddress address, IReadOnlyList<PendingInvocation> batch) => _state.Completed(batch);
+
+    public void DeadLetter(FunctionAddress address, IReadOnlyList<PendingInvocation> batch, FailingAddress failure)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(failure);
+        var topic = _host.DeadLetter?.Topic ?? throw new InvalidOperationException($"function host {_host.Id} has no dead-letter topic");
+        var key = AddressKey.Of(address);
+        foreach (var message in batch)
+        {
+            var envelope = new Envelope { Target = address.ToProto(), Caller = message.Caller?.ToProto(), Argument = message.Argument };
+            var headers = new Headers
+            {
+                { "statefun.address", Encoding.UTF8.GetBytes(address.ToString()) },
+                { "statefun.caller", Encoding.UTF8.GetBytes(message.Caller?.ToString() ?? string.Empty) },
+                { "statefun.error", Encoding.UTF8.GetBytes(failure.LastError) },
+                { "statefun.attempts", Encoding.UTF8.GetBytes(failure.Attempts.ToString(CultureInfo.InvariantCulture)) },
+                { "statefun.first-failure", Encoding.UTF8.GetBytes(failure.FirstFailure.ToString("O", CultureInfo.InvariantCulture)) },
+            };
+            _producer.Produce(new KafkaEgressRecord(topic, key, envelope.ToByteArray(), headers), _onFailure);
+        }
+
+        _state.Completed(batch);
+    }
+
+    /// <summary>
+    /// Fires a delayed message: its envelope goes to the target's inbox (its entry was deleted by whoever took it). On
+    /// another cluster it is written and acknowledged before the deletion commits.
+    /// </summary>
     public void Fire(DelayedMessage message)
     {
         var target = FunctionAddress.FromProto(message.Entry.Message.Target);
-        Message(target, message.Owner, message.Entry.Message.Argument);
-    }
-
-    public async Task AfterInvocationAsync(CancellationToken cancellationToken)
-    {
-        Task[] pending;
-        lock (_gate)
+        var targetHost = _router.HostOf(target.Type);
+        var record = InboxRouter.Route(targetHost, target, message.Owner, message.Entry.Message.Argument);
+        if (targetHost.Address == _host.Address)
         {
-            pending = [.. _pending];
-            _pending.Clear();
+            _producer.Produce(record, _onFailure);
         }
-
-        if (pending.Length > 0)
+        else
         {
-            await Task.WhenAll(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+            ProduceRemote(targetHost.Address, targetHost.Properties, record, wait: true).GetAwaiter().GetResult();
         }
     }
 
@@ -128,14 +212,8 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
         }
     }
 
-    private void Produce(string address, IEnumerable<KeyValuePair<string, string>> properties, KafkaEgressRecord record, bool wait)
+    private Task ProduceRemote(string address, IEnumerable<KeyValuePair<string, string>> properties, KafkaEgressRecord record, bool wait)
     {
-        if (address == _host.Address)
-        {
-            _producer.Produce(record, _onFailure);
-            return;
-        }
-
         IEgressProducer other;
         lock (_gate)
         {
@@ -151,21 +229,18 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
         if (!wait)
         {
             other.Produce(record, error => _logger.LogWarning("function host {Host}: a record for {Topic} was not delivered: {Error}", _host.Id, record.Topic, error.Reason));
-            return;
+            return Task.CompletedTask;
         }
 
         var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         other.Produce(record, error => delivered.TrySetException(new KafkaException(error)));
-        lock (_gate)
-        {
-            _pending.Add(WaitDelivered(other, delivered.Task));
-        }
+        return WaitDelivered(other, delivered.Task);
     }
 
     /// <summary>Acknowledged when a flush leaves nothing queued and no failure was reported.</summary>
     private static async Task WaitDelivered(IEgressProducer producer, Task failed)
     {
-        await Task.Run(() => producer.Flush(TimeSpan.FromSeconds(30))).ConfigureAwait(false);
+        await Task.Run(() => producer.Flush(RemoteFlushTimeout)).ConfigureAwait(false);
         if (failed.IsFaulted)
         {
             await failed.ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using StatefunOperator.Module;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Protocol;
@@ -63,13 +64,16 @@ internal sealed class HostFunctionState : IFunctionState
         }
     }
 
+    /// <summary>
+    /// The declared values of the address as its function sees them now (expired ones absent). Writes nothing: it is
+    /// called where requests are built, off the consumer thread; the sweep and the next change remove expired values.
+    /// </summary>
     public IReadOnlyList<ToFunction.Types.PersistedValue> Read(FunctionAddress address)
     {
-        var writes = new List<ChangelogWrite>();
         List<ToFunction.Types.PersistedValue> values;
         lock (_gate)
         {
-            var stored = Owned(address).Read(address, NowMs, writes);
+            var stored = Owned(address).Live(address, NowMs);
             var specs = _specs.GetValueOrDefault(address.Type);
             values = (specs?.Values ?? Enumerable.Empty<FromFunction.Types.PersistedValueSpec>())
                 .OrderBy(s => s.StateName, StringComparer.Ordinal)
@@ -83,7 +87,6 @@ internal sealed class HostFunctionState : IFunctionState
                 .ToList();
         }
 
-        Emit(writes);
         return values;
     }
 
@@ -129,6 +132,65 @@ internal sealed class HostFunctionState : IFunctionState
         }
 
         Emit(writes);
+    }
+
+    /// <summary>
+    /// Writes a message that a commit boundary passes unapplied as a pending changelog entry of its address (keyed by
+    /// its inbox offset), so that the boundary may commit the inbox past it; false when it needs none (applied
+    /// already, written already, not from the inbox, or its partition is no longer owned).
+    /// </summary>
+    public bool Persist(PendingInvocation message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Done || message.Persisted || message.Origin is not { } origin)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (!_owned.ContainsKey(origin.Partition))
+            {
+                return false;
+            }
+        }
+
+        var envelope = new Envelope { Target = message.Target.ToProto(), Caller = message.Caller?.ToProto(), Argument = message.Argument };
+        _write(new ChangelogWrite(origin.Partition, ChangelogCodec.PendingKey(message.Target, origin.Offset), envelope.ToByteArray()));
+        message.Persisted = true;
+        return true;
+    }
+
+    /// <summary>The messages were applied: the pending entries written for them are deleted (in the same commit as the change).</summary>
+    public void Completed(IReadOnlyList<PendingInvocation> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var message in batch)
+        {
+            message.Done = true;
+            if (message.Persisted && message.Origin is { } origin)
+            {
+                _write(new ChangelogWrite(origin.Partition, ChangelogCodec.PendingKey(message.Target, origin.Offset), null));
+            }
+        }
+    }
+
+    /// <summary>Takes the pending messages restored for these partitions, in inbox order.</summary>
+    public List<PendingInvocation> TakeRestoredPending(IEnumerable<int> partitions)
+    {
+        var taken = new List<PendingInvocation>();
+        lock (_gate)
+        {
+            foreach (var partition in partitions)
+            {
+                if (_owned.TryGetValue(partition, out var state))
+                {
+                    taken.AddRange(state.TakePending());
+                }
+            }
+        }
+
+        return taken;
     }
 
     public void Schedule(FunctionAddress owner, DelayedEntry entry)

@@ -15,6 +15,7 @@ internal sealed class PartitionState
     private readonly Dictionary<string, DelayedMessage> _delayed = new(StringComparer.Ordinal);
     private readonly Dictionary<(FunctionAddress Owner, string Token), string> _byToken = [];
     private readonly PriorityQueue<string, long> _due = new();
+    private readonly SortedDictionary<long, Envelope> _pending = [];
     private int _expiring;
 
     public PartitionState(int partition)
@@ -27,6 +28,9 @@ internal sealed class PartitionState
     public int AddressCount => _values.Count;
 
     public int DelayedCount => _delayed.Count;
+
+    /// <summary>Messages restored as pending (read, not yet applied when a commit passed them), until taken.</summary>
+    public int PendingCount => _pending.Count;
 
     /// <summary>When the next delayed message is due (Unix ms), if any (cancelled ones may still be counted).</summary>
     public long? NextDueMs => _due.TryPeek(out _, out var fireAt) ? fireAt : null;
@@ -50,6 +54,17 @@ internal sealed class PartitionState
                 SetValue(address, parsed.StateName, ChangelogCodec.ReadState(value));
             }
         }
+        else if (parsed.EntryCase == ChangelogKey.EntryOneofCase.PendingOffset)
+        {
+            if (value is null)
+            {
+                _pending.Remove(parsed.PendingOffset);
+            }
+            else
+            {
+                _pending[parsed.PendingOffset] = Envelope.Parser.ParseFrom(value);
+            }
+        }
         else if (parsed.EntryCase == ChangelogKey.EntryOneofCase.DelayId)
         {
             RemoveDelayed(parsed.DelayId);
@@ -58,6 +73,34 @@ internal sealed class PartitionState
                 AddDelayed(new DelayedMessage(parsed.DelayId, address, DelayedEntry.Parser.ParseFrom(value)));
             }
         }
+    }
+
+    /// <summary>The restored pending messages in inbox order (their changelog entries stay until each is applied); empties the list.</summary>
+    public List<PendingInvocation> TakePending()
+    {
+        var taken = _pending.Select(p => new PendingInvocation(
+            FunctionAddress.FromProto(p.Value.Target),
+            p.Value.Caller is null ? null : FunctionAddress.FromProto(p.Value.Caller),
+            p.Value.Argument ?? new TypedValue(),
+            new InboxPosition(Partition, p.Key))
+        {
+            Persisted = true,
+        }).ToList();
+        _pending.Clear();
+        return taken;
+    }
+
+    /// <summary>The address's values that have not expired at <paramref name="nowMs"/>; changes nothing (a sweep removes expired ones).</summary>
+    public IReadOnlyDictionary<string, StoredValue> Live(FunctionAddress address, long nowMs)
+    {
+        if (!_values.TryGetValue(address, out var values))
+        {
+            return new Dictionary<string, StoredValue>();
+        }
+
+        return _expiring == 0 || !values.Values.Any(v => v.IsExpired(nowMs))
+            ? values
+            : values.Where(v => !v.Value.IsExpired(nowMs)).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The address's live values; expired ones are removed (their tombstones added to <paramref name="writes"/>).</summary>
@@ -95,7 +138,14 @@ internal sealed class PartitionState
     /// <summary>The address was invoked: values that expire after a call live on from now.</summary>
     public void Touch(FunctionAddress address, long nowMs, List<ChangelogWrite> writes)
     {
-        if (_expiring == 0 || !_values.TryGetValue(address, out var values))
+        if (_expiring == 0 || !_values.TryGetValue(address, out _))
+        {
+            return;
+        }
+
+        // What expired before the call stays expired: removed, not renewed.
+        Read(address, nowMs, writes);
+        if (!_values.TryGetValue(address, out var values))
         {
             return;
         }

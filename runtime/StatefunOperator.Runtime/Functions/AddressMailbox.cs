@@ -1,8 +1,8 @@
 namespace StatefunOperator.Runtime.Functions;
 
 /// <summary>
-/// One function address's queue. At most one worker (one request in flight) per mailbox:
-/// <see cref="Running"/> and <see cref="Pending"/> are guarded by the dispatcher's lock.
+/// One function address's queue. At most one worker (one request in flight) per mailbox. Every member is guarded
+/// by the dispatcher's lock.
 /// </summary>
 internal sealed class AddressMailbox
 {
@@ -19,4 +19,19 @@ internal sealed class AddressMailbox
     public Queue<PendingInvocation> Pending { get; } = new();
 
     public bool Running { get; set; }
+
+    /// <summary>Messages of the batch in flight (taken from <see cref="Pending"/>, not yet applied).</summary>
+    public int InFlight { get; set; }
+
+    /// <summary>The dispatcher gave the address up (its partition was revoked, or the host rewound): its answers are discarded.</summary>
+    public bool Dropped { get; set; }
+
+    /// <summary>When its current run of failed calls began; null while its calls succeed.</summary>
+    public DateTimeOffset? FailingSince { get; set; }
+
+    public int Attempts { get; set; }
+
+    public string LastError { get; set; } = string.Empty;
+
+    public DateTimeOffset LastWarned { get; set; }
 }

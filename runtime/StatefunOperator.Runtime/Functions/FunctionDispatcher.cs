@@ -7,16 +7,17 @@ namespace StatefunOperator.Runtime.Functions;
 
 /// <summary>
 /// Invokes remote functions with the StateFun request-reply protocol, keyed by function address:
-/// per address at most one request in flight; messages that arrive meanwhile wait in the address's
-/// mailbox and go together in the next request (up to the endpoint's <c>maxNumBatchRequests</c>).
-/// Answers are applied in order: the incomplete-context round trip registers the declared state and
-/// re-sends the same batch; state mutations update the address's state (in memory, this process owns
-/// every address it dispatches); outgoing messages are dispatched the same way; delayed messages after
-/// their delay; egress messages go to <see cref="IFunctionEgress"/>.
-/// A failed call (HTTP error, timeout) is retried with backoff, with the same batch, so an address's
-/// messages are never dropped or reordered; a failing address blocks only itself (and the commit, see
-/// <see cref="WhenIdle"/>). A bug-like failure (no endpoint, unwritable egress message) faults the
-/// dispatcher: <see cref="Send"/> and <see cref="WhenIdle"/> throw, the ingress stops without committing.
+/// per address at most one request in flight, per endpoint at most <see cref="DispatchOptions.MaxCallsInFlight"/>;
+/// messages that arrive meanwhile wait in the address's mailbox and go together in the next request (up to the
+/// endpoint's <c>maxNumBatchRequests</c>). Answers are applied in order (where <see cref="IInvocationApplier"/> says,
+/// else at once): the incomplete-context round trip registers the declared state and re-sends the same batch; state
+/// mutations update the address's state; outgoing messages, delayed messages and egress messages go to
+/// <see cref="IFunctionEffects"/> (without effects: dispatched here, on in-memory timers, to <see cref="IFunctionEgress"/>).
+/// A failed call (HTTP error, timeout, an answer that cannot be applied) is retried with backoff, with the same
+/// batch, for ever: an address's messages are never dropped or reordered, and a failing address blocks only itself.
+/// It shows in <see cref="FailingAddresses"/>, the <c>statefun_function_addresses_failing</c> gauge and a warning
+/// log at a bounded rate. Without an applier, a bug-like failure (no endpoint, unwritable egress message) faults the
+/// dispatcher: <see cref="Send(FunctionAddress, FunctionAddress?, TypedValue)"/> and <see cref="WhenIdle"/> throw.
 /// </summary>
 public sealed class FunctionDispatcher : IDisposable
 {
@@ -25,13 +26,17 @@ public sealed class FunctionDispatcher : IDisposable
     private readonly IFunctionEgress? _egress;
     private readonly IFunctionState _state;
     private readonly IFunctionEffects? _effects;
+    private readonly IInvocationApplier? _applier;
     private readonly DispatchOptions _options;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<FunctionAddress, AddressMailbox> _mailboxes = [];
+    private readonly Dictionary<FunctionEndpoint, SemaphoreSlim> _callSlots = [];
     private readonly Dictionary<string, CancellationTokenSource> _cancellableDelays = new(StringComparer.Ordinal);
+    private readonly HashSet<AddressMailbox> _failing = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly FunctionMetrics _metrics = new();
+    private readonly WarningBudget _warnings = new(20, TimeSpan.FromSeconds(10));
     private long _outstanding;
     private long _failedCalls;
     private TaskCompletionSource? _idle;
@@ -39,6 +44,7 @@ public sealed class FunctionDispatcher : IDisposable
 
     /// <param name="state">Where state lives (default: this process's memory).</param>
     /// <param name="effects">Where outputs go (default: messages dispatched here, delayed ones on in-memory timers, egress messages to <paramref name="egress"/>).</param>
+    /// <param name="applier">Where answers are applied (default: at once, on the thread that received them).</param>
     public FunctionDispatcher(
         IReadOnlyList<FunctionEndpoint> endpoints,
         IFunctionClient client,
@@ -46,7 +52,8 @@ public sealed class FunctionDispatcher : IDisposable
         ILogger logger,
         DispatchOptions? options = null,
         IFunctionState? state = null,
-        IFunctionEffects? effects = null)
+        IFunctionEffects? effects = null,
+        IInvocationApplier? applier = null)
     {
         _endpoints = endpoints;
         _client = client;
@@ -55,6 +62,7 @@ public sealed class FunctionDispatcher : IDisposable
         _options = options ?? DispatchOptions.Default;
         _state = state ?? new InMemoryFunctionState();
         _effects = effects;
+        _applier = applier;
     }
 
     /// <summary>Messages sent (including delayed ones not yet delivered) whose invocation has not completed.</summary>
@@ -72,11 +80,26 @@ public sealed class FunctionDispatcher : IDisposable
     /// <summary>Failed calls so far (each retried): a function that keeps failing shows here and in the logs.</summary>
     public long FailedCalls => Interlocked.Read(ref _failedCalls);
 
-    /// <summary>Queues a message for <paramref name="target"/>; it is invoked after every message queued for it before.</summary>
-    public void Send(FunctionAddress target, FunctionAddress? caller, TypedValue argument)
+    /// <summary>The addresses whose calls fail now, longest failing first.</summary>
+    public IReadOnlyList<FailingAddress> FailingAddresses()
     {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(argument);
+        lock (_gate)
+        {
+            return _failing
+                .OrderBy(m => m.FailingSince)
+                .Select(m => new FailingAddress(m.Address, m.Attempts, m.FailingSince!.Value, m.LastError, m.Pending.Count + m.InFlight))
+                .ToList();
+        }
+    }
+
+    /// <summary>Queues a message for <paramref name="target"/>; it is invoked after every message queued for it before.</summary>
+    public void Send(FunctionAddress target, FunctionAddress? caller, TypedValue argument) =>
+        Send(new PendingInvocation(target, caller, argument));
+
+    /// <summary>Queues a message for its target; it is invoked after every message queued for it before.</summary>
+    public void Send(PendingInvocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
         AddressMailbox? start = null;
         lock (_gate)
         {
@@ -85,16 +108,16 @@ public sealed class FunctionDispatcher : IDisposable
                 throw new InvalidOperationException("the function dispatcher failed: " + _fault.Message, _fault);
             }
 
-            if (!_mailboxes.TryGetValue(target, out var mailbox))
+            if (!_mailboxes.TryGetValue(invocation.Target, out var mailbox))
             {
-                var endpoint = FunctionEndpoints.Resolve(_endpoints, target.Type)
-                    ?? throw new InvalidOperationException($"no endpoint serves function type '{target.Type}' (message for {target})");
-                mailbox = new AddressMailbox(target, endpoint);
-                _mailboxes.Add(target, mailbox);
+                var endpoint = FunctionEndpoints.Resolve(_endpoints, invocation.Target.Type)
+                    ?? throw new InvalidOperationException($"no endpoint serves function type '{invocation.Target.Type}' (message for {invocation.Target})");
+                mailbox = new AddressMailbox(invocation.Target, endpoint);
+                _mailboxes.Add(invocation.Target, mailbox);
             }
 
             _outstanding++;
-            mailbox.Pending.Enqueue(new PendingInvocation(caller, argument));
+            mailbox.Pending.Enqueue(invocation);
             if (!mailbox.Running)
             {
                 mailbox.Running = true;
@@ -109,9 +132,44 @@ public sealed class FunctionDispatcher : IDisposable
     }
 
     /// <summary>
+    /// Gives up the addresses <paramref name="which"/> selects: their waiting messages are forgotten and the answers of
+    /// their calls in flight discarded (whoever owns them next re-dispatches what was not applied).
+    /// </summary>
+    public int Drop(Func<FunctionAddress, bool> which)
+    {
+        ArgumentNullException.ThrowIfNull(which);
+        TaskCompletionSource? idle = null;
+        var dropped = 0;
+        lock (_gate)
+        {
+            foreach (var mailbox in _mailboxes.Values.Where(m => which(m.Address)).ToList())
+            {
+                mailbox.Dropped = true;
+                _mailboxes.Remove(mailbox.Address);
+                _outstanding -= mailbox.Pending.Count + mailbox.InFlight;
+                dropped += mailbox.Pending.Count + mailbox.InFlight;
+                mailbox.Pending.Clear();
+                mailbox.InFlight = 0;
+                if (_failing.Remove(mailbox))
+                {
+                    _metrics.AddressFailing(mailbox.Address, -1);
+                }
+            }
+
+            if (_outstanding == 0)
+            {
+                idle = _idle;
+                _idle = null;
+            }
+        }
+
+        idle?.TrySetResult();
+        return dropped;
+    }
+
+    /// <summary>
     /// Completes when every message sent so far, and every message they caused (delayed ones included),
-    /// has been invoked and its effects applied (egress records queued to the producer). Fails when the
-    /// dispatcher failed.
+    /// has been invoked and its effects applied. Fails when the dispatcher failed.
     /// </summary>
     public Task WhenIdle()
     {
@@ -149,6 +207,12 @@ public sealed class FunctionDispatcher : IDisposable
             }
 
             _cancellableDelays.Clear();
+            foreach (var mailbox in _failing)
+            {
+                _metrics.AddressFailing(mailbox.Address, -1);
+            }
+
+            _failing.Clear();
         }
 
         _stopping.Dispose();
@@ -175,29 +239,40 @@ public sealed class FunctionDispatcher : IDisposable
             // Bounded by the work: every round takes at least one pending message.
             while (!_stopping.IsCancellationRequested)
             {
-                List<PendingInvocation> batch;
-                lock (_gate)
+                var slots = SlotsFor(mailbox.Endpoint);
+                await slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                List<PendingInvocation>? batch;
+                try
                 {
-                    if (mailbox.Pending.Count == 0)
-                    {
-                        mailbox.Running = false;
-                        return;
-                    }
-
-                    var size = Math.Min(mailbox.Pending.Count, Math.Max(1, mailbox.Endpoint.MaxNumBatchRequests));
-                    batch = new List<PendingInvocation>(size);
-                    for (var i = 0; i < size; i++)
-                    {
-                        batch.Add(mailbox.Pending.Dequeue());
-                    }
+                    // Taken once a call may go: what arrived while the address waited for a slot goes in this batch.
+                    batch = TakeBatch(mailbox);
+                }
+                catch
+                {
+                    slots.Release();
+                    throw;
                 }
 
-                await InvokeUntilAnsweredAsync(mailbox, batch).ConfigureAwait(false);
-                Completed(batch.Count);
+                if (batch is null)
+                {
+                    slots.Release();
+                    return;
+                }
+
+                if (!await InvokeUntilAppliedAsync(mailbox, batch, slots).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                Completed(mailbox, batch.Count);
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested || IsDropped(mailbox))
         {
+        }
+        catch (Exception) when (IsDropped(mailbox))
+        {
+            // Given up while its answer was being applied (the host rewound): the next owner re-dispatches it.
         }
         catch (Exception e)
         {
@@ -205,63 +280,244 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    private async Task InvokeUntilAnsweredAsync(AddressMailbox mailbox, List<PendingInvocation> batch)
+    /// <summary>The next batch of the mailbox, or null (and the mailbox no longer running) when it has none or was dropped.</summary>
+    private List<PendingInvocation>? TakeBatch(AddressMailbox mailbox)
+    {
+        lock (_gate)
+        {
+            if (mailbox.Dropped || mailbox.Pending.Count == 0)
+            {
+                mailbox.Running = false;
+                return null;
+            }
+
+            var size = Math.Min(mailbox.Pending.Count, Math.Max(1, mailbox.Endpoint.MaxNumBatchRequests));
+            var batch = new List<PendingInvocation>(size);
+            for (var i = 0; i < size; i++)
+            {
+                batch.Add(mailbox.Pending.Dequeue());
+            }
+
+            mailbox.InFlight = size;
+            return batch;
+        }
+    }
+
+    /// <summary>
+    /// Calls until the batch is answered and applied; false when the mailbox was dropped meanwhile. Holds one of the
+    /// endpoint's call slots (taken by the caller) only while a call is in flight, not while it backs off.
+    /// </summary>
+    private async Task<bool> InvokeUntilAppliedAsync(AddressMailbox mailbox, List<PendingInvocation> batch, SemaphoreSlim slots)
     {
         var incompleteRounds = 0;
-        // Retries until answered or the dispatcher stops: dropping or skipping would lose or reorder
-        // the address's messages. The wait between attempts is capped (MaxBackoff).
-        for (var attempt = 1; ; attempt++)
+        var holding = true;
+        try
         {
-            _stopping.Token.ThrowIfCancellationRequested();
-            FromFunction response;
-            try
+            // Retries until answered or the dispatcher stops: dropping or skipping would lose or reorder
+            // the address's messages. The wait between attempts is capped (MaxBackoff).
+            for (var attempt = 1; ; attempt++)
             {
-                var request = BuildRequest(mailbox.Address, _state.Read(mailbox.Address), batch);
-                var timing = _metrics.StartCall(mailbox.Address);
+                _stopping.Token.ThrowIfCancellationRequested();
+                if (!holding)
+                {
+                    await slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                    holding = true;
+                }
+
+                if (IsDropped(mailbox))
+                {
+                    return false;
+                }
+
+                string? failure;
+                FromFunction? response = null;
                 try
                 {
-                    response = await _client.InvokeAsync(mailbox.Endpoint, mailbox.Address, request, _stopping.Token).ConfigureAwait(false);
-                    timing.Complete("ok");
+                    response = await CallAsync(mailbox, batch).ConfigureAwait(false);
+                    failure = null;
                 }
-                catch (FunctionCallException)
+                catch (FunctionCallException e)
                 {
-                    timing.Complete("error");
-                    throw;
+                    _metrics.RecordRetry(mailbox.Address);
+                    failure = e.Message;
                 }
-            }
-            catch (FunctionCallException e)
-            {
-                _metrics.RecordRetry(mailbox.Address);
-                await RetryLaterAsync(mailbox, batch.Count, attempt, e.Message).ConfigureAwait(false);
-                continue;
-            }
+                finally
+                {
+                    slots.Release();
+                    holding = false;
+                }
 
-            switch (response.ResponseCase)
-            {
-                case FromFunction.ResponseOneofCase.InvocationResult:
-                    Apply(mailbox, response.InvocationResult);
-                    if (_effects is not null)
+                if (response is not null)
+                {
+                    switch (response.ResponseCase)
                     {
-                        await _effects.AfterInvocationAsync(_stopping.Token).ConfigureAwait(false);
-                    }
+                        case FromFunction.ResponseOneofCase.InvocationResult:
+                            failure = _effects?.Problem(mailbox.Address, response.InvocationResult);
+                            if (failure is null)
+                            {
+                                await ApplyAsync(mailbox, batch, response.InvocationResult).ConfigureAwait(false);
+                                return !IsDropped(mailbox);
+                            }
 
-                    _metrics.RecordInvoked(mailbox.Address, batch.Count);
-                    return;
-                case FromFunction.ResponseOneofCase.IncompleteInvocationContext:
-                    if (++incompleteRounds > _options.MaxIncompleteContextRounds)
-                    {
-                        await RetryLaterAsync(mailbox, batch.Count, attempt, $"still asks for state after {incompleteRounds - 1} rounds of registering it").ConfigureAwait(false);
-                        incompleteRounds = 0;
-                        continue;
-                    }
+                            break;
+                        case FromFunction.ResponseOneofCase.IncompleteInvocationContext:
+                            if (++incompleteRounds <= _options.MaxIncompleteContextRounds)
+                            {
+                                Register(mailbox, response.IncompleteInvocationContext);
+                                attempt = 0;
+                                continue;
+                            }
 
-                    Register(mailbox, response.IncompleteInvocationContext);
-                    attempt = 0;
-                    continue;
-                default:
-                    await RetryLaterAsync(mailbox, batch.Count, attempt, "the answer has neither an invocation result nor an incomplete invocation context").ConfigureAwait(false);
-                    continue;
+                            failure = $"still asks for state after {incompleteRounds - 1} rounds of registering it";
+                            incompleteRounds = 0;
+                            break;
+                        default:
+                            failure = "the answer has neither an invocation result nor an incomplete invocation context";
+                            break;
+                    }
+                }
+
+                if (DeadLetterDue(mailbox, failure!) is { } expired)
+                {
+                    await DeadLetterAsync(mailbox, batch, expired).ConfigureAwait(false);
+                    return !IsDropped(mailbox);
+                }
+
+                await RetryLaterAsync(mailbox, batch.Count, attempt, failure!).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            if (holding)
+            {
+                slots.Release();
+            }
+        }
+    }
+
+    private async Task<FromFunction> CallAsync(AddressMailbox mailbox, List<PendingInvocation> batch)
+    {
+        var request = BuildRequest(mailbox.Address, _state.Read(mailbox.Address), batch);
+        var timing = _metrics.StartCall(mailbox.Address);
+        try
+        {
+            var response = await _client.InvokeAsync(mailbox.Endpoint, mailbox.Address, request, _stopping.Token).ConfigureAwait(false);
+            timing.Complete("ok");
+            return response;
+        }
+        catch (FunctionCallException)
+        {
+            timing.Complete("error");
+            throw;
+        }
+    }
+
+    private async Task ApplyAsync(AddressMailbox mailbox, List<PendingInvocation> batch, FromFunction.Types.InvocationResponse result)
+    {
+        if (_effects is not null)
+        {
+            await _effects.BeforeApplyAsync(mailbox.Address, result, _stopping.Token).ConfigureAwait(false);
+        }
+
+        if (_applier is null)
+        {
+            Apply(mailbox, batch, result);
+        }
+        else
+        {
+            await _applier.Post(() =>
+            {
+                if (!IsDropped(mailbox))
+                {
+                    Apply(mailbox, batch, result);
+                }
+            }).ConfigureAwait(false);
+        }
+
+        Recovered(mailbox);
+        _metrics.RecordInvoked(mailbox.Address, batch.Count);
+    }
+
+    /// <summary>The failure to dead-letter the batch with, when its endpoint has a dead-letter topic and the batch has failed for longer than it allows.</summary>
+    private FailingAddress? DeadLetterDue(AddressMailbox mailbox, string failure)
+    {
+        if (_effects is null || mailbox.Endpoint.Host?.DeadLetter is not { } deadLetter)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            return mailbox.FailingSince is { } since && DateTimeOffset.UtcNow - since >= deadLetter.After
+                ? new FailingAddress(mailbox.Address, mailbox.Attempts + 1, since, failure, mailbox.Pending.Count + mailbox.InFlight)
+                : null;
+        }
+    }
+
+    /// <summary>Writes the batch to the dead-letter topic where answers are applied (same commit), and the address goes on with its next messages.</summary>
+    private async Task DeadLetterAsync(AddressMailbox mailbox, List<PendingInvocation> batch, FailingAddress failure)
+    {
+        Interlocked.Increment(ref _failedCalls);
+        _metrics.RecordFailedCall(mailbox.Address);
+        void Write()
+        {
+            if (!IsDropped(mailbox))
+            {
+                _effects!.DeadLetter(mailbox.Address, batch, failure);
+            }
+        }
+
+        if (_applier is null)
+        {
+            Write();
+        }
+        else
+        {
+            await _applier.Post(Write).ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            // The next batch starts a failure run of its own.
+            mailbox.FailingSince = null;
+            mailbox.Attempts = 0;
+            if (_failing.Remove(mailbox))
+            {
+                _metrics.AddressFailing(mailbox.Address, -1);
+            }
+        }
+
+        _metrics.RecordDeadLettered(mailbox.Address, batch.Count);
+        _logger.LogWarning(
+            "function {Address}: {Count} message(s) failing since {Since:O} ({Attempts} attempts; last error: {Reason}) written to the dead-letter topic {Topic}; the address goes on with its next messages",
+            mailbox.Address,
+            batch.Count,
+            failure.FirstFailure,
+            failure.Attempts,
+            failure.LastError,
+            mailbox.Endpoint.Host!.DeadLetter!.Topic);
+    }
+
+    private SemaphoreSlim SlotsFor(FunctionEndpoint endpoint)
+    {
+        lock (_gate)
+        {
+            if (!_callSlots.TryGetValue(endpoint, out var slots))
+            {
+                var size = Math.Max(1, _options.MaxCallsInFlight);
+                slots = new SemaphoreSlim(size, size);
+                _callSlots.Add(endpoint, slots);
+            }
+
+            return slots;
+        }
+    }
+
+    private bool IsDropped(AddressMailbox mailbox)
+    {
+        lock (_gate)
+        {
+            return mailbox.Dropped;
         }
     }
 
@@ -270,14 +526,71 @@ public sealed class FunctionDispatcher : IDisposable
         Interlocked.Increment(ref _failedCalls);
         _metrics.RecordFailedCall(mailbox.Address);
         var delay = RetryBackoff.Delay(attempt, _options.InitialBackoff, _options.MaxBackoff);
-        _logger.LogWarning(
-            "function {Address}: call {Attempt} with {Count} message(s) failed ({Reason}); retrying in {Delay} ms; this address waits meanwhile",
-            mailbox.Address,
-            attempt,
-            batchSize,
-            reason,
-            (long)delay.TotalMilliseconds);
+        bool first;
+        bool due;
+        int attempts;
+        DateTimeOffset since;
+        lock (_gate)
+        {
+            var now = DateTimeOffset.UtcNow;
+            first = mailbox.FailingSince is null;
+            if (first && !mailbox.Dropped)
+            {
+                mailbox.FailingSince = now;
+                mailbox.Attempts = 0;
+                _failing.Add(mailbox);
+                _metrics.AddressFailing(mailbox.Address, 1);
+            }
+
+            mailbox.Attempts++;
+            mailbox.LastError = reason;
+            attempts = mailbox.Attempts;
+            since = mailbox.FailingSince ?? now;
+            due = first || now - mailbox.LastWarned >= _options.FailureLogInterval;
+            if (due)
+            {
+                mailbox.LastWarned = now;
+            }
+        }
+
+        if (due && _warnings.TryTake(out var suppressed))
+        {
+            _logger.LogWarning(
+                "function {Address}: call with {Count} message(s) failed ({Reason}); {Attempts} failed attempt(s) since {Since:O}; retrying in {Delay} ms; only this address waits{Suppressed}",
+                mailbox.Address,
+                batchSize,
+                reason,
+                attempts,
+                since,
+                (long)delay.TotalMilliseconds,
+                suppressed > 0 ? $" ({suppressed} warning(s) about failing addresses left out)" : string.Empty);
+        }
+
         await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+    }
+
+    private void Recovered(AddressMailbox mailbox)
+    {
+        int attempts;
+        DateTimeOffset since;
+        lock (_gate)
+        {
+            if (mailbox.FailingSince is not { } failingSince)
+            {
+                return;
+            }
+
+            since = failingSince;
+            attempts = mailbox.Attempts;
+            mailbox.FailingSince = null;
+            mailbox.Attempts = 0;
+            if (_failing.Remove(mailbox))
+            {
+                _metrics.AddressFailing(mailbox.Address, -1);
+            }
+        }
+
+        _logger.LogInformation("function {Address}: answered again after {Attempts} failed attempt(s) since {Since:O}", mailbox.Address, attempts, since);
     }
 
     private void Register(AddressMailbox mailbox, FromFunction.Types.IncompleteInvocationContext context)
@@ -286,7 +599,7 @@ public sealed class FunctionDispatcher : IDisposable
         _logger.LogDebug("function {Address}: registered state {States}", mailbox.Address, string.Join(", ", context.MissingValues.Select(v => v.StateName)));
     }
 
-    private void Apply(AddressMailbox mailbox, FromFunction.Types.InvocationResponse result)
+    private void Apply(AddressMailbox mailbox, List<PendingInvocation> batch, FromFunction.Types.InvocationResponse result)
     {
         _state.Apply(mailbox.Address, result.StateMutations);
         foreach (var message in result.OutgoingMessages)
@@ -333,6 +646,8 @@ public sealed class FunctionDispatcher : IDisposable
 
             _metrics.RecordEgress(mailbox.Address);
         }
+
+        _effects?.Applied(mailbox.Address, batch);
     }
 
     private void ScheduleDelayed(FunctionAddress caller, FromFunction.Types.DelayedInvocation delayed)
@@ -341,7 +656,7 @@ public sealed class FunctionDispatcher : IDisposable
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         lock (_gate)
         {
-            // A delayed message counts as outstanding until delivered, so a commit waits for it (see WhenIdle).
+            // A delayed message counts as outstanding until delivered (see WhenIdle).
             _outstanding++;
             if (!string.IsNullOrEmpty(delayed.CancellationToken))
             {
@@ -375,7 +690,7 @@ public sealed class FunctionDispatcher : IDisposable
                 }
 
                 cancel.Dispose();
-                Completed(1);
+                Completed(null, 1);
             }
         });
     }
@@ -398,11 +713,22 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    private void Completed(int count)
+    private void Completed(AddressMailbox? mailbox, int count)
     {
         TaskCompletionSource? idle = null;
         lock (_gate)
         {
+            if (mailbox is not null)
+            {
+                if (mailbox.Dropped)
+                {
+                    // Drop took its messages off the count already.
+                    return;
+                }
+
+                mailbox.InFlight = 0;
+            }
+
             _outstanding -= count;
             if (_outstanding == 0)
             {

@@ -8,7 +8,8 @@ namespace StatefunOperator.Runtime.Functions;
 /// address id) and, for calls, <c>status</c> (an HTTP status code, <c>timeout</c> or <c>error</c>).
 /// Prometheus names: <c>statefun_function_invocations_total</c>, <c>statefun_function_call_duration_seconds</c>,
 /// <c>statefun_function_calls_in_flight</c>, <c>statefun_function_call_retries_total</c>,
-/// <c>statefun_function_calls_failed_total</c>, <c>statefun_function_egress_messages_total</c>.
+/// <c>statefun_function_calls_failed_total</c>, <c>statefun_function_egress_messages_total</c>,
+/// <c>statefun_function_addresses_failing</c>, <c>statefun_function_dead_lettered_total</c>.
 /// </summary>
 public sealed class FunctionMetrics : IDisposable
 {
@@ -30,6 +31,17 @@ public sealed class FunctionMetrics : IDisposable
 
     private readonly UpDownCounter<long> _inFlight = RuntimeMetrics.Meter.CreateUpDownCounter<long>(
         "statefun.function.calls.in_flight", "{call}", "calls sent and not yet answered");
+
+    private readonly UpDownCounter<long> _failingAddresses = RuntimeMetrics.Meter.CreateUpDownCounter<long>(
+        "statefun.function.addresses.failing", "{address}", "addresses whose calls fail now (each retried with backoff; only that address waits)");
+
+    private readonly Counter<long> _deadLettered = RuntimeMetrics.Meter.CreateCounter<long>(
+        "statefun.function.dead_lettered", "{message}", "messages written to a dead-letter topic after their calls kept failing");
+
+    public void RecordDeadLettered(FunctionAddress address, int count) => _deadLettered.Add(count, Tag(address));
+
+    /// <summary>An address started (+1) or stopped (-1) failing.</summary>
+    public void AddressFailing(FunctionAddress address, int change) => _failingAddresses.Add(change, Tag(address));
 
     public void RecordInvoked(FunctionAddress address, int count) => _invocations.Add(count, Tag(address));
 

@@ -14,6 +14,13 @@ public sealed class HttpFunctionClient : IFunctionClient, IDisposable
 {
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
     private readonly ConcurrentDictionary<TimeSpan, HttpClient> _clients = new();
+    private readonly int _maxConnectionsPerServer;
+
+    /// <param name="maxConnectionsPerServer">Connections per function server at most (the dispatcher bounds its calls in flight to the same number).</param>
+    public HttpFunctionClient(int maxConnectionsPerServer = int.MaxValue)
+    {
+        _maxConnectionsPerServer = maxConnectionsPerServer;
+    }
 
     public async Task<FromFunction> InvokeAsync(FunctionEndpoint endpoint, FunctionAddress target, ToFunction request, CancellationToken cancellationToken)
     {
@@ -59,8 +66,8 @@ public sealed class HttpFunctionClient : IFunctionClient, IDisposable
         }
     }
 
-    private static HttpClient Create(TimeSpan connectTimeout) =>
-        new(new SocketsHttpHandler { ConnectTimeout = connectTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    private HttpClient Create(TimeSpan connectTimeout) =>
+        new(new SocketsHttpHandler { ConnectTimeout = connectTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = _maxConnectionsPerServer })
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

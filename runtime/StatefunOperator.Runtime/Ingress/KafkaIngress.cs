@@ -21,10 +21,13 @@ public sealed class KafkaIngress<T> : IDisposable
     private readonly bool _ownsMetrics;
     private readonly ICheckpoint _checkpoint;
     private readonly ConsumerLagReader _lag;
+    private readonly TimeSpan _poll;
     private Error? _fatalError;
 
-    public KafkaIngress(KafkaIngressSpec<T> spec, IIngressSink<T> sink, ILogger logger, IngressMetrics? metrics = null, ICheckpoint? checkpoint = null)
+    /// <param name="poll">How long one poll waits for a record (default 100 ms); the checkpoint's OnPoll runs after each.</param>
+    public KafkaIngress(KafkaIngressSpec<T> spec, IIngressSink<T> sink, ILogger logger, IngressMetrics? metrics = null, ICheckpoint? checkpoint = null, TimeSpan? poll = null)
     {
+        _poll = poll ?? TimeSpan.FromMilliseconds(100);
         _spec = spec ?? throw new ArgumentNullException(nameof(spec));
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
@@ -106,7 +109,7 @@ public sealed class KafkaIngress<T> : IDisposable
 
     private void ConsumeUntilCancelled(IConsumer<byte[], byte[]> consumer, UnreadableRecordHandler unreadable, CancellationToken cancellationToken)
     {
-        var poll = TimeSpan.FromMilliseconds(100);
+        var poll = _poll;
         while (!cancellationToken.IsCancellationRequested)
         {
             if (_fatalError is { } fatal)

@@ -25,6 +25,7 @@ public sealed class CommitCheckpoint : ICheckpoint
     private readonly IEgressProducer? _awaitAcksOf;
     private readonly DeliveryFailures? _failures;
     private readonly IDeferredWrites? _deferred;
+    private readonly IBoundaryParticipant? _participant;
     private readonly CheckpointOptions _options;
     private readonly ILogger _logger;
     private readonly ProgressPositions _positions = new();
@@ -32,7 +33,8 @@ public sealed class CommitCheckpoint : ICheckpoint
     private readonly CoarseTimer _sinceCommit = CoarseTimer.StartNew();
     private IIngressConsumerControl? _consumer;
 
-    public CommitCheckpoint(IEgressProducer? awaitAcksOf, DeliveryFailures? failures, CheckpointOptions options, ILogger logger, IDeferredWrites? deferred = null)
+    /// <param name="participant">Told before each boundary takes what was handled (<see cref="IBoundaryParticipant"/>).</param>
+    public CommitCheckpoint(IEgressProducer? awaitAcksOf, DeliveryFailures? failures, CheckpointOptions options, ILogger logger, IDeferredWrites? deferred = null, IBoundaryParticipant? participant = null)
     {
         if (deferred is not null && awaitAcksOf is null)
         {
@@ -42,6 +44,7 @@ public sealed class CommitCheckpoint : ICheckpoint
         _awaitAcksOf = awaitAcksOf;
         _failures = failures;
         _deferred = deferred;
+        _participant = participant;
         _options = options;
         _logger = logger;
     }
@@ -70,7 +73,7 @@ public sealed class CommitCheckpoint : ICheckpoint
             CommitSettled();
         }
 
-        if (_positions.HandledSinceCommit > 0 && _sinceCommit.HasElapsed(_options.Interval))
+        if ((_positions.HandledSinceCommit > 0 || _deferred?.Any == true) && _sinceCommit.HasElapsed(_options.Interval))
         {
             Boundary();
         }
@@ -113,6 +116,7 @@ public sealed class CommitCheckpoint : ICheckpoint
 
     private void Boundary()
     {
+        _participant?.BeforeBoundary();
         // Without an egress nothing is awaited; with too many snapshots waiting, the broker answers slower than
         // boundaries come: wait for it (flush) rather than queue without bound.
         if (_awaitAcksOf is null || _sealed.Count >= MaxSealedEpochs)
@@ -184,6 +188,7 @@ public sealed class CommitCheckpoint : ICheckpoint
     private void Commit(IReadOnlyCollection<TopicPartition>? only)
     {
         var started = Stopwatch.GetTimestamp();
+        _participant?.BeforeBoundary();
         if (_awaitAcksOf is not null)
         {
             FlushAndCheck();

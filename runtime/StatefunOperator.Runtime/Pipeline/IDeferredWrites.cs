@@ -15,4 +15,7 @@ public interface IDeferredWrites
     /// once every record queued before this call is acknowledged. Null when nothing was written.
     /// </summary>
     Action? Take();
+
+    /// <summary>Whether anything was written since the last <see cref="Take"/> (a boundary is due for it even when no record was read).</summary>
+    bool Any { get; }
 }

@@ -10,4 +10,12 @@ public interface IIngressConsumerControl
     void Commit(IReadOnlyCollection<TopicPartitionOffset> offsets);
 
     void Seek(TopicPartitionOffset position);
+
+    /// <summary>The partitions assigned now.</summary>
+    IReadOnlyList<TopicPartition> Assignment { get; }
+
+    /// <summary>Stops fetching these partitions; polling goes on (the member stays in its group) and nothing fetched is lost.</summary>
+    void Pause(IReadOnlyCollection<TopicPartition> partitions);
+
+    void Resume(IReadOnlyCollection<TopicPartition> partitions);
 }

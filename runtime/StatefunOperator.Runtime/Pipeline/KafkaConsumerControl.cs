@@ -17,4 +17,10 @@ public sealed class KafkaConsumerControl : IIngressConsumerControl
     public void Commit(IReadOnlyCollection<TopicPartitionOffset> offsets) => _consumer.Commit(offsets);
 
     public void Seek(TopicPartitionOffset position) => _consumer.Seek(position);
+
+    public IReadOnlyList<TopicPartition> Assignment => _consumer.Assignment;
+
+    public void Pause(IReadOnlyCollection<TopicPartition> partitions) => _consumer.Pause(partitions);
+
+    public void Resume(IReadOnlyCollection<TopicPartition> partitions) => _consumer.Resume(partitions);
 }

@@ -21,18 +21,21 @@ public sealed class TransactionalCheckpoint : ICheckpoint
     private readonly CheckpointOptions _options;
     private readonly ILogger _logger;
     private readonly KafkaEgressOptions? _egress;
+    private readonly IBoundaryParticipant? _participant;
     private readonly ProgressPositions _positions = new();
     private readonly CoarseTimer _sinceCommit = CoarseTimer.StartNew();
     private IIngressConsumerControl? _consumer;
     private bool _inTransaction;
 
     /// <param name="egress">The egress the producer writes to: names it when the broker rejects its settings.</param>
-    public TransactionalCheckpoint(IEgressProducer producer, CheckpointOptions options, ILogger logger, KafkaEgressOptions? egress = null)
+    /// <param name="participant">Told before each commit, inside the transaction (<see cref="IBoundaryParticipant"/>).</param>
+    public TransactionalCheckpoint(IEgressProducer producer, CheckpointOptions options, ILogger logger, KafkaEgressOptions? egress = null, IBoundaryParticipant? participant = null)
     {
         _producer = producer;
         _options = options;
         _logger = logger;
         _egress = egress;
+        _participant = participant;
     }
 
     public long Commits { get; private set; }
@@ -154,6 +157,7 @@ public sealed class TransactionalCheckpoint : ICheckpoint
     {
         var consumer = _consumer ?? throw new InvalidOperationException("checkpoint used before Attach");
         var started = Stopwatch.GetTimestamp();
+        _participant?.BeforeBoundary();
         var offsets = _positions.Uncommitted();
         if (offsets.Count > 0)
         {

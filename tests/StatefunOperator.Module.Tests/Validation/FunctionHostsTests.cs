@@ -48,4 +48,44 @@ public class FunctionHostsTests
 
         Assert.Equal(expected, problem.ToString());
     }
+
+    [Fact]
+    public void HostTransactions_AreShortByDefault_AndTheDeclaredTimeoutIsKept()
+    {
+        var endpoint = new HttpEndpointDefinition { Functions = "a/b", UrlPathTemplate = "http://f/" };
+        var declared = endpoint with { Host = new FunctionHostDefinition { DeliverySemantic = new DeliverySemanticDefinition { Type = "exactly-once", TransactionTimeoutMillis = "60000" } } };
+
+        Assert.Equal(TimeSpan.FromSeconds(10), FunctionHosts.Resolve(endpoint, "k:9092", out _)!.TransactionTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(60), FunctionHosts.Resolve(declared, "k:9092", out _)!.TransactionTimeout);
+    }
+
+    [Fact]
+    public void ADeadLetterTopic_IsResolvedWithItsDuration_AndIsNoneWithoutIt()
+    {
+        var endpoint = new HttpEndpointDefinition
+        {
+            Functions = "a/b",
+            UrlPathTemplate = "http://f/",
+            Host = new FunctionHostDefinition { DeadLetter = new DeadLetterDefinition { Topic = "failed-calls", After = "5m" } },
+        };
+
+        Assert.Empty(HttpEndpointRules.Validate(endpoint));
+        Assert.Equal(new DeadLetterSettings("failed-calls", TimeSpan.FromMinutes(5)), FunctionHosts.Resolve(endpoint, "k:9092", out _)!.DeadLetter);
+        Assert.Null(FunctionHosts.Resolve(endpoint with { Host = null }, "k:9092", out _)!.DeadLetter);
+    }
+
+    [Theory]
+    [InlineData(null, "5m", "host.deadLetter.topic: is missing; name the topic, on the host's cluster, that batches failing longer than host.deadLetter.after go to")]
+    [InlineData("bad topic", "5m", "host.deadLetter.topic: 'bad topic' is not a Kafka topic name")]
+    [InlineData("failed", null, "host.deadLetter.after: is missing; say how long a batch may keep failing before it goes to the dead-letter topic, e.g. 5m")]
+    [InlineData("failed", "0s", "host.deadLetter.after: '0s' is not a positive duration (e.g. 30s, 5m, 1h)")]
+    [InlineData("failed", "soon", "host.deadLetter.after: 'soon' is not a positive duration (e.g. 30s, 5m, 1h)")]
+    public void BadDeadLetterFields_AreNamed(string? topic, string? after, string expected)
+    {
+        var host = new FunctionHostDefinition { DeadLetter = new DeadLetterDefinition { Topic = topic, After = after } };
+
+        var problem = Assert.Single(HttpEndpointRules.Validate(new HttpEndpointDefinition { Functions = "a/b", UrlPathTemplate = "http://f/", Host = host }));
+
+        Assert.StartsWith(expected, problem.ToString(), StringComparison.Ordinal);
+    }
 }

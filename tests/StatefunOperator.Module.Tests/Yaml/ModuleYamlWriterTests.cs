@@ -49,6 +49,9 @@ public class ModuleYamlWriterTests
             partitions: 4
             deliverySemantic:
               type: at-least-once
+            deadLetter:
+              topic: greeter.failed
+              after: 5m
             properties:
               - security.protocol: SSL
         """;
@@ -68,6 +71,7 @@ public class ModuleYamlWriterTests
         Assert.Equal(read.Module.Ingresses[0].StartupPosition!.Offsets, again.Module.Ingresses[0].StartupPosition!.Offsets);
         Assert.Equal(read.Module.Egresses, again.Module.Egresses, new RecordTextComparer());
         Assert.Equal(read.Module.Endpoints, again.Module.Endpoints, new RecordTextComparer());
+        Assert.Equal(new Module.Model.DeadLetterDefinition { Topic = "greeter.failed", After = "5m" }, again.Module.Endpoints[0].Host!.DeadLetter);
     }
 
     /// <summary>Records holding lists compare by reference; their text (all values) is what must survive the round trip.</summary>

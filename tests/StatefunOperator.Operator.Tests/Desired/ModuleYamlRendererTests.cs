@@ -68,7 +68,7 @@ public class ModuleYamlRendererTests
                 partitions: 8
                 deliverySemantic:
                   type: exactly-once
-                  transactionTimeoutMillis: 100000
+                  transactionTimeoutMillis: 10000
 
             """;
         Assert.Equal(expected.ReplaceLineEndings("\n"), module.Yaml);

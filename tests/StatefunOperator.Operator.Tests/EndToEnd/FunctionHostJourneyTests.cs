@@ -1,4 +1,5 @@
 using StatefunOperator.Crds.Egress;
+using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Testing.Kafka;
 using Xunit.Abstractions;
@@ -41,6 +42,28 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
         var counts = await journey.FinishAsync(GreeterJourney.Patience);
         AssertNoGapAndNothingLost(journey, counts);
         await ReportRecoveryAsync(host, ingress);
+    }
+
+    /// <summary>
+    /// S6 + K2: the greeter throws for the name "poison" (HTTP 500 from the JavaScript SDK): the endpoint reports it
+    /// (FunctionsHealthy=False, reason CallsFailing, naming the address), while every other user keeps being greeted
+    /// with no gap and nothing lost.
+    /// </summary>
+    [Fact]
+    public async Task S6_K2_AnAddressWhoseFunctionThrows_IsReportedOnTheEndpoint_AndEveryOtherUserKeepsFlowing_AtLeastOnce()
+    {
+        await using var journey = await GreeterJourney.StartAsync(server, output, DeliverySemanticTypes.AtLeastOnce, partitions: 4);
+        await journey.WriteOnceAsync("poison");
+        await journey.FlowAsync(Flow);
+
+        var condition = await journey.EndpointConditionAsync(ConditionTypes.FunctionsHealthy, "False", GreeterJourney.Patience);
+        Assert.Equal(ConditionReasons.CallsFailing, condition.Reason);
+        Assert.Contains("example/greeter/poison", condition.Message, StringComparison.Ordinal);
+        await journey.FlowAsync(Flow);
+
+        var counts = await journey.FinishAsync(GreeterJourney.Patience);
+        AssertNoGapAndNothingLost(journey, counts);
+        Assert.DoesNotContain("poison", counts.Keys);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using k8s;
 using StatefunOperator.Crds;
+using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Crds.Ingress;
@@ -127,6 +128,27 @@ public sealed partial class GreeterJourney : IAsyncDisposable
     public TimeSpan Now => _clock.Elapsed;
 
     public void Log(string line) => _output.WriteLine($"[{Now.TotalSeconds,6:F1}s] {line}");
+
+    /// <summary>Writes one name outside the journey's own writer (not counted in <see cref="Written"/>), keyed by itself.</summary>
+    public async Task WriteOnceAsync(string name)
+    {
+        using var producer = _broker.CreateProducer();
+        await producer.ProduceAsync(InputTopic, new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes(name), Value = Encoding.UTF8.GetBytes(name) });
+        Log($"wrote '{name}' once");
+    }
+
+    /// <summary>Waits until the endpoint has a condition of <paramref name="type"/> with <paramref name="status"/>, and returns it.</summary>
+    public async Task<StatusCondition> EndpointConditionAsync(string type, string status, TimeSpan limit)
+    {
+        var endpoint = await Eventually.Until(
+            () => _client.GetEndpointAsync(Namespace, EndpointName),
+            e => e.Status?.Conditions?.FirstOrDefault(c => c.Type == type)?.Status == status,
+            $"{EndpointName} {type}={status}",
+            limit);
+        var condition = endpoint.Status!.Conditions!.First(c => c.Type == type);
+        Log($"{EndpointName} {type}={status} ({condition.Reason}): {condition.Message}");
+        return condition;
+    }
 
     /// <summary>kill -9 of a pod's runtime process, by the PID the runner wrote; waits until the runner started its successor.</summary>
     /// <returns>The moment of the kill and the first sequence number written after it.</returns>

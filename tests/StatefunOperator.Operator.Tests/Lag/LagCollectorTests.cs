@@ -71,7 +71,7 @@ public class LagCollectorTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAsync(new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/status"), cancellationToken: stopped.Token));
     }
 
-    private static async Task<IReadOnlyList<StatefunOperator.Crds.Common.PartitionLagStatus>?> ReadAsync(Uri uri, HttpClient? http = null, CancellationToken cancellationToken = default)
+    private static async Task<RuntimeStatusReading?> ReadAsync(Uri uri, HttpClient? http = null, CancellationToken cancellationToken = default)
     {
         using var ownHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         using var concurrency = new SemaphoreSlim(1);

@@ -2,6 +2,7 @@ using k8s.Models;
 using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Tests.Support;
 using StatefunOperator.Operator.Validation;
@@ -76,6 +77,49 @@ public class HostStatusCalculatorTests
         Assert.Same(lag, running.Lag);
         Assert.Null(gone.Lag);
         Assert.Null(unknown.Lag);
+    }
+
+    [Fact]
+    public void S6_FailingAddresses_MakeFunctionsHealthyFalse_NamingTheLongestFailing_AndItClearsWhenNoneFails()
+    {
+        var since = new DateTimeOffset(2025, 1, 2, 3, 0, 0, TimeSpan.Zero);
+        var failing = new FunctionFailures(7, [new FailingAddressReading("shop/greeter/poison", 12, since, "HTTP 500 Internal Server Error")]);
+
+        var endpoint = TestResources.Endpoint();
+        var unhealthy = HostStatusCalculator.Compute(endpoint, ValidationResult.Valid, StatefulSet(1, 1, 1), "abc", [], Now, failures: failing);
+        var condition = Conditions.Find(unhealthy.Conditions, ConditionTypes.FunctionsHealthy)!;
+        Assert.Equal(("False", ConditionReasons.CallsFailing), (condition.Status, condition.Reason));
+        Assert.Equal(
+            "Calls fail for 7 address(es), each retried with backoff (only they wait): shop/greeter/poison: 12 failed attempts since 2025-01-02T03:00:00Z, last error: HTTP 500 Internal Server Error; and 6 more.",
+            condition.Message);
+        Assert.Equal(("True", ConditionReasons.WorkloadAvailable), (Conditions.Find(unhealthy.Conditions, ConditionTypes.Ready)!.Status, Conditions.Find(unhealthy.Conditions, ConditionTypes.Ready)!.Reason));
+
+        endpoint.Status = unhealthy;
+        var unknown = HostStatusCalculator.Compute(endpoint, ValidationResult.Valid, StatefulSet(1, 1, 1), "abc", [], Now.AddMinutes(1));
+        Assert.Equal("False", Conditions.Find(unknown.Conditions, ConditionTypes.FunctionsHealthy)!.Status);
+
+        var healthy = HostStatusCalculator.Compute(endpoint, ValidationResult.Valid, StatefulSet(1, 1, 1), "abc", [], Now.AddMinutes(2), failures: FunctionFailures.None);
+        var cleared = Conditions.Find(healthy.Conditions, ConditionTypes.FunctionsHealthy)!;
+        Assert.Equal(("True", ConditionReasons.CallsSucceeding, Now.AddMinutes(2)), (cleared.Status, cleared.Reason, cleared.LastTransitionTime));
+
+        var gone = HostStatusCalculator.Compute(endpoint, ValidationResult.Valid, null, "abc", [], Now, failures: failing);
+        Assert.Null(Conditions.Find(gone.Conditions, ConditionTypes.FunctionsHealthy));
+    }
+
+    [Fact]
+    public void S6_FailingAddressesOfSeveralPods_AreCountedTogether_TheLongestFailingFirst_AndUnknownWithoutAnswers()
+    {
+        var early = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var pods = Enumerable.Range(0, 2).Select(pod => new RuntimeStatusReading(
+            [],
+            Enumerable.Range(0, 4).Select(i => new FailingAddressReading($"ns/fn/p{pod}-{i}", 1, early.AddMinutes(pod + (i * 2)), "timeout")).ToList(),
+            4)).ToList();
+
+        var combined = FunctionFailures.Combine(pods)!;
+
+        Assert.Equal(8, combined.Total);
+        Assert.Equal(["ns/fn/p0-0", "ns/fn/p1-0", "ns/fn/p0-1", "ns/fn/p1-1", "ns/fn/p0-2"], combined.Longest.Select(f => f.Address));
+        Assert.Null(FunctionFailures.Combine([]));
     }
 
     private static V1StatefulSet StatefulSet(int replicas, int ready, int updated) => new()

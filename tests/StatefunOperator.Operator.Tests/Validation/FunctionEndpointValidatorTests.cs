@@ -16,6 +16,8 @@ public class FunctionEndpointValidatorTests
         { "spec.deliverySemantic.type", spec => spec.DeliverySemantic = new HostDeliverySemantic { Type = "none" } },
         { "spec.deliverySemantic.transactionTimeoutMillis", spec => spec.DeliverySemantic = new HostDeliverySemantic { Type = "at-least-once", TransactionTimeoutMillis = 1000 } },
         { "spec.replicas", spec => spec.Replicas = -1 },
+        { "spec.deadLetter.after", spec => spec.DeadLetter = new EndpointDeadLetter { Topic = "failed", After = "0s" } },
+        { "spec.deadLetter.topic", spec => spec.DeadLetter = new EndpointDeadLetter { Topic = "no spaces", After = "5m" } },
         { "spec.resources.limits.memory", spec => spec.Resources = new() { Limits = new() { ["memory"] = "lots" } } },
     };
 
@@ -40,6 +42,7 @@ public class FunctionEndpointValidatorTests
         endpoint.Spec.Partitions = 12;
         endpoint.Spec.DeliverySemantic = new HostDeliverySemantic { Type = "exactly-once", TransactionTimeoutMillis = 60_000 };
         endpoint.Spec.Properties = new() { ["linger.ms"] = "5" };
+        endpoint.Spec.DeadLetter = new EndpointDeadLetter { Topic = "greeter.failed", After = "5m" };
         Assert.True(FunctionEndpointValidator.Validate(endpoint).IsValid, FunctionEndpointValidator.Validate(endpoint).Message);
     }
 

@@ -36,6 +36,46 @@ public class HostFunctionStateTests
     }
 
     [Fact]
+    public void S6_AMessageUnappliedAtABoundary_IsWrittenAsPending_RestoredInInboxOrder_AndDeletedWhenApplied()
+    {
+        var state = Owning();
+        var partition = state.PartitionOf(Alice);
+        var first = Pending(Alice, partition, 7);
+        var second = Pending(Alice, partition, 9);
+        var applied = Pending(Alice, partition, 5);
+        state.Completed([applied]);
+
+        Assert.True(state.Persist(second));
+        Assert.True(state.Persist(first));
+        Assert.False(state.Persist(first)); // once
+        Assert.False(state.Persist(applied)); // applied before the boundary: nothing to keep
+        Assert.False(state.Persist(new PendingInvocation(Alice, null, Text("not from the inbox"))));
+
+        var restored = Restored();
+        var again = restored.TakeRestoredPending([partition]);
+        Assert.Equal([7L, 9L], again.Select(m => m.Origin!.Value.Offset));
+        Assert.All(again, m => Assert.True(m.Persisted));
+        Assert.Equal(["m7", "m9"], again.Select(m => m.Argument.Value.ToStringUtf8()));
+        Assert.Empty(restored.TakeRestoredPending([partition]));
+
+        state.Completed([first]);
+        Assert.Equal([9L], Restored().TakeRestoredPending([partition]).Select(m => m.Origin!.Value.Offset));
+        state.Completed([second]);
+        Assert.Empty(Restored().TakeRestoredPending([partition]));
+    }
+
+    [Fact]
+    public void S6_APendingMessageOfAPartitionNoLongerOwned_IsNotWritten()
+    {
+        var state = Owning();
+        var partition = state.PartitionOf(Alice);
+        state.Drop([partition]);
+
+        Assert.False(state.Persist(Pending(Alice, partition, 3)));
+        Assert.Empty(_changelog);
+    }
+
+    [Fact]
     public void S1_ChangelogWrites_GoToThePartitionOfTheAddress()
     {
         var state = Owning();
@@ -46,7 +86,7 @@ public class HostFunctionStateTests
     }
 
     [Fact]
-    public void S4_ExpireAfterWrite_ValueIsGoneAfterTheTime_AndDeletedFromTheChangelog()
+    public void S4_ExpireAfterWrite_ValueIsGoneAfterTheTime_AndTheSweepDeletesItFromTheChangelog()
     {
         var state = Owning();
         state.Register(Alice, [Seen(FromFunction.Types.ExpirationSpec.Types.ExpireMode.AfterWrite, 3000)]);
@@ -58,6 +98,8 @@ public class HostFunctionStateTests
         _clock.Advance(TimeSpan.FromMilliseconds(1500));
 
         Assert.Null(Value(state, Alice));
+        Assert.NotNull(_changelog[^1].Value); // reading writes nothing: requests are built off the consumer thread
+        Assert.Equal(1, state.Sweep());
         Assert.Null(_changelog[^1].Value);
         Assert.Null(Value(Restored(), Alice));
     }
@@ -164,6 +206,11 @@ public class HostFunctionStateTests
         MutationType = Mutation.Types.MutationType.Modify,
         StateValue = new TypedValue { Typename = "io.statefun.types/int", HasValue = true, Value = ByteString.CopyFromUtf8(value) },
     };
+
+    private static PendingInvocation Pending(FunctionAddress target, int partition, long offset) =>
+        new(target, null, Text("m" + offset), new InboxPosition(partition, offset));
+
+    private static TypedValue Text(string text) => new() { Typename = "io.statefun.types/string", HasValue = true, Value = ByteString.CopyFromUtf8(text) };
 
     private static Mutation Delete(string name) => new() { StateName = name, MutationType = Mutation.Types.MutationType.Delete };
 

@@ -13,11 +13,11 @@ internal static class GreeterModule
     /// Creates the host's internal topics with the module's partitions beforehand: the local mock broker cannot
     /// create topics through the admin API (the runtime would fall back to its auto-created 4-partition topics).
     /// </summary>
-    public static async Task CreateHostTopicsAsync(StatefunOperator.Testing.Kafka.KafkaTestBroker broker, string ns, string group)
+    public static async Task CreateHostTopicsAsync(StatefunOperator.Testing.Kafka.KafkaTestBroker broker, string ns, string group, int partitions = HostPartitions)
     {
         var id = $"{ns}/{group}";
-        await broker.CreateTopicAsync(StatefunOperator.Module.Validation.FunctionHosts.InboxTopic(id), HostPartitions);
-        await broker.CreateTopicAsync(StatefunOperator.Module.Validation.FunctionHosts.ChangelogTopic(id), HostPartitions);
+        await broker.CreateTopicAsync(StatefunOperator.Module.Validation.FunctionHosts.InboxTopic(id), partitions);
+        await broker.CreateTopicAsync(StatefunOperator.Module.Validation.FunctionHosts.ChangelogTopic(id), partitions);
     }
 
     public static string Yaml(string bootstrap, string group, string input, string ns, string urlPathTemplate, int maxNumBatchRequests, string hostSemantic = "exactly-once") => $"""

@@ -19,10 +19,11 @@ internal sealed class TestFunctionServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<ToFunction.Types.InvocationBatchRequest> _requests = [];
 
-    public TestFunctionServer(Func<ToFunction.Types.InvocationBatchRequest, Task<FromFunction?>> handler)
+    /// <param name="port">The port to listen on (a free one when null): a test can name the address before the function is up.</param>
+    public TestFunctionServer(Func<ToFunction.Types.InvocationBatchRequest, Task<FromFunction?>> handler, int? port = null)
     {
         _handler = handler;
-        Port = LoopbackPorts.Free();
+        Port = port ?? LoopbackPorts.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _serving = Task.Run(ServeAsync);

@@ -26,6 +26,16 @@ internal sealed class FakeConsumerControl : IIngressConsumerControl
 
     public void Seek(TopicPartitionOffset position) => Seeks.Add(position);
 
+    public List<TopicPartition> Assigned { get; } = [];
+
+    public HashSet<TopicPartition> Paused { get; } = [];
+
+    public IReadOnlyList<TopicPartition> Assignment => Assigned;
+
+    public void Pause(IReadOnlyCollection<TopicPartition> partitions) => Paused.UnionWith(partitions);
+
+    public void Resume(IReadOnlyCollection<TopicPartition> partitions) => Paused.ExceptWith(partitions);
+
     private sealed class Metadata : IConsumerGroupMetadata
     {
     }

@@ -14,6 +14,8 @@ internal sealed class FakeDeferredWrites : IDeferredWrites
 
     public int Written { get; set; }
 
+    public bool Any => Written > 0;
+
     public Action? Take()
     {
         if (Written == 0)

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Testing.Kafka;
+
+namespace StatefunOperator.Benchmarks;
+
+/// <summary>
+/// Memory while a function hangs: the function path (at-least-once, 1,000 addresses) over an input of N records
+/// already written; the function answers nothing for 20 s, during which this process's RSS is sampled every 100 ms
+/// (ingress and function host; the function server is a child process); then it answers, and the time until every
+/// output is visible is measured. Three rounds: a memory bound, not a rate.
+/// </summary>
+internal static class HangBenchmark
+{
+    private const int Addresses = 1_000;
+    private const int Rounds = 3;
+    private static readonly TimeSpan Hang = TimeSpan.FromSeconds(20);
+
+    public static async Task RunAsync(KafkaTestBroker broker, ILoggerFactory loggers, int records, int valueSize)
+    {
+        var partitions = Math.Max(FunctionPath.HostPartitions, (int)(((long)records * (valueSize + 100) + (4 << 20) - 1) / (4 << 20)));
+        var input = KafkaTestBroker.UniqueName("bench-hang-in");
+        await broker.CreateTopicAsync(input, partitions).ConfigureAwait(false);
+        InputWriter.Write(broker, input, records, valueSize, Addresses);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hang: a function that answers nothing for {Hang.TotalSeconds:0} s while {records:N0} records of {valueSize} B ({Addresses:N0} addresses) arrive; host bound {DispatchOptions.Default.MaxOutstanding:N0} buffered messages; RSS of this process (ingress + host)"));
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var output = KafkaTestBroker.UniqueName("bench-hang-out");
+            await broker.CreateTopicAsync(output, 1).ConfigureAwait(false);
+            var limit = TimeSpan.FromSeconds(300);
+            using var bound = new CancellationTokenSource(limit);
+            using var counter = await CounterProcess.StartAsync(broker.BootstrapServers, output, 1, records, limit, bound.Token).ConfigureAwait(false);
+            var done = counter.ExpectAsync("done", limit, bound.Token);
+            GC.Collect();
+            var before = Environment.WorkingSet;
+            var (running, server) = await FunctionPath.StartAsync(broker, loggers, input, "at-least-once", output, bound.Token, "hang").ConfigureAwait(false);
+            try
+            {
+                while (!server.Requested)
+                {
+                    await Task.Delay(10, bound.Token).ConfigureAwait(false);
+                }
+
+                var most = before;
+                var hanging = Stopwatch.StartNew();
+                while (hanging.Elapsed < Hang)
+                {
+                    most = Math.Max(most, Environment.WorkingSet);
+                    await Task.Delay(100, bound.Token).ConfigureAwait(false);
+                }
+
+                server.Answer();
+                var draining = Stopwatch.StartNew();
+                await done.ConfigureAwait(false);
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  round {round}: RSS {before / 1e6:F0} MB before, at most {most / 1e6:F0} MB while it hung; all {records:N0} outputs visible {draining.Elapsed.TotalSeconds:F1} s after it answered"));
+            }
+            finally
+            {
+                await running.StopAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

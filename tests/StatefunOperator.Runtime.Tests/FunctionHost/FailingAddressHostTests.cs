@@ -1,0 +1,148 @@
+using StatefunOperator.Runtime.Configuration;
+using StatefunOperator.Runtime.Hosting;
+using StatefunOperator.Runtime.Pipeline;
+using StatefunOperator.Runtime.Tests.Functions;
+using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing.Kafka;
+using Xunit.Abstractions;
+using static StatefunOperator.Runtime.Tests.FunctionHost.CounterHost;
+
+namespace StatefunOperator.Runtime.Tests.FunctionHost;
+
+/// <summary>
+/// S6: a function that fails for one address blocks only that address. A counter function answers HTTP 500 for the
+/// address "poison" while 50 other addresses flow through the same host: their counts reach the egress while poison
+/// still fails (no commit waits for its call), the host reports poison as failing, and once the function answers
+/// again poison's message is applied once.
+/// </summary>
+public sealed class FailingAddressHostTests
+{
+    private const int Users = 50;
+    private const int PerUser = 20;
+    private readonly ITestOutputHelper _output;
+
+    public FailingAddressHostTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    [Fact]
+    public Task S6_AtLeastOnce_OneAddressFails_TheOthersFlow_AndItsMessageIsAppliedWhenItRecovers() => RunAsync("at-least-once");
+
+    [RealBrokerFact]
+    public Task S6_ExactlyOnce_OneAddressFails_TheOthersFlow_AndItsMessageIsAppliedWhenItRecovers() => RunAsync("exactly-once");
+
+    private async Task RunAsync(string semantic)
+    {
+        var broker = await KafkaTestBroker.GetAsync();
+        var input = KafkaTestBroker.UniqueName("s6-in");
+        var output = KafkaTestBroker.UniqueName("s6-out");
+        var group = KafkaTestBroker.UniqueName("s6");
+        await broker.CreateTopicAsync(input, 2);
+        await broker.CreateTopicAsync(output, 1);
+        await GreeterModule.CreateHostTopicsAsync(broker, "s6", group);
+        var poisonFails = true;
+        await using var function = new TestFunctionServer(request =>
+            Task.FromResult(request.Target.Id == "poison" && Volatile.Read(ref poisonFails) ? null : CounterHost.Count(request, "s6", output)));
+        var module = ModuleYamlLoader.Load(CounterHost.ModuleYaml("s6", broker.BootstrapServers, group, input, function.Port, semantic));
+
+        using var workloads = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000));
+        using var stop = new CancellationTokenSource();
+        var run = workloads.RunAsync(stop.Token);
+        using (var producer = broker.CreateProducer())
+        {
+            await producer.ProduceAsync(input, Record("poison"));
+            for (var round = 0; round < PerUser; round++)
+            {
+                for (var user = 0; user < Users; user++)
+                {
+                    producer.Produce(input, Record(User(user)));
+                }
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        var started = DateTime.UtcNow;
+        var others = await TopicReader.ReadAsync(broker, output, 1, Users * PerUser, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+        _output.WriteLine($"{others.Count} outputs of the other addresses in {(DateTime.UtcNow - started).TotalSeconds:0.0} s while poison fails");
+        var counts = CountsByUser(others);
+        Assert.DoesNotContain("poison", counts.Keys);
+        for (var user = 0; user < Users; user++)
+        {
+            Assert.Equal(Enumerable.Range(1, PerUser), counts[User(user)]);
+        }
+
+        var host = Assert.Single(workloads.Hosts);
+        var failing = Assert.Single(host.Dispatcher.FailingAddresses());
+        Assert.Equal("poison", failing.Address.Id);
+        Assert.True(failing.Attempts >= 1);
+        Assert.Contains("HTTP 500", failing.LastError, StringComparison.Ordinal);
+        // What the runtime's /status reports, and the operator turns into the FunctionEndpoint's FunctionsHealthy condition.
+        Assert.Contains(StatefunOperator.Runtime.Metrics.FailingAddressRegistry.Snapshot(), f => f.Host == host.Host.Id && f.Address.Address.Id == "poison");
+
+        Volatile.Write(ref poisonFails, false);
+        var all = await TopicReader.ReadAsync(broker, output, 1, Users * PerUser + 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
+        Assert.Equal([1], CountsByUser(all)["poison"]);
+        Assert.Equal(Users * PerUser + 1, all.Count);
+        Assert.Empty(host.Dispatcher.FailingAddresses());
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task S7_WithADeadLetterTopic_ABatchFailingLongerThanAllowed_LandsThereOnce_WithItsStory_AndTheAddressGoesOn()
+    {
+        var broker = await KafkaTestBroker.GetAsync();
+        var input = KafkaTestBroker.UniqueName("s7dl-in");
+        var output = KafkaTestBroker.UniqueName("s7dl-out");
+        var dead = KafkaTestBroker.UniqueName("s7dl-dead");
+        var group = KafkaTestBroker.UniqueName("s7dl");
+        await broker.CreateTopicAsync(input, 2);
+        await broker.CreateTopicAsync(output, 1);
+        await broker.CreateTopicAsync(dead, 1);
+        await GreeterModule.CreateHostTopicsAsync(broker, "s6", group);
+        await using var function = new TestFunctionServer(request =>
+            Task.FromResult(request.Target.Id == "poison" ? null : Count(request, "s6", output)));
+        var module = ModuleYamlLoader.Load(ModuleYaml("s6", broker.BootstrapServers, group, input, function.Port, "at-least-once", deadLetterTopic: dead));
+        Assert.Equal(TimeSpan.FromSeconds(2), module.Endpoints[0].Host!.DeadLetter!.After);
+
+        using var workloads = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000));
+        using var stop = new CancellationTokenSource();
+        var run = workloads.RunAsync(stop.Token);
+        using (var producer = broker.CreateProducer())
+        {
+            await producer.ProduceAsync(input, Record("poison"));
+            for (var user = 0; user < 10; user++)
+            {
+                producer.Produce(input, Record(User(user)));
+            }
+
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }
+
+        var others = await TopicReader.ReadAsync(broker, output, 1, 10, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(0.5));
+        Assert.Equal(10, others.Count);
+        var first = await TopicReader.ReadAsync(broker, dead, 1, 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(0.5));
+        var record = Assert.Single(first);
+        string Header(string name) => System.Text.Encoding.UTF8.GetString(record.Message.Headers.GetLastBytes(name));
+        Assert.Equal("s6/counter/poison", Header("statefun.address"));
+        Assert.Contains("HTTP 500", Header("statefun.error"), StringComparison.Ordinal);
+        Assert.True(int.Parse(Header("statefun.attempts"), System.Globalization.CultureInfo.InvariantCulture) >= 2);
+        Assert.True(DateTimeOffset.Parse(Header("statefun.first-failure"), System.Globalization.CultureInfo.InvariantCulture) < DateTimeOffset.UtcNow);
+        var envelope = StatefunOperator.Runtime.Protocol.Envelope.Parser.ParseFrom(record.Message.Value);
+        Assert.Equal(("poison", "poison"), (envelope.Target.Id, envelope.Argument.Value.ToStringUtf8()));
+
+        // The address went on: its next message gets its own failure run, and lands there too, once.
+        using (var producer = broker.CreateProducer())
+        {
+            await producer.ProduceAsync(input, Record("poison"));
+        }
+
+        var both = await TopicReader.ReadAsync(broker, dead, 1, 2, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3));
+        Assert.Equal(2, both.Count);
+        Assert.DoesNotContain(workloads.Hosts[0].Dispatcher.FailingAddresses(), f => DateTimeOffset.UtcNow - f.FirstFailure > TimeSpan.FromSeconds(5));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}
