@@ -2,14 +2,15 @@ namespace StatefunOperator.Benchmarks;
 
 /// <summary>
 /// The function path's module: an ingress routing every input record to <c>bench/counter</c> (the record key is
-/// the address id), the endpoint of the in-process function with a function host of its own (fresh topics,
+/// the address id), the endpoint of the function server with a function host of its own (fresh topics,
 /// fresh group per round), and the egress the function writes to, with the host's semantic.
 /// </summary>
 internal static class FunctionBenchModule
 {
     public const string Egress = "bench/fn-out";
 
-    public static string Yaml(string bootstrap, string group, string hostId, int partitions, string input, int port, string semantic) => $"""
+    /// <param name="fetchWaitMaxMs">fetch.wait.max.ms of the ingress's and the host's consumers (null: the runtime's default).</param>
+    public static string Yaml(string bootstrap, string group, string hostId, int partitions, string input, string url, string semantic, int? fetchWaitMaxMs = null) => $"""
         kind: io.statefun.kafka.v1/ingress
         spec:
           id: bench/fn-in
@@ -22,6 +23,7 @@ internal static class FunctionBenchModule
               valueType: bench/Bytes
               targets:
                 - bench/counter
+          {(fetchWaitMaxMs is { } ingressWait ? $"properties:\n    - fetch.wait.max.ms: {ingressWait}" : string.Empty)}
         ---
         kind: io.statefun.kafka.v1/egress
         spec:
@@ -33,11 +35,12 @@ internal static class FunctionBenchModule
         kind: io.statefun.endpoints.v2/http
         spec:
           functions: bench/*
-          urlPathTemplate: http://127.0.0.1:{port}/statefun
+          urlPathTemplate: {url}
           host:
             id: {hostId}
             partitions: {partitions}
             deliverySemantic:
               type: {semantic}
+            {(fetchWaitMaxMs is { } hostWait ? $"properties:\n      - fetch.wait.max.ms: {hostWait}" : string.Empty)}
         """;
 }

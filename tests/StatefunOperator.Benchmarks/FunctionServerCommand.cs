@@ -12,14 +12,16 @@ using StatefunOperator.Runtime.Protocol;
 namespace StatefunOperator.Benchmarks;
 
 /// <summary>
-/// The function path's function server, run as a child process (<c>statefun-bench serve-function &lt;egress&gt;
-/// &lt;topic&gt; &lt;mode&gt; &lt;failing-id&gt;</c>) on ASP.NET Core's Kestrel, as a real StateFun function server would
-/// be, so that its CPU time and allocations are not the benchmark process's (which then measures the ingress and the
-/// function host). Modes: <c>count</c> (<see cref="CountingFunction"/>), <c>echo</c> (the same, echoing each message
-/// as its egress record), <c>hang</c> (counts, but answers nothing until a line <c>answer</c> arrives on standard
-/// input). The address with id <c>failing-id</c> (<c>-</c>: none) is always answered with HTTP 500. Listens on
-/// 127.0.0.1 (a free port), prints <c>ready PORT</c>, then <c>requested</c> at its first request; stops when its
-/// standard input closes.
+/// The function path's function server, run as a child process (<c>statefun-bench serve-function &lt;egress&gt;</c>)
+/// on ASP.NET Core's Kestrel, as a real StateFun function server would be, so that its CPU time and allocations are
+/// not the benchmark process's (which then measures the ingress and the function host). One process serves every
+/// round (warm, as a function server in production), each round at a path of its own:
+/// <c>/statefun/&lt;mode&gt;/&lt;failing-id&gt;/&lt;egress topic&gt;</c>. Modes: <c>count</c>
+/// (<see cref="CountingFunction"/>), <c>echo</c> (the same, echoing each message as its egress record), <c>hang</c>
+/// (counts, but answers nothing until a line <c>answer</c> arrives on standard input). The address with id
+/// <c>failing-id</c> (<c>-</c>: none) is always answered with HTTP 500. Listens on 127.0.0.1 (a free port), prints
+/// <c>ready PORT</c>, then <c>requested PATH</c> at the first request of each path; stops when its standard input
+/// closes.
 /// </summary>
 internal static class FunctionServerCommand
 {
@@ -27,32 +29,24 @@ internal static class FunctionServerCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        if (args.Count != 5 || args[3] is not ("count" or "echo" or "hang"))
+        if (args.Count != 2)
         {
-            await Console.Error.WriteLineAsync("usage: statefun-bench serve-function <egress> <topic> count|echo|hang <failing-id|->").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: statefun-bench serve-function <egress>").ConfigureAwait(false);
             return 2;
         }
 
         var egress = args[1];
-        var topic = args[2];
-        var echo = args[3] == "echo";
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (args[3] != "hang")
-        {
-            answer.SetResult();
-        }
-
-        var failing = args[4] == "-" ? null : args[4];
+        var requested = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         await using var app = builder.Build();
-        var requested = 0;
-        app.MapPost("/statefun", async context =>
+        app.MapPost("/statefun/{mode}/{failing}/{topic}", async (HttpContext context, string mode, string failing, string topic) =>
         {
-            if (Interlocked.Exchange(ref requested, 1) == 0)
+            if (requested.TryAdd(context.Request.Path.Value!, true))
             {
-                Console.WriteLine("requested");
+                Console.WriteLine("requested " + context.Request.Path.Value);
             }
 
             var length = (int)(context.Request.ContentLength ?? 0);
@@ -65,8 +59,12 @@ internal static class FunctionServerCommand
                 return;
             }
 
-            await answer.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-            var reply = CountingFunction.Handle(request, egress, topic, echo).ToByteArray();
+            if (mode == "hang")
+            {
+                await answer.Task.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
+            var reply = CountingFunction.Handle(request, egress, topic, mode == "echo").ToByteArray();
             context.Response.ContentType = "application/octet-stream";
             context.Response.ContentLength = reply.Length;
             await context.Response.Body.WriteAsync(reply, context.RequestAborted).ConfigureAwait(false);

@@ -8,7 +8,7 @@ internal sealed class FunctionServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task _watching;
-    private int _requested;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _requested = new(StringComparer.Ordinal);
 
     private FunctionServerProcess(Process process, int port)
     {
@@ -19,8 +19,11 @@ internal sealed class FunctionServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>True once a request arrived (the function host is running).</summary>
-    public bool Requested => Volatile.Read(ref _requested) != 0;
+    /// <summary>True once a request for <paramref name="path"/> arrived (that round's function host is running).</summary>
+    public bool Requested(string path) => _requested.ContainsKey(path);
+
+    /// <summary>The path a round's module calls: its mode, the address id always failing (null: none), its egress topic.</summary>
+    public static string PathFor(string mode, string? failingId, string topic) => $"/statefun/{mode}/{failingId ?? "-"}/{topic}";
 
     /// <summary>The child's CPU time so far.</summary>
     public TimeSpan Cpu
@@ -32,9 +35,7 @@ internal sealed class FunctionServerProcess : IAsyncDisposable
         }
     }
 
-    /// <param name="mode"><c>count</c>, <c>echo</c> or <c>hang</c> (see <see cref="FunctionServerCommand"/>).</param>
-    /// <param name="failingId">The address id always answered with HTTP 500; null for none.</param>
-    public static async Task<FunctionServerProcess> StartAsync(string egress, string topic, string mode = "count", string? failingId = null)
+    public static async Task<FunctionServerProcess> StartAsync(string egress)
     {
         var self = Environment.ProcessPath ?? "dotnet";
         var start = new ProcessStartInfo(self)
@@ -48,7 +49,7 @@ internal sealed class FunctionServerProcess : IAsyncDisposable
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "statefun-bench.dll"));
         }
 
-        foreach (var arg in new[] { FunctionServerCommand.Verb, egress, topic, mode, failingId ?? "-" })
+        foreach (var arg in new[] { FunctionServerCommand.Verb, egress })
         {
             start.ArgumentList.Add(arg);
         }
@@ -97,9 +98,9 @@ internal sealed class FunctionServerProcess : IAsyncDisposable
         {
             while (await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                if (line == "requested")
+                if (line.StartsWith("requested ", StringComparison.Ordinal))
                 {
-                    Volatile.Write(ref _requested, 1);
+                    _requested[line["requested ".Length..]] = true;
                 }
             }
         }

@@ -20,7 +20,10 @@ internal static class HangBenchmark
 
     public static async Task RunAsync(KafkaTestBroker broker, ILoggerFactory loggers, int records, int valueSize)
     {
+        // The mock broker keeps about 5 MB per partition: the input, the host's inbox (its records wait there while the
+        // host is paused) and the output are spread over partitions of under 4 MB each.
         var partitions = Math.Max(FunctionPath.HostPartitions, (int)(((long)records * (valueSize + 100) + (4 << 20) - 1) / (4 << 20)));
+        var outputPartitions = Math.Max(1, (int)(((long)records * 100 + (4 << 20) - 1) / (4 << 20)));
         var input = KafkaTestBroker.UniqueName("bench-hang-in");
         await broker.CreateTopicAsync(input, partitions).ConfigureAwait(false);
         InputWriter.Write(broker, input, records, valueSize, Addresses);
@@ -28,17 +31,19 @@ internal static class HangBenchmark
         for (var round = 1; round <= Rounds; round++)
         {
             var output = KafkaTestBroker.UniqueName("bench-hang-out");
-            await broker.CreateTopicAsync(output, 1).ConfigureAwait(false);
+            await broker.CreateTopicAsync(output, outputPartitions).ConfigureAwait(false);
             var limit = TimeSpan.FromSeconds(300);
             using var bound = new CancellationTokenSource(limit);
-            using var counter = await CounterProcess.StartAsync(broker.BootstrapServers, output, 1, records, limit, bound.Token).ConfigureAwait(false);
+            using var counter = await CounterProcess.StartAsync(broker.BootstrapServers, output, outputPartitions, records, limit, bound.Token).ConfigureAwait(false);
             var done = counter.ExpectAsync("done", limit, bound.Token);
             GC.Collect();
             var before = Environment.WorkingSet;
-            var (running, server) = await FunctionPath.StartAsync(broker, loggers, input, "at-least-once", output, bound.Token, "hang").ConfigureAwait(false);
+            // A server of its own per round: its hang ends once, for good.
+            var server = await FunctionServerProcess.StartAsync(FunctionBenchModule.Egress).ConfigureAwait(false);
+            var running = await FunctionPath.StartAsync(broker, loggers, server, true, input, "at-least-once", output, bound.Token, "hang", hostPartitions: partitions).ConfigureAwait(false);
             try
             {
-                while (!server.Requested)
+                while (!running.Serving)
                 {
                     await Task.Delay(10, bound.Token).ConfigureAwait(false);
                 }

@@ -93,8 +93,11 @@ RunningForwarder Forwarding(string semantic, string output, CancellationToken to
     });
 }
 
-async Task<RunningForwarder> Function(int addresses, string semantic, string output, CancellationToken token, string? failingId = null) =>
-    (await FunctionPath.StartAsync(broker, loggers, functionInputs[addresses], semantic, output, token, failingId: failingId)).Running;
+// One function server for every round (warm, as in production); each round calls it at a path of its own.
+await using var functionServer = await FunctionServerProcess.StartAsync(FunctionBenchModule.Egress);
+
+Task<RunningForwarder> Function(int addresses, string semantic, string output, CancellationToken token, string? failingId = null) =>
+    FunctionPath.StartAsync(broker, loggers, functionServer, false, functionInputs[addresses], semantic, output, token, failingId: failingId);
 
 // The input's keys are user-(i mod addresses): the failing address's records never reach the output.
 var failingRecords = (functionRecords + 9_999) / 10_000;
@@ -193,13 +196,15 @@ catch (Exception e) when (e is not OutOfMemoryException)
     failed["restore"] = e.Message;
 }
 
-if (Environment.GetEnvironmentVariable("VARIANTS") is not { Length: > 0 } || Environment.GetEnvironmentVariable("BENCH_EXTRA") is { Length: > 0 })
+// BENCH_EXTRA=1 runs both after chosen VARIANTS, =latency or =hang only that one.
+var extra = Environment.GetEnvironmentVariable("BENCH_EXTRA");
+if (Environment.GetEnvironmentVariable("VARIANTS") is not { Length: > 0 } || extra is { Length: > 0 })
 {
     foreach (var (name, run) in new (string, Func<Task>)[]
     {
-        ("latency", () => LatencyBenchmark.RunAsync(broker, loggers, rounds)),
+        ("latency", () => LatencyBenchmark.RunAsync(broker, loggers, functionServer, rounds)),
         ("hang", () => HangBenchmark.RunAsync(broker, loggers, Setting("HANG_RECORDS", 200_000), FunctionValueSize)),
-    })
+    }.Where(b => extra is not { Length: > 0 } || extra == "1" || extra == b.Item1))
     {
         try
         {

@@ -18,40 +18,31 @@ public sealed class LagCache
     public FunctionFailures? GetFailures(ResourceKey owner) => _failures.TryGetValue(owner, out var failures) ? failures : null;
 
     /// <summary>Stores the failing addresses (null: unknown); true when they differ from what was stored.</summary>
-    public bool SetFailures(ResourceKey owner, FunctionFailures? failures)
-    {
-        var before = _failures.TryGetValue(owner, out var previous) ? previous : null;
-        if (failures is null)
-        {
-            _failures.TryRemove(owner, out _);
-        }
-        else
-        {
-            _failures[owner] = failures;
-        }
-
-        return !FunctionFailures.Same(before, failures);
-    }
+    public bool SetFailures(ResourceKey owner, FunctionFailures? failures) => Store(_failures, owner, failures, FunctionFailures.Same);
 
     public ConsumerLagStatus? Get(ResourceKey owner) => _lags.TryGetValue(owner, out var lag) ? lag : null;
 
     /// <summary>Stores the lag (null: unknown); true when it differs from what was stored.</summary>
-    public bool Set(ResourceKey owner, ConsumerLagStatus? lag)
+    public bool Set(ResourceKey owner, ConsumerLagStatus? lag) => Store(_lags, owner, lag, Same);
+
+    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.Union(_failures.Keys).ToList();
+
+    /// <summary>Stores (or, for null, removes) the owner's value; true when it differs from what was stored.</summary>
+    private static bool Store<T>(ConcurrentDictionary<ResourceKey, T> map, ResourceKey owner, T? value, Func<T?, T?, bool> same)
+        where T : class
     {
-        var before = _lags.TryGetValue(owner, out var previous) ? previous : null;
-        if (lag is null)
+        var before = map.TryGetValue(owner, out var previous) ? previous : null;
+        if (value is null)
         {
-            _lags.TryRemove(owner, out _);
+            map.TryRemove(owner, out _);
         }
         else
         {
-            _lags[owner] = lag;
+            map[owner] = value;
         }
 
-        return !Same(before, lag);
+        return !same(before, value);
     }
-
-    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.Union(_failures.Keys).ToList();
 
     private static bool Same(ConsumerLagStatus? a, ConsumerLagStatus? b) =>
         a is null || b is null

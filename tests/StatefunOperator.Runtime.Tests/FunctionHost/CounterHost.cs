@@ -25,8 +25,12 @@ internal static class CounterHost
             .ToDictionary(g => g.Key, g => g.Select(r => int.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture)).ToList(), StringComparer.Ordinal);
 
     /// <summary>Counts the address's messages in state and writes each count to the egress <c>&lt;ns&gt;/out</c>.</summary>
-    public static FromFunction Count(ToFunction.Types.InvocationBatchRequest request, string ns, string output)
+    public static FromFunction Count(ToFunction.Types.InvocationBatchRequest request, string ns, string output) => Count(request, (ns + "/out", output));
+
+    /// <summary>Counts the address's messages in state (<c>seen</c>) and writes each count to every egress and topic named.</summary>
+    public static FromFunction Count(ToFunction.Types.InvocationBatchRequest request, params (string Egress, string Topic)[] outputs)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var seen = request.State.FirstOrDefault(s => s.StateName == "seen");
         if (seen is null)
         {
@@ -39,7 +43,10 @@ internal static class CounterHost
             foreach (var _ in request.Invocations)
             {
                 count++;
-                result.OutgoingEgresses.Add(KafkaEgress(ns + "/out", output, request.Target.Id, count.ToString(CultureInfo.InvariantCulture)));
+                foreach (var (egress, topic) in outputs)
+                {
+                    result.OutgoingEgresses.Add(KafkaEgress(egress, topic, request.Target.Id, count.ToString(CultureInfo.InvariantCulture)));
+                }
             }
 
             result.StateMutations.Add(new FromFunction.Types.PersistedValueMutation

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using Google.Protobuf;
 using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Pipeline;
@@ -58,7 +56,7 @@ public sealed class FunctionToFunctionTests
                 });
             }
         })));
-        await using var back = new TestFunctionServer(request => Task.FromResult<FromFunction?>(Count(request, first, second)));
+        await using var back = new TestFunctionServer(request => Task.FromResult<FromFunction?>(CounterHost.Count(request, ("test/first", first), ("test/second", second))));
         var module = ModuleYamlLoader.Load(ModuleYaml(broker.BootstrapServers, group, input, first, second, front.Port, back.Port));
 
         IReadOnlyList<ConsumeResult<byte[], byte[]>> firstRecords;
@@ -84,34 +82,6 @@ public sealed class FunctionToFunctionTests
         }
 
         Assert.All(back.Requests, r => Assert.Equal("back", r.Target.Namespace));
-    }
-
-    private static FromFunction Count(ToFunction.Types.InvocationBatchRequest request, string first, string second)
-    {
-        var seen = request.State.FirstOrDefault(s => s.StateName == "seen");
-        if (seen is null)
-        {
-            return Incomplete("seen");
-        }
-
-        var count = seen.StateValue.HasValue ? int.Parse(seen.StateValue.Value.ToStringUtf8(), CultureInfo.InvariantCulture) : 0;
-        return Result(result =>
-        {
-            foreach (var _ in request.Invocations)
-            {
-                count++;
-                var text = count.ToString(CultureInfo.InvariantCulture);
-                result.OutgoingEgresses.Add(KafkaEgress("test/first", first, request.Target.Id, text));
-                result.OutgoingEgresses.Add(KafkaEgress("test/second", second, request.Target.Id, text));
-            }
-
-            result.StateMutations.Add(new FromFunction.Types.PersistedValueMutation
-            {
-                StateName = "seen",
-                MutationType = FromFunction.Types.PersistedValueMutation.Types.MutationType.Modify,
-                StateValue = new TypedValue { Typename = "io.statefun.types/int", HasValue = true, Value = ByteString.CopyFromUtf8(count.ToString(CultureInfo.InvariantCulture)) },
-            });
-        });
     }
 
     private static string ModuleYaml(string bootstrap, string group, string input, string first, string second, int frontPort, int backPort) => $"""
