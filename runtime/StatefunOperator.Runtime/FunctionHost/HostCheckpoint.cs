@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Module.Validation;
@@ -12,8 +13,9 @@ namespace StatefunOperator.Runtime.FunctionHost;
 /// passed them) are dispatched again first. On every poll the answers received meanwhile are applied (in the open
 /// transaction), due delayed messages fire, expired values are swept now and then, and the inbox is paused while
 /// more messages are buffered than the bound (resumed at half of it; polling goes on, so the group keeps the host).
-/// The boundary itself (<see cref="HostBoundary"/>) waits for no call. A revoked partition is committed, then its
-/// addresses are dropped (answers of their calls in flight are discarded: the next owner re-dispatches them). After
+/// The boundary itself (<see cref="HostBoundary"/>) waits for no call. A revoked partition waits at most 2 s for the
+/// answers of its calls in flight, is committed, then its addresses are dropped (answers arriving later are discarded:
+/// the next owner re-dispatches those messages). After
 /// an abort, or a lost partition under exactly-once, every owned partition is dropped and restored again, so memory
 /// matches what was committed.
 /// </summary>
@@ -21,6 +23,9 @@ internal sealed class HostCheckpoint : ICheckpoint
 {
     private static readonly TimeSpan RestoreTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a revocation waits for the calls in flight of its partitions (see <see cref="AwaitCallsInFlight"/>).</summary>
+    private static readonly TimeSpan RevocationGrace = TimeSpan.FromSeconds(2);
     private readonly ICheckpoint _inner;
     private readonly FunctionHostSettings _host;
     private readonly HostFunctionState _state;
@@ -115,8 +120,10 @@ internal sealed class HostCheckpoint : ICheckpoint
     public void OnRevoked(IReadOnlyCollection<TopicPartition> partitions)
     {
         ArgumentNullException.ThrowIfNull(partitions);
+        var numbers = partitions.Select(p => p.Partition.Value).ToArray();
+        AwaitCallsInFlight(numbers.ToHashSet());
         _inner.OnRevoked(partitions);
-        Drop(partitions.Select(p => p.Partition.Value).ToArray());
+        Drop(numbers);
     }
 
     public void OnLost(IReadOnlyCollection<TopicPartition> partitions)
@@ -145,6 +152,27 @@ internal sealed class HostCheckpoint : ICheckpoint
     public void OnClose() => _inner.OnClose();
 
     public void Dispose() => _inner.Dispose();
+
+    /// <summary>
+    /// Before a revocation commits: calls in flight for those partitions may answer within a short grace; their answers
+    /// are applied (and commit with the revocation), so that the next owner calls again less. Never longer than the
+    /// grace, and not at all for failing addresses: their messages are pending entries the next owner sends again.
+    /// </summary>
+    private void AwaitCallsInFlight(HashSet<int> partitions)
+    {
+        var waited = Stopwatch.StartNew();
+        while (_dispatcher.CallsInFlight(address => partitions.Contains(_state.PartitionOf(address))) > 0 && waited.Elapsed < RevocationGrace)
+        {
+            if (_answers.IsEmpty)
+            {
+                Thread.Sleep(5);
+                continue;
+            }
+
+            _inner.BeforeRecord();
+            _answers.ApplyWaiting();
+        }
+    }
 
     /// <summary>Memory is ahead of what was committed (the transaction aborted): start every owned partition again from the changelog.</summary>
     private void Reset(string reason)

@@ -92,6 +92,16 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
+    /// <summary>Addresses <paramref name="which"/> selects that have a call in flight and are not failing (a failing one only waits for its next attempt).</summary>
+    public int CallsInFlight(Func<FunctionAddress, bool> which)
+    {
+        ArgumentNullException.ThrowIfNull(which);
+        lock (_gate)
+        {
+            return _mailboxes.Values.Count(m => m.InFlight > 0 && m.FailingSince is null && which(m.Address));
+        }
+    }
+
     /// <summary>Queues a message for <paramref name="target"/>; it is invoked after every message queued for it before.</summary>
     public void Send(FunctionAddress target, FunctionAddress? caller, TypedValue argument) =>
         Send(new PendingInvocation(target, caller, argument));

@@ -325,6 +325,42 @@ public sealed class FunctionDispatcherTests
     }
 
     [Fact]
+    public async Task CallsInFlight_CountsAddressesWaitingForAnAnswer_NotFailingOnes()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = new TestFunctionServer(async request =>
+        {
+            if (request.Target.Id == "bob")
+            {
+                return null;
+            }
+
+            await release.Task;
+            return Result();
+        });
+        using var dispatcher = new FunctionDispatcher([server.Endpoint()], new HttpFunctionClient(), null, TestLogging.Logger("in-flight"), FastRetries);
+        dispatcher.Send(Alice, null, Text("a"));
+        dispatcher.Send(Bob, null, Text("b"));
+        var deadline = DateTime.UtcNow + Patience;
+        while (dispatcher.FailedCalls == 0 || !server.Requests.Any(r => r.Target.Id == "alice"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the function was not called for both addresses");
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(1, dispatcher.CallsInFlight(_ => true));
+        Assert.Equal(0, dispatcher.CallsInFlight(a => a == Bob));
+        Assert.Equal("bob", Assert.Single(dispatcher.FailingAddresses()).Address.Id);
+
+        release.SetResult();
+        while (dispatcher.CallsInFlight(_ => true) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "alice's call never ended");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
     public async Task OutgoingMessages_AreDispatchedToTheirTarget_WithTheCallerSet()
     {
         var relay = new TypeName("test", "relay");
