@@ -38,7 +38,7 @@ internal sealed class HostCheckpoint : ICheckpoint
     private readonly DeferredChangelog? _deferred;
     private readonly CoarseTimer _sinceSweep = CoarseTimer.StartNew();
     private IIngressConsumerControl? _consumer;
-    private IReadOnlyList<TopicPartition> _paused = [];
+    private bool _paused;
 
     public HostCheckpoint(
         ICheckpoint inner,
@@ -73,8 +73,6 @@ internal sealed class HostCheckpoint : ICheckpoint
     public void OnAssigned(IReadOnlyCollection<TopicPartitionOffset> startOffsets)
     {
         ArgumentNullException.ThrowIfNull(startOffsets);
-        // A new assignment starts unpaused; the next poll pauses it again if the bound is still passed.
-        _paused = [];
         Restore(startOffsets.Select(o => o.Partition.Value).ToArray());
         _inner.OnAssigned(startOffsets);
     }
@@ -217,6 +215,10 @@ internal sealed class HostCheckpoint : ICheckpoint
         }
     }
 
+    /// <summary>
+    /// Over the bound: every assigned inbox partition is paused (again on each poll, so that partitions assigned
+    /// meanwhile, also by an incremental rebalance, are paused too); at half of it all of them are resumed.
+    /// </summary>
     private void PauseOrResume()
     {
         if (_consumer is null)
@@ -225,19 +227,23 @@ internal sealed class HostCheckpoint : ICheckpoint
         }
 
         var buffered = _dispatcher.Outstanding;
-        if (_paused.Count == 0 && buffered >= _maxBuffered)
+        if (buffered >= _maxBuffered)
         {
-            _paused = _consumer.Assignment;
-            if (_paused.Count > 0)
+            var assigned = _consumer.Assignment;
+            if (assigned.Count > 0)
             {
-                _consumer.Pause(_paused);
-                _logger.LogInformation("function host {Host}: {Buffered} messages buffered (bound {Bound}); inbox paused until half of them are applied", _host.Id, buffered, _maxBuffered);
+                _consumer.Pause(assigned);
+                if (!_paused)
+                {
+                    _paused = true;
+                    _logger.LogInformation("function host {Host}: {Buffered} messages buffered (bound {Bound}); inbox paused until half of them are applied", _host.Id, buffered, _maxBuffered);
+                }
             }
         }
-        else if (_paused.Count > 0 && buffered <= _maxBuffered / 2)
+        else if (_paused && buffered <= _maxBuffered / 2)
         {
-            _consumer.Resume(_paused);
-            _paused = [];
+            _consumer.Resume(_consumer.Assignment);
+            _paused = false;
             _logger.LogInformation("function host {Host}: {Buffered} messages buffered; inbox resumed", _host.Id, buffered);
         }
     }
