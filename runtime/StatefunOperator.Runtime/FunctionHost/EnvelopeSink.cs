@@ -23,12 +23,7 @@ internal sealed class EnvelopeSink : IIngressSink<Envelope>
     public ValueTask DeliverAsync(IngressRecord<Envelope> record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var envelope = record.Message;
-        var message = new PendingInvocation(
-            FunctionAddress.FromProto(envelope.Target),
-            envelope.Caller is null ? null : FunctionAddress.FromProto(envelope.Caller),
-            envelope.Argument ?? new TypedValue(),
-            new InboxPosition(record.Source.Partition.Value, record.Source.Offset.Value));
+        var message = PendingInvocation.FromEnvelope(record.Message, new InboxPosition(record.Source.Partition.Value, record.Source.Offset.Value));
         _dispatcher.Send(message);
         _unfinished.Add(message);
         return ValueTask.CompletedTask;

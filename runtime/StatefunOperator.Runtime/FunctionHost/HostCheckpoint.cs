@@ -83,12 +83,7 @@ internal sealed class HostCheckpoint : ICheckpoint
 
     public void OnPoll()
     {
-        if (!_answers.IsEmpty)
-        {
-            // Inside the open transaction: each answer's state changes, outputs and pending-entry deletions.
-            _inner.BeforeRecord();
-            _answers.ApplyWaiting();
-        }
+        ApplyAnswers();
 
         if (_state.AnyDue())
         {
@@ -161,15 +156,24 @@ internal sealed class HostCheckpoint : ICheckpoint
         var waited = Stopwatch.StartNew();
         while (_dispatcher.CallsInFlight(address => partitions.Contains(_state.PartitionOf(address))) > 0 && waited.Elapsed < RevocationGrace)
         {
-            if (_answers.IsEmpty)
+            if (!ApplyAnswers())
             {
                 Thread.Sleep(5);
-                continue;
             }
-
-            _inner.BeforeRecord();
-            _answers.ApplyWaiting();
         }
+    }
+
+    /// <summary>Applies the answers received so far inside the open transaction (state changes, outputs, pending-entry deletions); false when there were none.</summary>
+    private bool ApplyAnswers()
+    {
+        if (_answers.IsEmpty)
+        {
+            return false;
+        }
+
+        _inner.BeforeRecord();
+        _answers.ApplyWaiting();
+        return true;
     }
 
     /// <summary>Memory is ahead of what was committed (the transaction aborted): start every owned partition again from the changelog.</summary>

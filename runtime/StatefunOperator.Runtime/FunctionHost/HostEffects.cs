@@ -37,6 +37,9 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
     private readonly Dictionary<string, IEgressProducer> _others = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
+    /// <summary>Every host and egress is on the host's own cluster (the usual case): nothing is written before an answer is applied.</summary>
+    private readonly bool _allOnHostCluster;
+
     public HostEffects(
         FunctionHostSettings host,
         InboxRouter router,
@@ -55,6 +58,7 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
         _egresses = egresses.ToDictionary(e => e.Id);
         _producerFor = producerFor;
         _logger = logger;
+        _allOnHostCluster = router.AllOn(host.Address) && egresses.All(e => e.Address == host.Address);
     }
 
     /// <summary>Egress messages that named no declared egress: logged and counted, not written.</summary>
@@ -89,6 +93,11 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
     public async Task BeforeApplyAsync(FunctionAddress caller, FromFunction.Types.InvocationResponse result, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (_allOnHostCluster)
+        {
+            return;
+        }
+
         List<Task>? acknowledged = null;
         foreach (var message in result.OutgoingMessages)
         {
@@ -169,7 +178,6 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
         var key = AddressKey.Of(address);
         foreach (var message in batch)
         {
-            var envelope = new Envelope { Target = address.ToProto(), Caller = message.Caller?.ToProto(), Argument = message.Argument };
             var headers = new Headers
             {
                 { "statefun.address", Encoding.UTF8.GetBytes(address.ToString()) },
@@ -178,7 +186,7 @@ internal sealed class HostEffects : IFunctionEffects, IDisposable
                 { "statefun.attempts", Encoding.UTF8.GetBytes(failure.Attempts.ToString(CultureInfo.InvariantCulture)) },
                 { "statefun.first-failure", Encoding.UTF8.GetBytes(failure.FirstFailure.ToString("O", CultureInfo.InvariantCulture)) },
             };
-            _producer.Produce(new KafkaEgressRecord(topic, key, envelope.ToByteArray(), headers), _onFailure);
+            _producer.Produce(new KafkaEgressRecord(topic, key, message.ToEnvelope().ToByteArray(), headers), _onFailure);
         }
 
         _state.Completed(batch);

@@ -155,8 +155,7 @@ internal sealed class HostFunctionState : IFunctionState
             }
         }
 
-        var envelope = new Envelope { Target = message.Target.ToProto(), Caller = message.Caller?.ToProto(), Argument = message.Argument };
-        _write(new ChangelogWrite(origin.Partition, ChangelogCodec.PendingKey(message.Target, origin.Offset), envelope.ToByteArray()));
+        _write(new ChangelogWrite(origin.Partition, ChangelogCodec.PendingKey(message.Target, origin.Offset), message.ToEnvelope().ToByteArray()));
         message.Persisted = true;
         return true;
     }

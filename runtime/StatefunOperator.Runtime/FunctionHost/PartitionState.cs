@@ -78,14 +78,12 @@ internal sealed class PartitionState
     /// <summary>The restored pending messages in inbox order (their changelog entries stay until each is applied); empties the list.</summary>
     public List<PendingInvocation> TakePending()
     {
-        var taken = _pending.Select(p => new PendingInvocation(
-            FunctionAddress.FromProto(p.Value.Target),
-            p.Value.Caller is null ? null : FunctionAddress.FromProto(p.Value.Caller),
-            p.Value.Argument ?? new TypedValue(),
-            new InboxPosition(Partition, p.Key))
+        var taken = _pending.Select(p => PendingInvocation.FromEnvelope(p.Value, new InboxPosition(Partition, p.Key))).ToList();
+        foreach (var message in taken)
         {
-            Persisted = true,
-        }).ToList();
+            message.Persisted = true;
+        }
+
         _pending.Clear();
         return taken;
     }

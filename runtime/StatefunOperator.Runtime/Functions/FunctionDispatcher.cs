@@ -160,10 +160,7 @@ public sealed class FunctionDispatcher : IDisposable
                 dropped += mailbox.Pending.Count + mailbox.InFlight;
                 mailbox.Pending.Clear();
                 mailbox.InFlight = 0;
-                if (_failing.Remove(mailbox))
-                {
-                    _metrics.AddressFailing(mailbox.Address, -1);
-                }
+                StopFailing(mailbox);
             }
 
             if (_outstanding == 0)
@@ -429,21 +426,7 @@ public sealed class FunctionDispatcher : IDisposable
             await _effects.BeforeApplyAsync(mailbox.Address, result, _stopping.Token).ConfigureAwait(false);
         }
 
-        if (_applier is null)
-        {
-            Apply(mailbox, batch, result);
-        }
-        else
-        {
-            await _applier.Post(() =>
-            {
-                if (!IsDropped(mailbox))
-                {
-                    Apply(mailbox, batch, result);
-                }
-            }).ConfigureAwait(false);
-        }
-
+        await WhereAnswersApplyAsync(mailbox, () => Apply(mailbox, batch, result)).ConfigureAwait(false);
         Recovered(mailbox);
         _metrics.RecordInvoked(mailbox.Address, batch.Count);
     }
@@ -469,32 +452,11 @@ public sealed class FunctionDispatcher : IDisposable
     {
         Interlocked.Increment(ref _failedCalls);
         _metrics.RecordFailedCall(mailbox.Address);
-        void Write()
-        {
-            if (!IsDropped(mailbox))
-            {
-                _effects!.DeadLetter(mailbox.Address, batch, failure);
-            }
-        }
-
-        if (_applier is null)
-        {
-            Write();
-        }
-        else
-        {
-            await _applier.Post(Write).ConfigureAwait(false);
-        }
-
+        await WhereAnswersApplyAsync(mailbox, () => _effects!.DeadLetter(mailbox.Address, batch, failure)).ConfigureAwait(false);
         lock (_gate)
         {
             // The next batch starts a failure run of its own.
-            mailbox.FailingSince = null;
-            mailbox.Attempts = 0;
-            if (_failing.Remove(mailbox))
-            {
-                _metrics.AddressFailing(mailbox.Address, -1);
-            }
+            StopFailing(mailbox);
         }
 
         _metrics.RecordDeadLettered(mailbox.Address, batch.Count);
@@ -506,6 +468,37 @@ public sealed class FunctionDispatcher : IDisposable
             failure.Attempts,
             failure.LastError,
             mailbox.Endpoint.Host!.DeadLetter!.Topic);
+    }
+
+    /// <summary>Runs what an answer does (apply it, or dead-letter its batch) where answers are applied, unless the mailbox was dropped meanwhile.</summary>
+    private Task WhereAnswersApplyAsync(AddressMailbox mailbox, Action apply)
+    {
+        void IfOwned()
+        {
+            if (!IsDropped(mailbox))
+            {
+                apply();
+            }
+        }
+
+        if (_applier is null)
+        {
+            IfOwned();
+            return Task.CompletedTask;
+        }
+
+        return _applier.Post(IfOwned);
+    }
+
+    /// <summary>Ends the mailbox's run of failed calls (under the lock): it no longer counts as failing.</summary>
+    private void StopFailing(AddressMailbox mailbox)
+    {
+        mailbox.FailingSince = null;
+        mailbox.Attempts = 0;
+        if (_failing.Remove(mailbox))
+        {
+            _metrics.AddressFailing(mailbox.Address, -1);
+        }
     }
 
     private SemaphoreSlim SlotsFor(FunctionEndpoint endpoint)
@@ -592,12 +585,7 @@ public sealed class FunctionDispatcher : IDisposable
 
             since = failingSince;
             attempts = mailbox.Attempts;
-            mailbox.FailingSince = null;
-            mailbox.Attempts = 0;
-            if (_failing.Remove(mailbox))
-            {
-                _metrics.AddressFailing(mailbox.Address, -1);
-            }
+            StopFailing(mailbox);
         }
 
         _logger.LogInformation("function {Address}: answered again after {Attempts} failed attempt(s) since {Since:O}", mailbox.Address, attempts, since);

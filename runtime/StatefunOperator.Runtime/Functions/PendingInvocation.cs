@@ -31,4 +31,14 @@ public sealed class PendingInvocation
 
     /// <summary>Its invocation was applied.</summary>
     public bool Done { get; set; }
+
+    /// <summary>The message read from an inbox envelope at <paramref name="origin"/>.</summary>
+    internal static PendingInvocation FromEnvelope(Envelope envelope, InboxPosition origin) => new(
+        FunctionAddress.FromProto(envelope.Target),
+        envelope.Caller is null ? null : FunctionAddress.FromProto(envelope.Caller),
+        envelope.Argument ?? new TypedValue(),
+        origin);
+
+    /// <summary>The message as an envelope (what the changelog's pending entries and the dead-letter topic hold).</summary>
+    internal Envelope ToEnvelope() => new() { Target = Target.ToProto(), Caller = Caller?.ToProto(), Argument = Argument };
 }

@@ -20,6 +20,9 @@ public sealed class InboxRouter
         _endpoints = endpoints;
     }
 
+    /// <summary>Whether every function host this router knows keeps its inbox on <paramref name="address"/>.</summary>
+    public bool AllOn(string address) => _endpoints.All(e => e.Host is null || e.Host.Address == address);
+
     /// <summary>The host serving a function type; throws naming the type when none does or it has no cluster.</summary>
     public FunctionHostSettings HostOf(TypeName functionType)
     {
