@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Testing.Kafka;
 
@@ -27,7 +28,7 @@ internal static class HangBenchmark
         var input = KafkaTestBroker.UniqueName("bench-hang-in");
         await broker.CreateTopicAsync(input, partitions).ConfigureAwait(false);
         InputWriter.Write(broker, input, records, valueSize, Addresses);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hang: a function that answers nothing for {Hang.TotalSeconds:0} s while {records:N0} records of {valueSize} B ({Addresses:N0} addresses) arrive; host bound {DispatchOptions.Default.MaxOutstanding:N0} buffered messages; RSS of this process (ingress + host)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hang: a function that answers nothing for {Hang.TotalSeconds:0} s while {records:N0} records of {valueSize} B ({Addresses:N0} addresses) arrive; host bound {HostLimits.Default.MaxBufferedMessages:N0} buffered messages; RSS of this process (ingress + host)"));
         for (var round = 1; round <= Rounds; round++)
         {
             var output = KafkaTestBroker.UniqueName("bench-hang-out");

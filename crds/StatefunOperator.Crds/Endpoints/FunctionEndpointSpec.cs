@@ -58,6 +58,10 @@ public sealed class FunctionEndpointSpec
     [Description("Where a batch whose calls keep failing goes, and after how long; absent: retried for ever.")]
     public EndpointDeadLetter? DeadLetter { get; set; }
 
+    [JsonPropertyName("limits")]
+    [Description("How much each host pod buffers and calls at once; absent fields take the defaults shown.")]
+    public EndpointLimits? Limits { get; set; }
+
     [JsonPropertyName("properties")]
     [Description("Kafka client properties of the function host's internal topics; the named settings above take precedence.")]
     public Dictionary<string, string>? Properties { get; set; }

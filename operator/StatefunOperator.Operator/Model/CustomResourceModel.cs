@@ -92,6 +92,14 @@ public static class CustomResourceModel
                     }
                     : null,
                 DeadLetter = spec.DeadLetter is { } deadLetter ? new DeadLetterDefinition { Topic = deadLetter.Topic, After = deadLetter.After } : null,
+                Limits = spec.Limits is { } limits
+                    ? new HostLimitsDefinition
+                    {
+                        MaxBufferedMessages = limits.MaxBufferedMessages?.ToString(CultureInfo.InvariantCulture),
+                        MaxBufferedBytes = limits.MaxBufferedBytes,
+                        MaxCallsInFlight = limits.MaxCallsInFlight?.ToString(CultureInfo.InvariantCulture),
+                    }
+                    : null,
                 Properties = (spec.Properties ?? []).ToList(),
             },
         };

@@ -23,6 +23,9 @@ public sealed record FunctionHostDefinition
     /// <summary>Where a batch that keeps failing goes; absent: its calls are retried for ever (only its address waits).</summary>
     public DeadLetterDefinition? DeadLetter { get; init; }
 
+    /// <summary>How much the host buffers and calls at once; absent: <see cref="Validation.HostLimits.Default"/>.</summary>
+    public HostLimitsDefinition? Limits { get; init; }
+
     /// <summary>Kafka client properties for the internal topics (e.g. security).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Properties { get; init; } = [];
 }

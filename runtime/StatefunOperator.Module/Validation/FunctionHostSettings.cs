@@ -12,6 +12,9 @@ public sealed record FunctionHostSettings(
     /// <summary>Where a batch failing longer than its duration goes; null: retried for ever.</summary>
     public DeadLetterSettings? DeadLetter { get; init; }
 
+    /// <summary>How much the host buffers and calls at once.</summary>
+    public HostLimits Limits { get; init; } = HostLimits.Default;
+
     public string InboxTopic => FunctionHosts.InboxTopic(Id);
 
     public string ChangelogTopic => FunctionHosts.ChangelogTopic(Id);

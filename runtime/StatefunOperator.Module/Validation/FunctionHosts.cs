@@ -100,6 +100,11 @@ public static class FunctionHosts
             }
         }
 
+        if (host.Limits is { } limits)
+        {
+            HostLimits.Validate(limits, problems);
+        }
+
         problems.Properties("host.properties", host.Properties);
         return problems.Problems;
     }
@@ -130,6 +135,7 @@ public static class FunctionHosts
             DeadLetter = host.DeadLetter is { Topic: { } topic, After: { } after } && StatefunDuration.TryParse(after, out var duration)
                 ? new DeadLetterSettings(topic, duration)
                 : null,
+            Limits = HostLimits.Resolve(host.Limits),
         };
     }
 

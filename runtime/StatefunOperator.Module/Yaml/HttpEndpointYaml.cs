@@ -33,6 +33,14 @@ internal static class HttpEndpointYaml
                     DeadLetter = host.Section("deadLetter") is { } deadLetter
                         ? new DeadLetterDefinition { Topic = deadLetter.String("topic"), After = deadLetter.String("after") }
                         : null,
+                    Limits = host.Section("limits") is { } limits
+                        ? new HostLimitsDefinition
+                        {
+                            MaxBufferedMessages = limits.String("maxBufferedMessages"),
+                            MaxBufferedBytes = limits.String("maxBufferedBytes"),
+                            MaxCallsInFlight = limits.String("maxCallsInFlight"),
+                        }
+                        : null,
                     Properties = host.Pairs("properties"),
                 }
                 : null,

@@ -141,9 +141,31 @@ public static class ModuleYamlWriter
             document["deadLetter"] = dead;
         }
 
+        if (host.Limits is { } limits)
+        {
+            document["limits"] = Limits(limits);
+        }
+
         if (host.Properties.Count > 0)
         {
             document["properties"] = Pairs(host.Properties);
+        }
+
+        return document;
+    }
+
+    private static YamlMapping Limits(HostLimitsDefinition limits)
+    {
+        var document = new YamlMapping();
+        if (limits.MaxBufferedMessages is { } messages)
+        {
+            document["maxBufferedMessages"] = Number(messages);
+        }
+
+        Put(document, "maxBufferedBytes", limits.MaxBufferedBytes);
+        if (limits.MaxCallsInFlight is { } calls)
+        {
+            document["maxCallsInFlight"] = Number(calls);
         }
 
         return document;

@@ -89,7 +89,7 @@ public sealed class FunctionHostPipeline : IDisposable
                 ProducerConfigFactory.Create(new KafkaEgressOptions(TypeName.Parse(host.Id), address, KafkaProducerSemantic.AtLeastOnce, host.TransactionTimeout, properties), transactionalId),
                 logger),
             logger);
-        var dispatchOptions = DispatchOptions.Default;
+        var dispatchOptions = DispatchOptions.Default.With(host.Limits);
         var httpClient = client is null ? new HttpFunctionClient(dispatchOptions.MaxCallsInFlight) : null;
         var answers = new AnswerQueue();
         var unfinished = new UnfinishedMessages();
@@ -98,7 +98,7 @@ public sealed class FunctionHostPipeline : IDisposable
         ICheckpoint inner = host.ExactlyOnce
             ? new TransactionalCheckpoint(producer, options, logger, hostOutput, boundary)
             : new CommitCheckpoint(producer, failures, options, logger, deferred, boundary);
-        var checkpoint = new HostCheckpoint(inner, host, state, effects, dispatcher, answers, unfinished, dispatchOptions.MaxOutstanding, logger, deferred);
+        var checkpoint = new HostCheckpoint(inner, host, state, effects, dispatcher, answers, unfinished, logger, deferred);
 
         var properties = host.PropertyMap();
         if (instanceId is not null)

@@ -33,7 +33,6 @@ internal sealed class HostCheckpoint : ICheckpoint
     private readonly FunctionDispatcher _dispatcher;
     private readonly AnswerQueue _answers;
     private readonly UnfinishedMessages _unfinished;
-    private readonly long _maxBuffered;
     private readonly ILogger _logger;
     private readonly DeferredChangelog? _deferred;
     private readonly CoarseTimer _sinceSweep = CoarseTimer.StartNew();
@@ -48,7 +47,6 @@ internal sealed class HostCheckpoint : ICheckpoint
         FunctionDispatcher dispatcher,
         AnswerQueue answers,
         UnfinishedMessages unfinished,
-        long maxBuffered,
         ILogger logger,
         DeferredChangelog? deferred)
     {
@@ -59,7 +57,6 @@ internal sealed class HostCheckpoint : ICheckpoint
         _dispatcher = dispatcher;
         _answers = answers;
         _unfinished = unfinished;
-        _maxBuffered = maxBuffered;
         _logger = logger;
         _deferred = deferred;
     }
@@ -220,8 +217,9 @@ internal sealed class HostCheckpoint : ICheckpoint
     }
 
     /// <summary>
-    /// Over the bound: every assigned inbox partition is paused (again on each poll, so that partitions assigned
-    /// meanwhile, also by an incremental rebalance, are paused too); at half of it all of them are resumed.
+    /// Over a bound of <c>host.limits</c> (messages or bytes buffered): every assigned inbox partition is paused (again on
+    /// each poll, so that partitions assigned meanwhile, also by an incremental rebalance, are paused too); under half of
+    /// both, all of them are resumed.
     /// </summary>
     private void PauseOrResume()
     {
@@ -230,8 +228,10 @@ internal sealed class HostCheckpoint : ICheckpoint
             return;
         }
 
+        var limits = _host.Limits;
         var buffered = _dispatcher.Outstanding;
-        if (buffered >= _maxBuffered)
+        var bytes = _dispatcher.OutstandingBytes;
+        if (buffered >= limits.MaxBufferedMessages || bytes >= limits.MaxBufferedBytes)
         {
             var assigned = _consumer.Assignment;
             if (assigned.Count > 0)
@@ -240,15 +240,21 @@ internal sealed class HostCheckpoint : ICheckpoint
                 if (!_paused)
                 {
                     _paused = true;
-                    _logger.LogInformation("function host {Host}: {Buffered} messages buffered (bound {Bound}); inbox paused until half of them are applied", _host.Id, buffered, _maxBuffered);
+                    _logger.LogInformation(
+                        "function host {Host}: {Buffered} messages, {Bytes} bytes buffered (bounds {MaxMessages} messages, {MaxBytes} bytes: host.limits); inbox paused until half of them are applied",
+                        _host.Id,
+                        buffered,
+                        bytes,
+                        limits.MaxBufferedMessages,
+                        limits.MaxBufferedBytes);
                 }
             }
         }
-        else if (_paused && buffered <= _maxBuffered / 2)
+        else if (_paused && buffered <= limits.MaxBufferedMessages / 2 && bytes <= limits.MaxBufferedBytes / 2)
         {
             _consumer.Resume(_consumer.Assignment);
             _paused = false;
-            _logger.LogInformation("function host {Host}: {Buffered} messages buffered; inbox resumed", _host.Id, buffered);
+            _logger.LogInformation("function host {Host}: {Buffered} messages, {Bytes} bytes buffered; inbox resumed", _host.Id, buffered, bytes);
         }
     }
 }

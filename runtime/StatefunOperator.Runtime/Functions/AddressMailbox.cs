@@ -23,6 +23,9 @@ internal sealed class AddressMailbox
     /// <summary>Messages of the batch in flight (taken from <see cref="Pending"/>, not yet applied).</summary>
     public int InFlight { get; set; }
 
+    /// <summary>Argument bytes of the batch in flight.</summary>
+    public long InFlightBytes { get; set; }
+
     /// <summary>The dispatcher gave the address up (its partition was revoked, or the host rewound): its answers are discarded.</summary>
     public bool Dropped { get; set; }
 

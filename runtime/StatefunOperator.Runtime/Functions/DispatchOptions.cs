@@ -1,22 +1,29 @@
+using StatefunOperator.Module.Validation;
+
 namespace StatefunOperator.Runtime.Functions;
 
 /// <summary>
-/// How the dispatcher retries failed calls, how many messages a host may buffer before it pauses its inbox
-/// (<see cref="MaxOutstanding"/>), and how many calls may be in flight per endpoint at once
-/// (<see cref="MaxCallsInFlight"/>; messages for addresses waiting for a slot batch up in their mailboxes meanwhile).
+/// How the dispatcher retries failed calls, how many messages (<see cref="MaxOutstanding"/>) and argument bytes
+/// (<see cref="MaxOutstandingBytes"/>) a host may buffer before it pauses its inbox, and how many calls may be in
+/// flight per endpoint at once (<see cref="MaxCallsInFlight"/>; messages for addresses waiting for a slot batch up in
+/// their mailboxes meanwhile). The bounds default to <see cref="HostLimits.Default"/> (a host's <c>host.limits</c>).
 /// </summary>
 public sealed record DispatchOptions(TimeSpan InitialBackoff, TimeSpan MaxBackoff, int MaxIncompleteContextRounds, long MaxOutstanding)
 {
-    /// <summary>
-    /// Retries from 100 ms, backing off to 5 s; 50,000 buffered messages (with 10,000 a host that read faster than its
-    /// functions answered paused and resumed its inbox every 10,000 messages, and each resume cost ~250 ms of idle
-    /// fetching: make bench (e) ran at half the rate); 64 calls in flight per endpoint (an unbounded number, one per
-    /// address with a message, made 10,000 addresses run at a third of the rate: make bench (g)).
-    /// </summary>
-    public static readonly DispatchOptions Default = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), 5, 50_000);
+    /// <summary>Retries from 100 ms, backing off to 5 s; the bounds of <see cref="HostLimits.Default"/>.</summary>
+    public static readonly DispatchOptions Default = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), 5, HostLimits.Default.MaxBufferedMessages);
 
-    public int MaxCallsInFlight { get; init; } = 64;
+    public long MaxOutstandingBytes { get; init; } = HostLimits.Default.MaxBufferedBytes;
+
+    public int MaxCallsInFlight { get; init; } = HostLimits.Default.MaxCallsInFlight;
 
     /// <summary>How often a failing address is logged again while it keeps failing (its first failure and its recovery always are).</summary>
     public TimeSpan FailureLogInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>These options with a function host's limits.</summary>
+    public DispatchOptions With(HostLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return this with { MaxOutstanding = limits.MaxBufferedMessages, MaxOutstandingBytes = limits.MaxBufferedBytes, MaxCallsInFlight = limits.MaxCallsInFlight };
+    }
 }

@@ -38,6 +38,7 @@ public sealed class FunctionDispatcher : IDisposable
     private readonly FunctionMetrics _metrics = new();
     private readonly WarningBudget _warnings = new(20, TimeSpan.FromSeconds(10));
     private long _outstanding;
+    private long _outstandingBytes;
     private long _failedCalls;
     private TaskCompletionSource? _idle;
     private Exception? _fault;
@@ -73,6 +74,18 @@ public sealed class FunctionDispatcher : IDisposable
             lock (_gate)
             {
                 return _outstanding;
+            }
+        }
+    }
+
+    /// <summary>Argument bytes of the messages sent whose invocation has not completed (delayed ones count once delivered).</summary>
+    public long OutstandingBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outstandingBytes;
             }
         }
     }
@@ -127,6 +140,7 @@ public sealed class FunctionDispatcher : IDisposable
             }
 
             _outstanding++;
+            _outstandingBytes += invocation.Bytes;
             mailbox.Pending.Enqueue(invocation);
             if (!mailbox.Running)
             {
@@ -157,9 +171,11 @@ public sealed class FunctionDispatcher : IDisposable
                 mailbox.Dropped = true;
                 _mailboxes.Remove(mailbox.Address);
                 _outstanding -= mailbox.Pending.Count + mailbox.InFlight;
+                _outstandingBytes -= mailbox.Pending.Sum(m => (long)m.Bytes) + mailbox.InFlightBytes;
                 dropped += mailbox.Pending.Count + mailbox.InFlight;
                 mailbox.Pending.Clear();
                 mailbox.InFlight = 0;
+                mailbox.InFlightBytes = 0;
                 StopFailing(mailbox);
             }
 
@@ -300,12 +316,16 @@ public sealed class FunctionDispatcher : IDisposable
 
             var size = Math.Min(mailbox.Pending.Count, Math.Max(1, mailbox.Endpoint.MaxNumBatchRequests));
             var batch = new List<PendingInvocation>(size);
+            long bytes = 0;
             for (var i = 0; i < size; i++)
             {
-                batch.Add(mailbox.Pending.Dequeue());
+                var message = mailbox.Pending.Dequeue();
+                bytes += message.Bytes;
+                batch.Add(message);
             }
 
             mailbox.InFlight = size;
+            mailbox.InFlightBytes = bytes;
             return batch;
         }
     }
@@ -725,6 +745,8 @@ public sealed class FunctionDispatcher : IDisposable
                 }
 
                 mailbox.InFlight = 0;
+                _outstandingBytes -= mailbox.InFlightBytes;
+                mailbox.InFlightBytes = 0;
             }
 
             _outstanding -= count;

@@ -23,6 +23,9 @@ public sealed class PendingInvocation
 
     public TypedValue Argument { get; }
 
+    /// <summary>Bytes of its argument's value: what the host's <c>host.limits.maxBufferedBytes</c> counts (object overhead is not counted).</summary>
+    public int Bytes => Argument.Value.Length;
+
     /// <summary>The inbox position it was read at; null when it did not come from an inbox.</summary>
     public InboxPosition? Origin { get; }
 

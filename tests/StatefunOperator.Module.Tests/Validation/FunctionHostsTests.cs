@@ -88,4 +88,35 @@ public class FunctionHostsTests
 
         Assert.StartsWith(expected, problem.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Limits_AreResolvedWithDefaultsForWhatTheyDoNotSay()
+    {
+        var endpoint = new HttpEndpointDefinition
+        {
+            Functions = "a/b",
+            UrlPathTemplate = "http://f/",
+            Host = new FunctionHostDefinition { Limits = new HostLimitsDefinition { MaxBufferedBytes = "8Mi", MaxCallsInFlight = "16" } },
+        };
+
+        Assert.Empty(HttpEndpointRules.Validate(endpoint));
+        Assert.Equal(new HostLimits(50_000, 8L << 20, 16), FunctionHosts.Resolve(endpoint, "k:9092", out _)!.Limits);
+        Assert.Equal(HostLimits.Default, FunctionHosts.Resolve(endpoint with { Host = null }, "k:9092", out _)!.Limits);
+    }
+
+    [Theory]
+    [InlineData("0", null, null, "host.limits.maxBufferedMessages: '0' is not a whole number from 1 to 10000000")]
+    [InlineData("-5", null, null, "host.limits.maxBufferedMessages: '-5' is not a whole number from 1 to 10000000")]
+    [InlineData(null, "64MB", null, "host.limits.maxBufferedBytes: '64MB' is not a positive amount of bytes (e.g. 67108864, 512Ki, 64Mi, 1Gi)")]
+    [InlineData(null, "0Mi", null, "host.limits.maxBufferedBytes: '0Mi' is not a positive amount of bytes (e.g. 67108864, 512Ki, 64Mi, 1Gi)")]
+    [InlineData(null, null, "10001", "host.limits.maxCallsInFlight: '10001' is not a whole number from 1 to 10000")]
+    [InlineData(null, null, "many", "host.limits.maxCallsInFlight: 'many' is not a whole number from 1 to 10000")]
+    public void BadLimits_AreNamed(string? messages, string? bytes, string? calls, string expected)
+    {
+        var host = new FunctionHostDefinition { Limits = new HostLimitsDefinition { MaxBufferedMessages = messages, MaxBufferedBytes = bytes, MaxCallsInFlight = calls } };
+
+        var problem = Assert.Single(HttpEndpointRules.Validate(new HttpEndpointDefinition { Functions = "a/b", UrlPathTemplate = "http://f/", Host = host }));
+
+        Assert.StartsWith(expected, problem.ToString(), StringComparison.Ordinal);
+    }
 }

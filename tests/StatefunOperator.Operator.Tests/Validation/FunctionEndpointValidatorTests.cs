@@ -18,6 +18,9 @@ public class FunctionEndpointValidatorTests
         { "spec.replicas", spec => spec.Replicas = -1 },
         { "spec.deadLetter.after", spec => spec.DeadLetter = new EndpointDeadLetter { Topic = "failed", After = "0s" } },
         { "spec.deadLetter.topic", spec => spec.DeadLetter = new EndpointDeadLetter { Topic = "no spaces", After = "5m" } },
+        { "spec.limits.maxBufferedMessages", spec => spec.Limits = new EndpointLimits { MaxBufferedMessages = 0 } },
+        { "spec.limits.maxBufferedBytes", spec => spec.Limits = new EndpointLimits { MaxBufferedBytes = "64MB" } },
+        { "spec.limits.maxCallsInFlight", spec => spec.Limits = new EndpointLimits { MaxCallsInFlight = 100_000 } },
         { "spec.resources.limits.memory", spec => spec.Resources = new() { Limits = new() { ["memory"] = "lots" } } },
     };
 

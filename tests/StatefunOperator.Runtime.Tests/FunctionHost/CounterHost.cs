@@ -19,6 +19,10 @@ internal static class CounterHost
 
     public static Message<byte[], byte[]> Record(string user) => new() { Key = Encoding.UTF8.GetBytes(user), Value = Encoding.UTF8.GetBytes(user) };
 
+    /// <summary>A record of <paramref name="valueBytes"/> bytes (the user's name, then padding: the counter reads no value).</summary>
+    public static Message<byte[], byte[]> Record(string user, int valueBytes) =>
+        new() { Key = Encoding.UTF8.GetBytes(user), Value = Encoding.UTF8.GetBytes(user.PadRight(valueBytes, '.')) };
+
     /// <summary>Per address id, the counts written, in the order read.</summary>
     public static Dictionary<string, List<int>> CountsByUser(IEnumerable<ConsumeResult<byte[], byte[]>> records) =>
         records.GroupBy(r => Encoding.UTF8.GetString(r.Message.Key))
@@ -58,7 +62,7 @@ internal static class CounterHost
         });
     }
 
-    public static string ModuleYaml(string ns, string bootstrap, string group, string input, int port, string semantic, int maxBatch = 100, string callTimeout = "10s", int partitions = GreeterModule.HostPartitions, string? deadLetterTopic = null) => $"""
+    public static string ModuleYaml(string ns, string bootstrap, string group, string input, int port, string semantic, int maxBatch = 100, string callTimeout = "10s", int partitions = GreeterModule.HostPartitions, string? deadLetterTopic = null, string? hostLimits = null) => $"""
         kind: io.statefun.kafka.v1/ingress
         spec:
           id: {ns}/in
@@ -93,5 +97,6 @@ internal static class CounterHost
             deliverySemantic:
               type: {semantic}
         {(deadLetterTopic is null ? string.Empty : $"    deadLetter:\n      topic: {deadLetterTopic}\n      after: 2s")}
+        {(hostLimits is null ? string.Empty : $"    limits:\n      {hostLimits}")}
         """;
 }
