@@ -14,7 +14,8 @@ using StatefunOperator.Testing.Kafka;
 //   (d) plain consume -> produce, 100 B records (the function path's input)
 //   (e)-(h) the function path: ingress -> function host -> C# function over HTTP (Kestrel, a child process) -> egress,
 //           10 or 10,000 addresses, at-least-once or exactly-once hosts
-// then the restore time of a changelog holding RESTORE_ADDRESSES x 100 B.
+// then the restore time of a changelog holding RESTORE_ADDRESSES x 100 B. BENCH_ALLOC=1 adds a sample of the types
+// this process allocates during the rounds (AllocationSampler).
 // Each round's clock runs from the forwarder's first input record (function path: the function's first request)
 // to the last output record a read_committed reader sees (a child process, so that its CPU is not counted); CPU per
 // record is the benchmark process's CPU time from the first input record to that end, over the records (the function
@@ -73,6 +74,7 @@ foreach (var addresses in new[] { 10, 10_000 })
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"input: forwarding {records:N0} records of {ForwardValueSize} B in {forwardPartitions} partitions; function path {functionRecords:N0} records of {FunctionValueSize} B in {functionPartitions} partitions, host inbox/changelog {HostPartitions} partitions"));
 Console.WriteLine($"rounds: 1 warm-up (discarded) + {rounds} measured per variant, interleaved; each round at most {limit.TotalSeconds:0} s");
+using var allocations = AllocationSampler.StartIfAsked();
 
 RunningForwarder Plain(string input, string output, CancellationToken token)
 {
@@ -220,4 +222,5 @@ if (Environment.GetEnvironmentVariable("VARIANTS") is not { Length: > 0 } || ext
 }
 
 Console.WriteLine($"load average at the end: {LoadAverage()} (1/5/15 min)");
+allocations?.Print(Console.Out);
 return failed.Count == 0 ? 0 : 1;

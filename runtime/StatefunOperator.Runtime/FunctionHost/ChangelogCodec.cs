@@ -27,7 +27,7 @@ internal static class ChangelogCodec
 
     public static StoredValue ReadState(byte[] value)
     {
-        var entry = StateEntry.Parser.ParseFrom(value);
+        var entry = StateEntry.Parser.ParseFrom(value.AsSpan());
         return new StoredValue(
             entry.Typename,
             entry.Value,
@@ -35,5 +35,5 @@ internal static class ChangelogCodec
             entry.ExpiresAtMs);
     }
 
-    public static ChangelogKey ReadKey(byte[] key) => ChangelogKey.Parser.ParseFrom(key);
+    public static ChangelogKey ReadKey(byte[] key) => ChangelogKey.Parser.ParseFrom(key.AsSpan());
 }

@@ -13,7 +13,7 @@ internal sealed class EnvelopeDeserializer : IKafkaIngressDeserializer<Envelope>
         ArgumentNullException.ThrowIfNull(record);
         try
         {
-            var envelope = Envelope.Parser.ParseFrom(record.Message.Value ?? []);
+            var envelope = Envelope.Parser.ParseFrom((record.Message.Value ?? []).AsSpan());
             return envelope.Target is null ? throw new UnreadableRecordException("the inbox record names no target address") : envelope;
         }
         catch (InvalidProtocolBufferException e)

@@ -62,7 +62,7 @@ internal sealed class PartitionState
             }
             else
             {
-                _pending[parsed.PendingOffset] = Envelope.Parser.ParseFrom(value);
+                _pending[parsed.PendingOffset] = Envelope.Parser.ParseFrom(value.AsSpan());
             }
         }
         else if (parsed.EntryCase == ChangelogKey.EntryOneofCase.DelayId)
@@ -70,7 +70,7 @@ internal sealed class PartitionState
             RemoveDelayed(parsed.DelayId);
             if (value is not null)
             {
-                AddDelayed(new DelayedMessage(parsed.DelayId, address, DelayedEntry.Parser.ParseFrom(value)));
+                AddDelayed(new DelayedMessage(parsed.DelayId, address, DelayedEntry.Parser.ParseFrom(value.AsSpan())));
             }
         }
     }

@@ -32,6 +32,8 @@ public sealed record FunctionEndpoint(
 
     public bool Serves(TypeName functionType) => FunctionTypePattern.Matches(Functions, functionType);
 
-    public Uri UrlFor(TypeName functionType) =>
-        new(UrlPathTemplate.Replace("{function.name}", functionType.Name, StringComparison.Ordinal));
+    public Uri UrlFor(TypeName functionType) => UrlFor(UrlPathTemplate, functionType);
+
+    internal static Uri UrlFor(string urlPathTemplate, TypeName functionType) =>
+        new(urlPathTemplate.Replace("{function.name}", functionType.Name, StringComparison.Ordinal));
 }

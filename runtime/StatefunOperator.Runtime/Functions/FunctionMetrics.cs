@@ -13,6 +13,8 @@ namespace StatefunOperator.Runtime.Functions;
 /// </summary>
 public sealed class FunctionMetrics : IDisposable
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Module.TypeName, string> TypeTexts = new();
+
     private readonly Counter<long> _invocations = RuntimeMetrics.Meter.CreateCounter<long>(
         "statefun.function.invocations", "{message}", "messages invoked (answered by the function)");
 
@@ -60,7 +62,7 @@ public sealed class FunctionMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         _inFlight.Add(1, Tag(address));
-        return new CallTiming(this, address.Type.ToString());
+        return new CallTiming(this, TypeText(address.Type));
     }
 
     internal void EndCall(string functionType, TimeSpan duration, string status)
@@ -75,5 +77,8 @@ public sealed class FunctionMetrics : IDisposable
         // The instruments belong to the process-wide meter.
     }
 
-    private static KeyValuePair<string, object?> Tag(FunctionAddress address) => new("function_type", address.Type.ToString());
+    private static KeyValuePair<string, object?> Tag(FunctionAddress address) => new("function_type", TypeText(address.Type));
+
+    /// <summary>The type's text, made once per type (a tag is attached to several instruments per call).</summary>
+    private static string TypeText(Module.TypeName type) => TypeTexts.GetOrAdd(type, t => t.ToString());
 }

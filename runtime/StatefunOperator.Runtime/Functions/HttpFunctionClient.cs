@@ -14,6 +14,7 @@ public sealed class HttpFunctionClient : IFunctionClient, IDisposable
 {
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
     private readonly ConcurrentDictionary<TimeSpan, HttpClient> _clients = new();
+    private readonly ConcurrentDictionary<(string Template, Module.TypeName Type), Uri> _urls = new();
     private readonly int _maxConnectionsPerServer;
 
     /// <param name="maxConnectionsPerServer">Connections per function server at most (the dispatcher bounds its calls in flight to the same number).</param>
@@ -28,7 +29,7 @@ public sealed class HttpFunctionClient : IFunctionClient, IDisposable
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(request);
         var client = _clients.GetOrAdd(endpoint.ConnectTimeout, Create);
-        var url = endpoint.UrlFor(target.Type);
+        var url = _urls.GetOrAdd((endpoint.UrlPathTemplate, target.Type), static key => FunctionEndpoint.UrlFor(key.Template, key.Type));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(endpoint.CallTimeout);
         try
@@ -42,7 +43,7 @@ public sealed class HttpFunctionClient : IFunctionClient, IDisposable
                 throw new FunctionCallException($"function {target} at {url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
             }
 
-            return FromFunction.Parser.ParseFrom(body);
+            return FromFunction.Parser.ParseFrom(body.AsSpan());
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -49,7 +49,7 @@ public sealed class KafkaFunctionEgress : IFunctionEgress
         Protocol.KafkaProducerRecord record;
         try
         {
-            record = Protocol.KafkaProducerRecord.Parser.ParseFrom(argument.Value);
+            record = Protocol.KafkaProducerRecord.Parser.ParseFrom(argument.Value.Span);
         }
         catch (InvalidProtocolBufferException e)
         {
