@@ -19,6 +19,7 @@ var options = RoleArguments.Resolve(args, out var argumentProblem);
 if (argumentProblem is not null)
 {
     await Console.Error.WriteLineAsync("statefun-runtime: " + argumentProblem).ConfigureAwait(false);
+    TerminationMessage.Write(argumentProblem);
     return 2;
 }
 
@@ -35,6 +36,7 @@ catch (ModuleConfigurationException e)
         await Console.Error.WriteLineAsync("  " + problem).ConfigureAwait(false);
     }
 
+    TerminationMessage.Write($"{modulePath} is not a valid module: {string.Join("; ", e.Problems)}");
     return 2;
 }
 
@@ -42,6 +44,7 @@ var healthAddresses = HealthListenAddresses.Parse(HealthListenAddresses.Configur
 if (healthAddresses is null)
 {
     await Console.Error.WriteLineAsync($"statefun-runtime: {HealthListenAddresses.Variable}: {healthProblem}").ConfigureAwait(false);
+    TerminationMessage.Write($"{HealthListenAddresses.Variable}: {healthProblem}");
     return 2;
 }
 

@@ -61,7 +61,7 @@ public sealed class FunctionEndpointReconciler(
             .Select(ingress => ingress.Metadata.Name)
             .ToList();
         var key = new ResourceKey(ResourceKinds.Endpoint, namespaceName, name);
-        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lags?.Get(key), lags?.GetFailures(key));
+        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lags?.Get(key), lags?.GetFailures(key), lags?.GetCrash(key));
         if (!StatusComparison.Same(endpoint.Status, status))
         {
             if (endpoint.Status?.Lag is not null && status.Lag is null)

@@ -74,7 +74,7 @@ public sealed class KafkaIngressReconciler(
             appliedHash = module.Hash;
         }
 
-        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(new ResourceKey(ResourceKinds.Ingress, namespaceName, name)));
+        var status = IngressStatusCalculator.Compute(ingress, validation, deployment, appliedHash, Conditions.Now(clock), groupPeers, lags?.Get(new ResourceKey(ResourceKinds.Ingress, namespaceName, name)), lags?.GetCrash(new ResourceKey(ResourceKinds.Ingress, namespaceName, name)));
 
         // The events say what changed between the observed status and this one; they need not wait for its write.
         var events = RecordTransitionsAsync(ingress, status, validation, cancellationToken);

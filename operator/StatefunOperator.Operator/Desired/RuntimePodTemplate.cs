@@ -65,6 +65,10 @@ public static class RuntimePodTemplate
             ReadinessProbe = Probe("/readyz", initialDelaySeconds: 2),
             VolumeMounts = mounts,
             Resources = Resources(resources),
+
+            // The runtime writes why it exits to the termination message file; without one the kubelet takes the end of
+            // its log. The operator shows it in the resource's Ready condition (reason RuntimeFailing).
+            TerminationMessagePolicy = "FallbackToLogsOnError",
             SecurityContext = new V1SecurityContext
             {
                 AllowPrivilegeEscalation = false,

@@ -5,14 +5,21 @@ using StatefunOperator.Operator.Controller;
 namespace StatefunOperator.Operator.Lag;
 
 /// <summary>
-/// The latest consumer lag of each KafkaIngress and FunctionEndpoint, and the failing function addresses of each
-/// FunctionEndpoint, as their pods last reported them (see
+/// The latest consumer lag of each KafkaIngress and FunctionEndpoint, the failing function addresses of each
+/// FunctionEndpoint, as their pods last reported them, and why their runtime pods crash, as the kubelet reports it (see
 /// <see cref="LagCollector"/>), by kind, namespace and name: an ingress and an endpoint of the same name are two entries.
 /// </summary>
 public sealed class LagCache
 {
     private readonly ConcurrentDictionary<ResourceKey, ConsumerLagStatus> _lags = new();
     private readonly ConcurrentDictionary<ResourceKey, FunctionFailures> _failures = new();
+    private readonly ConcurrentDictionary<ResourceKey, RuntimeCrash> _crashes = new();
+
+    /// <summary>Why the owner's runtime pods fail, as the kubelet last reported it; null when none fails (or unknown).</summary>
+    public RuntimeCrash? GetCrash(ResourceKey owner) => _crashes.TryGetValue(owner, out var crash) ? crash : null;
+
+    /// <summary>Stores why the owner's pods fail (null: they do not); true when it differs from what was stored.</summary>
+    public bool SetCrash(ResourceKey owner, RuntimeCrash? crash) => Store(_crashes, owner, crash, (a, b) => Equals(a, b));
 
     /// <summary>The failing function addresses the owner's pods last reported; null when unknown.</summary>
     public FunctionFailures? GetFailures(ResourceKey owner) => _failures.TryGetValue(owner, out var failures) ? failures : null;
@@ -25,7 +32,7 @@ public sealed class LagCache
     /// <summary>Stores the lag (null: unknown); true when it differs from what was stored.</summary>
     public bool Set(ResourceKey owner, ConsumerLagStatus? lag) => Store(_lags, owner, lag, Same);
 
-    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.Union(_failures.Keys).ToList();
+    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.Union(_failures.Keys).Union(_crashes.Keys).ToList();
 
     /// <summary>Stores (or, for null, removes) the owner's value; true when it differs from what was stored.</summary>
     private static bool Store<T>(ConcurrentDictionary<ResourceKey, T> map, ResourceKey owner, T? value, Func<T?, T?, bool> same)

@@ -83,7 +83,8 @@ public sealed class LagCollector(
             var answers = (await Task.WhenAll(reads).ConfigureAwait(false)).OfType<RuntimeStatusReading>().ToList();
             var lagChanged = cache.Set(owner, RuntimeStatusReader.Combine(answers.Select(a => a.Partitions).ToList()));
             var failuresChanged = owner.Kind == ResourceKinds.Endpoint && cache.SetFailures(owner, FunctionFailures.Combine(answers));
-            if (lagChanged || failuresChanged)
+            var crashChanged = cache.SetCrash(owner, RuntimeCrash.Of(ownerPods));
+            if (lagChanged || failuresChanged || crashChanged)
             {
                 onChanged(owner);
             }
@@ -91,7 +92,7 @@ public sealed class LagCollector(
 
         foreach (var gone in cache.Keys().Where(k => !seen.Contains(k)))
         {
-            if (cache.Set(gone, null) | cache.SetFailures(gone, null))
+            if (cache.Set(gone, null) | cache.SetFailures(gone, null) | cache.SetCrash(gone, null))
             {
                 onChanged(gone);
             }

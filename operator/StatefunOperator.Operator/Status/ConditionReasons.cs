@@ -7,6 +7,9 @@ public static class ConditionReasons
     public const string WorkloadAvailable = "WorkloadAvailable";
     public const string WorkloadProgressing = "WorkloadProgressing";
     public const string WorkloadPending = "WorkloadPending";
+
+    /// <summary>Ready=False: the workload is not ready and a runtime container crashes or cannot start (the message says why).</summary>
+    public const string RuntimeFailing = "RuntimeFailing";
     public const string ScaledToZero = "ScaledToZero";
     public const string InUse = "InUse";
     public const string NotUsed = "NotUsed";

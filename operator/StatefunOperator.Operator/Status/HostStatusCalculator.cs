@@ -25,6 +25,7 @@ public static class HostStatusCalculator
     /// <param name="now">The transition time of changed conditions.</param>
     /// <param name="lag">The inbox consumer lag the host pods last reported; null when unknown. Shown only while the StatefulSet exists.</param>
     /// <param name="failures">The failing function addresses the host pods last reported; null when unknown (the condition is then left as it was).</param>
+    /// <param name="crash">Why host pods crash or cannot start, as the kubelet reports it; null when none does.</param>
     public static FunctionEndpointStatus Compute(
         FunctionEndpoint endpoint,
         ValidationResult validation,
@@ -33,14 +34,15 @@ public static class HostStatusCalculator
         IReadOnlyList<string> usedBy,
         DateTime now,
         ConsumerLagStatus? lag = null,
-        FunctionFailures? failures = null)
+        FunctionFailures? failures = null,
+        RuntimeCrash? crash = null)
     {
         var generation = endpoint.Metadata.Generation;
         var valid = validation.IsValid
             ? Conditions.Create(ConditionTypes.ConfigurationValid, ConditionStatus.True, ConditionReasons.Valid, "The spec and its references are valid.", generation, now)
             : Conditions.Create(ConditionTypes.ConfigurationValid, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
         var ready = validation.IsValid
-            ? HostReadiness(statefulSet, generation, now)
+            ? RuntimeFailure.Explain(HostReadiness(statefulSet, generation, now), crash, generation, now)
             : Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
 
         // The partitions are fixed by the first host applied; until then there are none to report.

@@ -2,6 +2,7 @@ using k8s.Models;
 using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Ingress;
 using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Validation;
 
 namespace StatefunOperator.Operator.Status;
@@ -9,7 +10,7 @@ namespace StatefunOperator.Operator.Status;
 /// <summary>
 /// The status of a KafkaIngress from what was observed: the validation outcome and the Deployment as the API
 /// server reports it (never from what was hoped), plus the warning that its consumer group is shared, and the
-/// consumer lag its runtime pods last reported (see <c>Lag/LagCollector</c>). Pure.
+/// consumer lag its runtime pods last reported and why they crash, if they do (see <c>Lag/LagCollector</c>). Pure.
 /// </summary>
 public static class IngressStatusCalculator
 {
@@ -20,7 +21,8 @@ public static class IngressStatusCalculator
         string? appliedConfigHash,
         DateTime now,
         IReadOnlyList<string>? consumerGroupPeers = null,
-        ConsumerLagStatus? lag = null)
+        ConsumerLagStatus? lag = null,
+        RuntimeCrash? crash = null)
     {
         var generation = ingress.Metadata.Generation;
         var existing = ingress.Status?.Conditions;
@@ -29,7 +31,7 @@ public static class IngressStatusCalculator
             : Conditions.Create(ConditionTypes.ConfigurationValid, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
 
         var ready = validation.IsValid
-            ? WorkloadReadiness(deployment, generation, now)
+            ? RuntimeFailure.Explain(WorkloadReadiness(deployment, generation, now), crash, generation, now)
             : Conditions.Create(ConditionTypes.Ready, ConditionStatus.False, validation.Reason!, validation.Message, generation, now);
 
         var conditions = Conditions.Set(Conditions.Set(existing, valid), ready);

@@ -47,12 +47,14 @@ public sealed class ModuleRunner : BackgroundService
                 await Console.Error.WriteLineAsync("  " + problem).ConfigureAwait(false);
             }
 
+            TerminationMessage.Write("the broker does not accept the module: " + e.Message);
             Environment.ExitCode = 2;
             _lifetime.StopApplication();
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogCritical(e, "an ingress failed; stopping the runtime so that the platform restarts it");
+            logger.LogCritical(e, "the runtime failed; stopping it so that the platform restarts it");
+            TerminationMessage.Write($"the runtime failed: {e.GetType().Name}: {e.Message}");
             Environment.ExitCode = 1;
             _lifetime.StopApplication();
         }

@@ -31,12 +31,16 @@ public class RuntimeHostTests
     }
 
     [Fact]
-    public async Task R2_AnInvalidModule_ExitsWithCode2_NamingFieldAndValue()
+    public async Task R2_AnInvalidModule_ExitsWithCode2_NamingFieldAndValue_InItsTerminationMessageToo()
     {
         var dir = Directory.CreateTempSubdirectory("statefun-host-");
         var module = Path.Combine(dir.FullName, "module.yaml");
         await File.WriteAllTextAsync(module, ForwardingModule.Yaml("k:9092", "in", "out", "at-least-once", "g", startup: "tomorrow"));
+        // Where a pod's termination message goes (the kubelet creates the file; /dev/termination-log by default).
+        var terminationLog = Path.Combine(dir.FullName, "termination-log");
+        await File.WriteAllTextAsync(terminationLog, string.Empty);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment["STATEFUN_TERMINATION_MESSAGE_PATH"] = terminationLog;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "statefun-runtime.dll"));
         start.ArgumentList.Add("--module");
         start.ArgumentList.Add(module);
@@ -47,6 +51,9 @@ public class RuntimeHostTests
 
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("ingress test/mirror-in: startupPosition.type: 'tomorrow' is not a startup position", errors, StringComparison.Ordinal);
+        var termination = await File.ReadAllTextAsync(terminationLog);
+        Assert.StartsWith($"{module} is not a valid module: ", termination, StringComparison.Ordinal);
+        Assert.Contains("ingress test/mirror-in: startupPosition.type: 'tomorrow' is not a startup position", termination, StringComparison.Ordinal);
     }
 
     private static async Task<HttpStatusCode?> PollAsync(HttpClient http, string path, TimeSpan limit)
