@@ -8,6 +8,10 @@
 #                                       nothing is left running
 #   scripts/kube-node.sh status         one line per component
 #   scripts/kube-node.sh image-busybox  build (once) and import a busybox test image; prints its name
+#   scripts/kube-node.sh import-image ARCHIVE
+#                                       import an OCI or docker image archive (e.g. from
+#                                       `buildah push IMG oci-archive:/tmp/img.tar:NAME`); pods use it
+#                                       with imagePullPolicy: Never (or IfNotPresent)
 #   scripts/kube-node.sh smoke-test     run a busybox pod, check its logs, pod -> node-address traffic
 #                                       and pod -> ClusterIP Service traffic
 #   scripts/kube-node.sh build          only build/cache the binaries
@@ -47,8 +51,9 @@
 #     forwards to 127.0.0.1, so pods can use the in-cluster `kubernetes` Service (10.96.0.1:443).
 #   * A test server that pods must reach binds 10.244.0.1 (the node's bridge address); no DNS needed.
 #   * kube-proxy (iptables mode) implements ClusterIP Services; NodePorts only on 10.244.0.1.
-#   * No cluster DNS (no CoreDNS image can be had): pods get an empty resolv.conf, use IPs or the
-#     *_SERVICE_HOST environment variables. containerd is told that every registry is 127.0.0.1:9
+#   * No cluster DNS server (no CoreDNS image can be had). Pods' resolv.conf names the conventional
+#     cluster DNS address 10.96.0.10 (a Service IP nobody serves yet: lookups time out, locally), never
+#     the host's resolvers. Use IPs or the *_SERVICE_HOST environment variables. containerd is told that every registry is 127.0.0.1:9
 #     (closed), so a pull that is attempted by mistake fails locally instead of going out: images must
 #     be imported (see image-busybox) and used with imagePullPolicy: Never / IfNotPresent.
 #
@@ -58,7 +63,7 @@
 # kernel.keys.root_max*) and this script (net.ipv4.ip_forward, net.bridge.bridge-nf-call-iptables)
 # set: their previous values are saved in run/sysctl.saved and written back.
 # Paths outside our directory that cannot be moved: containerd 1.6's shim sockets in /run/containerd/s/
-# (removed when the shims exit) and the kubelet's pod logs in /var/log/pods (removed with the pods).
+# and the kubelet's pod logs in /var/log/pods + links in /var/log/containers (`stop` removes ours).
 #
 # cgroups: the cgroupfs driver (no systemd here) on whatever the machine has; seen here: cgroup v1
 # (hybrid, with cgroup2 only at /sys/fs/cgroup/unified), which Kubernetes 1.20 supports best. The
@@ -80,6 +85,7 @@ node_ip=10.244.0.1
 pod_cidr=10.244.0.0/24
 service_cidr=10.96.0.0/24
 api_service_ip=10.96.0.1
+cluster_dns=10.96.0.10
 api_port="${STATEFUN_KUBE_NODE_API_PORT:-16443}"      # not 6443/2379: kube-local-apiserver.sh uses those
 etcd_port="${STATEFUN_KUBE_NODE_ETCD_PORT:-12379}"
 etcd_peer_port="${STATEFUN_KUBE_NODE_ETCD_PEER_PORT:-12380}"
@@ -111,7 +117,7 @@ running() {
   pid="$(cat "$pidfile")"
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
   [[ -f "$run/$1.exe" ]] || return 0
-  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(cat "$run/$1.exe")"
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$(cat "$run/$1.exe")" >/dev/null
 }
 
 launch() { # launch NAME BINARY ARGS...
@@ -162,15 +168,15 @@ ensure_packages() {
   local packages=(containerd runc containernetworking-plugins iptables conntrack socat busybox-static
                   gcc libc6-dev iproute2 openssl curl) missing=() p
   for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null || missing+=("$p")
   done
   if (( ${#missing[@]} )); then
     log "installing Debian packages: ${missing[*]}"
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
   fi
-  # Debian's postinst would start containerd under systemd; there is no systemd here, and we never
-  # use the system instance anyway (our own socket/root/state below).
+  # Debian's containerd package only ships a systemd unit; with no systemd here nothing starts a system
+  # instance, and we never use one anyway (our own socket/root/state below).
 }
 
 ensure_binaries() {
@@ -194,7 +200,7 @@ ensure_binaries() {
 
   mkdir -p "$bin_dir"
   local build_log="$node_dir/build.log" started=$SECONDS
-  log "building ${missing[*]} from $source_dir (about 25-35 minutes the first time on 2 busy cores); log: $build_log"
+  log "building ${missing[*]} from $source_dir (12 minutes here on 2 busy cores, with Go's build cache warm from the kube-apiserver build); log: $build_log"
   # Same environment as kube-test-assets.sh. Deliberately gentle on a shared machine: nice 19 and
   # GOMAXPROCS=1 (the go command's default -p is GOMAXPROCS, so one package compiles at a time).
   # GOFLAGS=-p=1 can NOT be used: hack/lib/golang.sh pastes $GOFLAGS into `-tags`, and a space there
@@ -256,7 +262,9 @@ build_pause_image() {
 }
 
 # A busybox image: Debian's busybox-static as /bin/busybox plus a link for every applet (sh, sleep,
-# wget, nc, httpd, ...), an /etc/passwd, /tmp. Entrypoint none, Cmd ["sh"].
+# nc, httpd, ip, ...), an /etc/passwd, /tmp. Entrypoint none, Cmd ["sh"]. Note: this busybox's
+# `wget` segfaults (also on the host, bookworm 1.35.0); use `nc` for HTTP checks:
+#   printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 5 10.244.0.1 8080
 build_busybox_image() {
   local archive="$image_dir/busybox.tar"
   [[ -f "$archive" ]] && return 0
@@ -277,7 +285,7 @@ build_busybox_image() {
 
 import_image() { # import_image ARCHIVE NAME
   ctr images import "$1" >&2
-  ctr images ls -q | grep -qxF "$2" || fail "importing $1 did not create image $2"
+  ctr images ls -q | grep -xF "$2" >/dev/null || fail "importing $1 did not create image $2"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -376,7 +384,7 @@ setup_network() {
     ip link add "$bridge" type bridge
     log "created bridge $bridge"
   fi
-  ip addr show dev "$bridge" | grep -qF "inet $node_ip/24" || ip addr add "$node_ip/24" dev "$bridge"
+  ip addr show dev "$bridge" | grep -F "inet $node_ip/24" >/dev/null || ip addr add "$node_ip/24" dev "$bridge"
   ip link set "$bridge" up
   # Service IPs are virtual: kube-proxy DNATs them. Route the range onto the bridge so that a packet no
   # rule matched stays on the bridge instead of going to the default gateway.
@@ -389,6 +397,29 @@ setup_network() {
   iptables -w -t mangle -A "$fw_chain" -i "$bridge" -j DROP   # pod -> anywhere but the bridge
   iptables -w -t mangle -A "$fw_chain" -o "$bridge" -j DROP   # elsewhere -> pods (the host's own traffic is not FORWARD)
   iptables -w -t mangle -C FORWARD -j "$fw_chain" 2>/dev/null || iptables -w -t mangle -I FORWARD 1 -j "$fw_chain"
+}
+
+# kube-proxy's rules. `kube-proxy --cleanup` removes most of them but leaves some chains
+# (KUBE-MARK-MASQ, KUBE-MARK-DROP, KUBE-PROXY-CANARY); remove every KUBE-* chain and the jumps to
+# them. (KUBE-* chains are only ever made by Kubernetes components, and only ours run here.)
+remove_kube_iptables() {
+  [[ -x "$bin_dir/kube-proxy" ]] && "$bin_dir/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  local ipt table rule chain
+  for ipt in iptables ip6tables; do
+    command -v "$ipt" >/dev/null || continue
+    for table in filter nat mangle raw; do
+      "$ipt" -w -t "$table" -S >/dev/null 2>&1 || continue
+      while IFS= read -r rule; do
+        eval "$ipt -w -t $table -D ${rule#-A }" 2>/dev/null || true
+      done < <("$ipt" -w -t "$table" -S 2>/dev/null | grep -E '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) .*-j KUBE-')
+      for chain in $("$ipt" -w -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^KUBE-/ {print $2}'); do
+        "$ipt" -w -t "$table" -F "$chain" 2>/dev/null || true
+      done
+      for chain in $("$ipt" -w -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^KUBE-/ {print $2}'); do
+        "$ipt" -w -t "$table" -X "$chain" 2>/dev/null || true
+      done
+    done
+  done
 }
 
 teardown_network() {
@@ -405,10 +436,22 @@ teardown_network() {
   fi
 }
 
+has_cap_sys_resource() { # capability 24 in the effective set
+  local eff; eff="$(awk '/^CapEff:/ {print $2}' /proc/self/status)"
+  (( (0x$eff >> 24) & 1 ))
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Configuration files
 # ---------------------------------------------------------------------------------------------------
 write_configs() {
+  # The kubelet asks for negative oom_score_adj values (-998 for the pause container, -997 for
+  # Guaranteed pods, -999 for itself). Lowering a score needs CAP_SYS_RESOURCE, which root lacks in
+  # some sandboxes (this one: runc then fails with "can't get final child's PID from pipe: EOF").
+  # Without it, containerd clamps the scores to its own (restrict_oom_score_adj, made for rootless
+  # use) and the kubelet and kube-proxy keep score 0.
+  local restrict_oom=false own_oom=-999
+  if ! has_cap_sys_resource; then restrict_oom=true; own_oom=0; fi
   mkdir -p "$run/cni/net.d" "$run/cni/ipam" "$run/containerd/certs.d/_default" "$run/kubelet"
   # Pod network: see the header. isGateway puts 10.244.0.1 on the bridge (already there); no
   # isDefaultGateway and no ipMasq, so pods get only the routes listed here.
@@ -468,6 +511,7 @@ oom_score = 0
     disable_tcp_service = true
     enable_selinux = false
     netns_mounts_under_state_dir = true
+    restrict_oom_score_adj = $restrict_oom
     tolerate_missing_hugetlb_controller = true
     disable_hugetlb_controller = true
     [plugins."io.containerd.grpc.v1.cri".containerd]
@@ -487,8 +531,11 @@ oom_score = 0
       config_path = "$run/containerd/certs.d"
 TOML
 
-  # No cluster DNS: pods must not inherit the host's resolvers (they could be outside the sandbox).
-  echo "# statefun kube-node: no DNS for pods" > "$run/resolv.conf"
+  # Pods must never get the host's resolvers (outside the pod network). An empty file is not enough:
+  # containerd then copies the host's /etc/resolv.conf. So both ClusterFirst pods (clusterDNS) and
+  # Default/hostNetwork pods (this file) get $cluster_dns, a Service IP: a DNS server deployed later as
+  # a Service with that clusterIP would just work; until then lookups time out on the bridge.
+  echo "nameserver $cluster_dns" > "$run/resolv.conf"
 
   cat > "$run/kubelet/config.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
@@ -507,6 +554,7 @@ cgroupDriver: cgroupfs
 failSwapOn: false
 resolvConf: "$run/resolv.conf"
 clusterDomain: cluster.local
+clusterDNS: ["$cluster_dns"]
 # kube-proxy makes its own iptables chains; the kubelet's extra ones (KUBE-FIREWALL on INPUT/OUTPUT of
 # the whole host) are not needed here.
 makeIPTablesUtilChains: false
@@ -516,7 +564,9 @@ evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.availa
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 serializeImagePulls: false
+oomScoreAdj: $own_oom
 YAML
+  echo "$own_oom" > "$run/oom-score-adj"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -556,6 +606,9 @@ start() {
   launch apiserver-bridge "$(command -v socat)" "TCP-LISTEN:$api_port,bind=$node_ip,reuseaddr,fork" "TCP:127.0.0.1:$api_port"
 
   mkdir -p "$run/containerd"
+  # containerd 1.6 puts its shims' sockets in /run/containerd/s whatever the config says; note whether
+  # we are the ones creating /run/containerd, so that `stop` can remove it again (if empty).
+  [[ -e /run/containerd || -e "$run/created-run-containerd" ]] || touch "$run/created-run-containerd"
   launch containerd "$(command -v containerd)" --config "$run/containerd/config.toml" --log-level warn
   wait_for 60 "containerd" containerd ctr version
   build_pause_image
@@ -583,7 +636,7 @@ start() {
   launch kube-proxy "$bin_dir/kube-proxy" --kubeconfig="$run/kube-proxy.kubeconfig" --proxy-mode=iptables \
     --hostname-override="$node_name" --bind-address="$node_ip" --cluster-cidr="$pod_cidr" \
     --healthz-bind-address=127.0.0.1:10256 --metrics-bind-address=127.0.0.1:10249 \
-    --nodeport-addresses="$node_ip/32" \
+    --nodeport-addresses="$node_ip/32" --oom-score-adj="$(cat "$run/oom-score-adj")" \
     --conntrack-max-per-core=0 --conntrack-tcp-timeout-established=0 --conntrack-tcp-timeout-close-wait=0
 
   wait_for 180 "node $node_name Ready" kubelet node_ready
@@ -605,14 +658,15 @@ stop() {
   stop_one kube-scheduler
   stop_one kube-controller-manager
   if running kube-apiserver && running kubelet && running containerd && [[ -x "$bin_dir/kubectl" ]]; then
+    kubectl get pods --all-namespaces -o 'jsonpath={range .items[*]}{.metadata.uid}{"\n"}{end}' \
+      >> "$run/pod-uids" 2>/dev/null || true
     kubectl delete pods --all --all-namespaces --grace-period=0 --force --wait=false >/dev/null 2>&1 || true
     local deadline=$((SECONDS + 60))
     while (( SECONDS < deadline )) && [[ -n "$(ctr tasks ls -q 2>/dev/null)" ]]; do sleep 1; done
   fi
   stop_one kube-proxy
   stop_one kubelet
-  # kube-proxy's iptables rules (KUBE-SERVICES etc.): the binary removes exactly its own chains.
-  [[ -x "$bin_dir/kube-proxy" ]] && "$bin_dir/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  remove_kube_iptables
 
   # 2. Whatever the kubelet left (it was killed, or timed out): kill and delete it through containerd,
   #    and remove the network namespaces of our sandboxes (all under our state dir).
@@ -648,6 +702,29 @@ stop() {
     umount "$mnt" 2>/dev/null || umount -l "$mnt" 2>/dev/null || log "could not unmount $mnt"
   done
 
+  # The kubelet writes pod logs to /var/log/pods/<ns>_<pod>_<uid> (a path it hard-codes) and links
+  # them from /var/log/containers; remove those of the pods this node ran (their UIDs: the pods the
+  # API listed at stop, and the directories in the kubelet's root dir), and links left dangling.
+  local uid link
+  for uid in $(cat "$run/pod-uids" 2>/dev/null; ls "$run/kubelet/root/pods" 2>/dev/null); do
+    if [[ "$uid" =~ ^[0-9a-f-]{36}$ ]]; then rm -rf /var/log/pods/*_"$uid"; fi
+  done
+  rm -f "$run/pod-uids"
+  for link in /var/log/containers/*.log; do
+    if [[ -L "$link" && ! -e "$link" && "$(readlink "$link")" == /var/log/pods/* ]]; then rm -f "$link"; fi
+  done
+
+  # The kubelet's cgroups (/kubepods under each v1 hierarchy, or under the v2 root): empty by now.
+  local cg
+  for cg in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods; do
+    if [[ -d "$cg" ]]; then find "$cg" -depth -type d -exec rmdir {} \; 2>/dev/null || log "could not remove cgroup $cg"; fi
+  done
+
+  if [[ -f "$run/created-run-containerd" ]]; then
+    rmdir /run/containerd/s /run/containerd 2>/dev/null || true
+    rm -f "$run/created-run-containerd"
+  fi
+
   teardown_network
   # 4. Forget this cluster's data (the next start is a fresh cluster); keep logs, certificates and
   #    containerd's root (the imported images).
@@ -678,7 +755,7 @@ image_busybox() {
 # ---------------------------------------------------------------------------------------------------
 smoke_test() {
   running kubelet || fail "the node is not running: run '$0 start' first"
-  local image ns=statefun-smoke port=18080 server_pid
+  local image ns=statefun-smoke port=18080
   image="$(image_busybox | tail -n 1)"
   kubectl delete namespace "$ns" --ignore-not-found --wait=true >/dev/null 2>&1 || true
   kubectl create namespace "$ns" >&2
@@ -687,8 +764,8 @@ smoke_test() {
   # A server on the node's bridge address, as a test would run one (busybox httpd from the image).
   mkdir -p "$run/smoke-www"; echo "hello from the node" > "$run/smoke-www/index.html"
   /bin/busybox httpd -f -p "$node_ip:$port" -h "$run/smoke-www" 9>&- &
-  server_pid=$!
-  trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+  smoke_server_pid=$!   # global: the EXIT trap runs after this function's locals are gone
+  trap 'kill "$smoke_server_pid" 2>/dev/null || true' EXIT
 
   kubectl apply -n "$ns" -f - >&2 <<YAML
 apiVersion: v1
@@ -700,7 +777,7 @@ spec:
   - name: hello
     image: $image
     imagePullPolicy: Never
-    command: ["sh", "-c", "echo hello; wget -q -T 5 -O - http://$node_ip:$port/; sleep 3600"]
+    command: ["sh", "-c", "echo hello; printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 $node_ip $port; sleep 3600"]
 ---
 apiVersion: v1
 kind: Pod
@@ -728,9 +805,13 @@ YAML
 
   local cluster_ip out
   cluster_ip="$(kubectl get service -n "$ns" web -o 'jsonpath={.spec.clusterIP}')"
-  out="$(kubectl exec -n "$ns" hello -- wget -q -T 5 -O - "http://$cluster_ip/" 2>&1)" || true
+  out="$(kubectl exec -n "$ns" hello -- sh -c "printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 5 $cluster_ip 80" 2>&1)" || true
   echo "--- pod hello -> Service web ($cluster_ip): $out" >&2
   [[ "$out" == *"behind a Service"* ]] || fail "Service $cluster_ip not reachable from a pod"
+  # The in-cluster API address: kube-proxy -> 10.244.0.1:$api_port (socat) -> 127.0.0.1:$api_port.
+  out="$(kubectl exec -n "$ns" hello -- sh -c "nc -w 5 $api_service_ip 443 </dev/null && echo connected" 2>&1)" || true
+  echo "--- pod hello -> kubernetes Service $api_service_ip:443: $out" >&2
+  [[ "$out" == *connected* ]] || fail "the kubernetes Service is not reachable from a pod"
   # `ip route get` asks the pod's routing table without sending anything: only on-link 10.244.0.0/24
   # and the Service range may be routable, anything else must be "Network unreachable".
   out="$(kubectl exec -n "$ns" hello -- sh -c 'ip route; ip route get 198.51.100.1' 2>&1)" || true
@@ -752,6 +833,10 @@ case "${1:-}" in
   status) status ;;
   build) ensure_binaries; printf '%s\n' "$bin_dir" ;;
   image-busybox) image_busybox ;;
+  import-image)
+    [[ -f "${2:-}" ]] || { echo "usage: $0 import-image ARCHIVE.tar" >&2; exit 2; }
+    running containerd || fail "containerd is not running: run '$0 start' first"
+    ctr images import "$2" >&2 ;;
   smoke-test) smoke_test ;;
-  *) echo "usage: $0 start|stop|status|build|image-busybox|smoke-test" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|build|image-busybox|import-image ARCHIVE|smoke-test" >&2; exit 2 ;;
 esac

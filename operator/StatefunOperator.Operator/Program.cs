@@ -57,9 +57,22 @@ if (problems.Count > 0)
 }
 
 KubernetesJsonResolver.UseForKubernetesClient();
-var configuration = KubernetesClientConfiguration.IsInCluster()
-    ? KubernetesClientConfiguration.InClusterConfig()
-    : KubeconfigLoader.Load(commandLine.Get("kubeconfig", "KUBECONFIG"));
+KubernetesClientConfiguration configuration;
+try
+{
+    configuration = KubernetesClientConfiguration.IsInCluster()
+        ? KubernetesClientConfiguration.InClusterConfig()
+        : KubeconfigLoader.Load(commandLine.Get("kubeconfig", "KUBECONFIG"));
+}
+catch (Exception exception) when (exception is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
+{
+    // Outside a cluster without a kubeconfig (or in a pod without its ServiceAccount token): say which, and stop
+    // with the usage status rather than an unhandled exception.
+    await Console.Error.WriteLineAsync("statefun-operator: no Kubernetes API to talk to: " + exception.Message
+        + (KubernetesClientConfiguration.IsInCluster() ? "" : " (not in a cluster: pass --kubeconfig PATH or set KUBECONFIG)"));
+    return 2;
+}
+
 using var client = KubernetesClients.Create(configuration);
 using var shutdown = new CancellationTokenSource();
 Console.CancelKeyPress += (_, eventArgs) =>

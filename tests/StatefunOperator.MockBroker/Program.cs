@@ -43,6 +43,17 @@ if (options.Kind == LocalBrokerKind.Container || (options.Kind == LocalBrokerKin
 }
 
 using var cluster = MockKafkaCluster.Start(options.Brokers);
+var forwarders = new List<TcpForwarder>();
+if (options.Advertise is { } advertised)
+{
+    // Pods of a test node reach the broker through its bridge address: the metadata names that address, and a
+    // forwarder on it (same port) leads to the loopback listener.
+    foreach (var listener in cluster.Advertise(advertised.ToString()))
+    {
+        forwarders.Add(TcpForwarder.Start(new System.Net.IPEndPoint(advertised, listener.Port), listener));
+    }
+}
+
 BrokerAnnouncement.Write(options.BootstrapFile, cluster.BootstrapServers, "mock");
 _ = Task.Run(() => ServeCommands(cluster, stop));
 try
@@ -53,6 +64,7 @@ catch (OperationCanceledException)
 {
 }
 
+forwarders.ForEach(f => f.Dispose());
 return 0;
 
 static void ServeCommands(MockKafkaCluster cluster, CancellationTokenSource stop)
@@ -112,7 +124,7 @@ static async Task WatchParent(int parentPid, CancellationTokenSource stop)
     stop.Cancel();
 }
 
-internal sealed record MockBrokerOptions(int Brokers, string? BootstrapFile, int? ParentPid, LocalBrokerKind Kind)
+internal sealed record MockBrokerOptions(int Brokers, string? BootstrapFile, int? ParentPid, LocalBrokerKind Kind, System.Net.IPAddress? Advertise)
 {
     public static MockBrokerOptions Parse(string[] args)
     {
@@ -120,6 +132,7 @@ internal sealed record MockBrokerOptions(int Brokers, string? BootstrapFile, int
         string? bootstrapFile = null;
         int? parentPid = null;
         var kind = LocalBrokerKind.Mock;
+        System.Net.IPAddress? advertise = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -129,6 +142,9 @@ internal sealed record MockBrokerOptions(int Brokers, string? BootstrapFile, int
                     break;
                 case "--bootstrap-file":
                     bootstrapFile = args[++i];
+                    break;
+                case "--advertise":
+                    advertise = System.Net.IPAddress.Parse(args[++i]);
                     break;
                 case "--parent-pid":
                     parentPid = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -143,10 +159,15 @@ internal sealed record MockBrokerOptions(int Brokers, string? BootstrapFile, int
                     };
                     break;
                 default:
-                    throw new ArgumentException($"unknown argument '{args[i]}' (use --brokers N, --bootstrap-file F, --parent-pid P, --kind mock|container|auto)");
+                    throw new ArgumentException($"unknown argument '{args[i]}' (use --brokers N, --bootstrap-file F, --parent-pid P, --kind mock|container|auto, --advertise IP)");
             }
         }
 
-        return new MockBrokerOptions(brokers, bootstrapFile, parentPid, kind);
+        if (advertise is not null && kind != LocalBrokerKind.Mock)
+        {
+            throw new ArgumentException("--advertise is for the mock broker (--kind mock)");
+        }
+
+        return new MockBrokerOptions(brokers, bootstrapFile, parentPid, kind, advertise);
     }
 }

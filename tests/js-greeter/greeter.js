@@ -1,6 +1,7 @@
 // A greeter written against the official StateFun JavaScript SDK, as a StateFun user would write it:
 // it keeps a per-user counter in state and greets each user through the SDK's Kafka egress helper.
-// Usage: node greeter.js <port> <egress topic> [egress typename, default example/greetings]. Listens on 127.0.0.1 only; prints "listening <port>" when ready.
+// Usage: node greeter.js <port> <egress topic> [egress typename, default example/greetings]. Listens on 127.0.0.1, or on the address in GREETER_HOST (in a pod: 0.0.0.0, the pod's own network); prints
+// "listening <port>" when ready.
 // The name "poison" makes it throw, as a function with a bug would (the SDK then answers HTTP 500): the tests use it
 // to show that one failing address blocks only itself.
 "use strict";
@@ -37,5 +38,5 @@ statefun.bind({
 });
 
 const server = http.createServer(statefun.handler());
-server.listen(port, "127.0.0.1", () => console.log(`listening ${port}`));
+server.listen(port, process.env.GREETER_HOST || "127.0.0.1", () => console.log(`listening ${port}`));
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

@@ -22,6 +22,29 @@ public class NativeOperatorTests(KubeApiServerFixture server)
 {
     private readonly Kubernetes _client = server.Client;
 
+    /// <summary>Found by running the image outside a cluster: it used to die of an unhandled exception (exit 139).</summary>
+    [Fact]
+    public async Task TheNativeOperator_WithoutACluster_OrAKubeconfig_SaysSo_AndExitsWithTheUsageStatus()
+    {
+        var binary = await NativeOperator.BinaryAsync();
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("run");
+        info.Environment.Remove("KUBERNETES_SERVICE_HOST");
+        info.Environment.Remove("KUBERNETES_SERVICE_PORT");
+        info.Environment["KUBECONFIG"] = Path.Combine(Path.GetTempPath(), $"statefun-no-such-kubeconfig-{Guid.NewGuid():N}");
+        using var process = Process.Start(info)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        var text = await errors;
+        Assert.Contains("no Kubernetes API to talk to", text, StringComparison.Ordinal);
+        Assert.Contains("--kubeconfig", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task TheNativeOperator_Leads_RendersEveryKind_ReportsABadSpec_ServesMetrics_AndStopsOnSigterm()
     {

@@ -43,6 +43,9 @@ internal static partial class LibrdkafkaNative
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_cluster_bootstraps")]
     public static partial IntPtr MockClusterBootstraps(IntPtr mcluster);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_host_port", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MockBrokerSetHostPort(IntPtr mcluster, int brokerId, string host, int port);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_topic_create", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int MockTopicCreate(IntPtr mcluster, string topic, int partitionCount, int replicationFactor);
 

@@ -23,7 +23,33 @@ public sealed class MockKafkaCluster : IDisposable
         BootstrapServers = bootstrapServers;
     }
 
-    public string BootstrapServers { get; }
+    public string BootstrapServers { get; private set; }
+
+    /// <summary>
+    /// Makes the metadata name <paramref name="host"/> instead of 127.0.0.1 for every broker (ids 1..N, ports
+    /// unchanged), so that clients elsewhere (pods of a test node) can reach the cluster through a forwarder on
+    /// that host. The listeners stay on 127.0.0.1: the caller forwards <paramref name="host"/>:port to them.
+    /// Returns the 127.0.0.1 addresses the forwarders must reach.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPEndPoint> Advertise(string host)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var listeners = BootstrapServers.Split(',')
+            .Select(a => new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, int.Parse(a[(a.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        for (var i = 0; i < listeners.Count; i++)
+        {
+            var err = LibrdkafkaNative.MockBrokerSetHostPort(_cluster, i + 1, host, listeners[i].Port);
+            if (err != 0)
+            {
+                var text = Marshal.PtrToStringUTF8(LibrdkafkaNative.ErrorToString(err));
+                throw new InvalidOperationException($"advertising mock broker {i + 1} as {host} failed: {text}");
+            }
+        }
+
+        BootstrapServers = string.Join(',', listeners.Select(l => $"{host}:{l.Port}"));
+        return listeners;
+    }
 
     public static MockKafkaCluster Start(int brokerCount)
     {
