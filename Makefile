@@ -5,7 +5,7 @@ SOLUTION := StatefunOperator.sln
 RESULTS := .local/test-results
 CACHE ?= $(HOME)/.cache/statefun-operator
 
-.PHONY: all build test unit-test run run-runtime bench manifests docker-build deploy clean
+.PHONY: all build test e2e unit-test run run-runtime bench manifests docker-build deploy clean
 
 all: build
 
@@ -14,8 +14,9 @@ build:
 
 ## test: every test (unit, integration against a real broker / API server, the native operator published first so
 ## its compile does not compete with the tests), then the Ctrl-C check of
-## `make run` (scripts/check-run-interrupt.sh). Prints the totals and how many tests need a real Kafka
-## broker and did not run here.
+## `make run` with the local runner (scripts/check-run-interrupt.sh), then the end-to-end test on a real single-node
+## cluster (scripts/e2e-node.sh: kubelet + containerd, the images built from the Dockerfiles; STATEFUN_E2E_NODE=0
+## skips it, aloud) and the Ctrl-C check of `make run` on that node. Prints the totals and how many tests need a real Kafka broker and did not run here.
 test: build
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@set -o pipefail; \
@@ -31,8 +32,19 @@ test: build
 	dotnet test $(SOLUTION) --no-build -nologo --filter "Category!=Benchmark" --logger "trx" --logger "console;verbosity=normal" --results-directory $(RESULTS) 2>&1 \
 	  | grep -v -E '^\s*(Passed|Skipped) ' || status=$$?; \
 	scripts/test-summary.sh $(RESULTS); \
-	if [[ $$status -eq 0 ]]; then scripts/check-run-interrupt.sh || status=$$?; fi; \
+	if [[ $$status -eq 0 ]]; then STATEFUN_LOCAL_NODE=runner scripts/check-run-interrupt.sh || status=$$?; fi; \
+	if [[ "$${STATEFUN_E2E_NODE:-1}" == 0 ]]; then \
+	  echo "make test: the end-to-end test on a real node did NOT run (STATEFUN_E2E_NODE=0)"; \
+	elif scripts/e2e-node.sh; then \
+	  STATEFUN_LOCAL_NODE=kubelet scripts/check-run-interrupt.sh || status=$$?; \
+	else \
+	  status=1; echo "make test: the end-to-end test on the real node FAILED (scripts/e2e-node.sh; logs in .local/e2e)"; \
+	fi; \
 	exit $$status
+
+## e2e: only the end-to-end test on a real single-node cluster (scripts/e2e-node.sh; needs root).
+e2e: build
+	scripts/e2e-node.sh
 
 ## run: the whole system locally: Kafka, kube-apiserver, CRDs, operator, a local stand-in for the
 ## kubelet, and a demo ingress -> egress (KAFKA_BOOTSTRAP_SERVERS to use your Kafka).

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # The Ctrl-C guard (make test runs it): starts `make run` as a terminal would (its own process group, SIGINT
 # not ignored), waits until the system is up, sends SIGINT to the whole group as Ctrl-C does, and asserts
-# that make run returned within 30 s and that no process it started is left.
+# that make run returned within 30 s and that no process it started is left. STATEFUN_LOCAL_NODE (runner, kubelet)
+# chooses what make run runs the pods on; make test checks both.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 log="$here/.local/check-run-interrupt.log"
 mkdir -p "$here/.local"
-up_limit=${RUN_UP_LIMIT_SECONDS:-420}
+up_limit=${RUN_UP_LIMIT_SECONDS:-600}
 
 # Processes of this checkout's programs (the broker, API server and etcd started for it, the operator, the
-# runner, runtimes, the greeter): none may be left after the Ctrl-C.
+# runner, runtimes, the greeter) and, with the real node (STATEFUN_LOCAL_NODE=kubelet or auto), the node's
+# components: none may be left after the Ctrl-C.
 ours() {
   pgrep -af "$here/(tests|runtime|operator)/.*/bin/.*/(statefun-mock-broker|statefun-operator|statefun-local-runner|statefun-runtime)\.dll|$here/.local/|js-greeter/greeter.js ${GREETER_PORT:-18000}" \
     | grep -v -e "check-run-interrupt" -e "dotnet test" -e testhost -e vstest || true
+  "$here/scripts/kube-node.sh" status 2>/dev/null | grep ' running ' || true
 }
+echo "check-run-interrupt: make run with STATEFUN_LOCAL_NODE=${STATEFUN_LOCAL_NODE:-auto}"
 
 if [[ -n "$(ours)" ]]; then
   echo "check-run-interrupt: processes of this checkout already run; stop them first:"; ours; exit 1

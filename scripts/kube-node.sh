@@ -14,6 +14,8 @@
 #                                       with imagePullPolicy: Never (or IfNotPresent)
 #   scripts/kube-node.sh smoke-test     run a busybox pod, check its logs, pod -> node-address traffic
 #                                       and pod -> ClusterIP Service traffic
+#   scripts/kube-node.sh ctr ARGS...    ctr against the node's containerd (namespace k8s.io), e.g.
+#                                       `ctr tasks kill -s SIGKILL <container id>` as the node kills a container
 #   scripts/kube-node.sh build          only build/cache the binaries
 # Everything but the kubeconfig path / image name goes to stderr.
 #
@@ -838,5 +840,9 @@ case "${1:-}" in
     running containerd || fail "containerd is not running: run '$0 start' first"
     ctr images import "$2" >&2 ;;
   smoke-test) smoke_test ;;
-  *) echo "usage: $0 start|stop|status|build|image-busybox|import-image ARCHIVE|smoke-test" >&2; exit 2 ;;
+  ctr)
+    shift
+    running containerd || fail "containerd is not running: run '$0 start' first"
+    ctr "$@" ;;
+  *) echo "usage: $0 start|stop|status|build|image-busybox|import-image ARCHIVE|smoke-test|ctr ARGS..." >&2; exit 2 ;;
 esac

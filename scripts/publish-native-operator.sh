@@ -3,14 +3,14 @@
 # as operator/Dockerfile builds it (README: Benchmarks). The LAST line printed on stdout is the binary's path.
 #
 # Cached outside the repository in ${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/native-operator/<key>, where
-# the key is a hash of the operator's sources (operator/, crds/, runtime/StatefunOperator.Module/, the shared
+# the key is a hash of the operator's sources (operator/, crds/, runtime/StatefunOperator.Module/ and .Metrics/, the shared
 # build files): a second run with the same sources only prints the path; only the newest source state is kept. A publish takes 2-5 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { echo "[publish-native-operator] $*" >&2; }
 
-sources=(operator crds runtime/StatefunOperator.Module Directory.Build.props Directory.Packages.props)
+sources=(operator crds runtime/StatefunOperator.Module runtime/StatefunOperator.Metrics Directory.Build.props Directory.Packages.props)
 key="$(git ls-files --cached --others --exclude-standard -- "${sources[@]}" | sort | xargs -d '\n' sha256sum | sha256sum | cut -c1-16)"
 cache_root="${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/native-operator"
 out="$cache_root/$key"

@@ -22,6 +22,22 @@ runner="$here/tests/StatefunOperator.LocalRunner/bin/Debug/net10.0/statefun-loca
 ns=example
 greeter_port="${GREETER_PORT:-18000}"
 greeter_dir="${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/js-greeter"
+# Where the runtime pods run: a real single-node Kubernetes (kubelet + containerd, scripts/run-node.sh), or the
+# local runner, a development stand-in for a kubelet. auto takes the node where this machine can run it and its
+# binaries and images are built (make test builds them; STATEFUN_LOCAL_NODE=kubelet builds them here, about
+# 20 minutes the first time).
+case "${STATEFUN_LOCAL_NODE:-auto}" in
+  kubelet) exec "$here/scripts/run-node.sh" ;;
+  runner) ;;
+  auto)
+    out="$local_dir"
+    # shellcheck source=scripts/node-stack.sh
+    source "$here/scripts/node-stack.sh"
+    if why=$(node_stack_ready_to_use); then exec "$here/scripts/run-node.sh"; fi
+    echo "run: the local runner stands in for a kubelet ($why; STATEFUN_LOCAL_NODE=kubelet make run builds and uses a real node)" ;;
+  *) echo "run: STATEFUN_LOCAL_NODE must be auto, kubelet or runner (not '${STATEFUN_LOCAL_NODE}')"; exit 2 ;;
+esac
+
 pids=()
 started_broker=
 started_apiserver=

@@ -74,13 +74,25 @@ catch (Exception exception) when (exception is k8s.Exceptions.KubeConfigExceptio
 }
 
 using var client = KubernetesClients.Create(configuration);
-using var shutdown = new CancellationTokenSource();
+var shutdown = new CancellationTokenSource();
+void Shutdown()
+{
+    try
+    {
+        shutdown.Cancel();
+    }
+    catch (ObjectDisposedException)
+    {
+        // Already past the end of Main.
+    }
+}
+
 Console.CancelKeyPress += (_, eventArgs) =>
 {
     eventArgs.Cancel = true;
-    shutdown.Cancel();
+    Shutdown();
 };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => shutdown.Cancel();
+AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
 
 logger.LogInformation("statefun-operator {Identity} starting against {Host} (namespace {Namespace}, runtime image {Image})",
     options.Identity, configuration.Host, options.WatchNamespace ?? "<all>", options.RuntimeImage);
@@ -90,13 +102,22 @@ if (commandLine.Get("health-prefix", "HEALTH_PREFIX") is { } healthPrefix)
     tasks.Add(new HealthServer(healthPrefix, logger).RunAsync(shutdown.Token));
 }
 
+// The first to fail stops the whole process: an operator whose health endpoint could not start must not run on
+// unnoticed until its liveness probe kills it without a word.
+var first = await Task.WhenAny(tasks);
+Shutdown();
 try
 {
+    await first;
     await Task.WhenAll(tasks);
     return 0;
 }
 catch (Exception exception) when (exception is not OperationCanceledException)
 {
-    logger.LogCritical("statefun-operator stopped: {Message}", exception.Message);
+    logger.LogCritical(exception, "statefun-operator stopped: {Message}", exception.Message);
     return 1;
+}
+catch (OperationCanceledException)
+{
+    return 0;
 }

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using StatefunOperator.Runtime.Metrics;
-using StatefunOperator.Runtime.Metrics.Prometheus;
+using StatefunOperator.Metrics.Prometheus;
 
 namespace StatefunOperator.Runtime.Host;
 

@@ -6,7 +6,7 @@ using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Host;
 using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Metrics;
-using StatefunOperator.Runtime.Metrics.Prometheus;
+using StatefunOperator.Metrics.Prometheus;
 
 // statefun-runtime --module <module.yaml> [--role all|ingress|host] [--host <namespace/name>]: runs a StateFun
 // module: its Kafka ingresses (ingress workers) and the function hosts of its endpoints (see RoleArguments).

@@ -1,30 +1,21 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry;
-using OpenTelemetry.Metrics;
+using StatefunOperator.Metrics.Prometheus;
 using StatefunOperator.Operator.Metrics;
 
 namespace StatefunOperator.Operator.Hosting;
 
 /// <summary>
 /// A tiny HTTP endpoint answering <c>/healthz</c> and <c>/readyz</c> for the operator's probes, and <c>/metrics</c>
-/// (Prometheus text, <see cref="OperatorMetrics"/>) served by OpenTelemetry's Prometheus exporter on the same
-/// address (its listener takes the <c>/metrics/</c> prefix, this one the rest).
+/// (Prometheus text of <see cref="OperatorMetrics"/>, written by the same exporter as the runtime's) on one listener,
+/// so any prefix works, including the wildcard one a pod needs (<c>http://*:8081/</c>).
 /// </summary>
 public sealed class HealthServer(string prefix, ILogger logger)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var metrics = Sdk.CreateMeterProviderBuilder()
-            .AddMeter(OperatorMetrics.MeterName)
-            .AddPrometheusHttpListener(o =>
-            {
-                var (host, port) = HostAndPort(prefix);
-                o.Host = host;
-                o.Port = port;
-            })
-            .Build();
+        using var metrics = new PrometheusExporter([OperatorMetrics.MeterName]);
         using var listener = new HttpListener();
         listener.Prefixes.Add(prefix);
         listener.Start();
@@ -42,22 +33,24 @@ public sealed class HealthServer(string prefix, ILogger logger)
                 return;
             }
 
-            var path = context.Request.Url?.AbsolutePath;
-            var known = path is "/healthz" or "/readyz";
-            context.Response.StatusCode = known ? 200 : 404;
-            var body = Encoding.UTF8.GetBytes(known ? "ok\n" : "not found\n");
-            await context.Response.OutputStream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-            context.Response.Close();
+            var (status, contentType, body) = context.Request.Url?.AbsolutePath switch
+            {
+                "/healthz" or "/readyz" => (200, "text/plain; charset=utf-8", "ok\n"),
+                "/metrics" => (200, PrometheusExporter.ContentType, metrics.Scrape()),
+                _ => (404, "text/plain; charset=utf-8", "not found\n"),
+            };
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            var bytes = Encoding.UTF8.GetBytes(body);
+            try
+            {
+                await context.Response.OutputStream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                context.Response.Close();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // The scraper or probe went away mid-answer: nothing to do for it.
+            }
         }
-    }
-
-    /// <summary>The host and port of an HttpListener prefix such as <c>http://127.0.0.1:8081/</c> or <c>http://+:8081/</c>.</summary>
-    internal static (string Host, int Port) HostAndPort(string prefix)
-    {
-        var authority = prefix[(prefix.IndexOf("://", StringComparison.Ordinal) + 3)..].Split('/')[0];
-        var colon = authority.LastIndexOf(':');
-        return colon < 0 || authority.EndsWith(']')
-            ? (authority, prefix.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? 443 : 80)
-            : (authority[..colon], int.Parse(authority[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using k8s;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
@@ -34,6 +35,20 @@ public static class KubeconfigLoader
     }
 
     /// <summary>The kubeconfig models of a kubeconfig document; relative file paths in it resolve against <paramref name="fileName"/>'s folder.</summary>
+    /// <remarks>
+    /// The native operator keeps the models whole (NativeRoots.xml), but the collections YamlDotNet creates for their
+    /// interface-typed properties are generic instantiations no descriptor names: they are kept here, or the native
+    /// binary fails on the first kubeconfig with "No parameterless constructor defined for List`1[Cluster]".
+    /// </remarks>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(List<Cluster>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(List<Context>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(List<User>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(List<NamedExtension>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(List<string>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(List<object>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(List<Dictionary<string, string>>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(Dictionary<string, string>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(Dictionary<string, object>))]
     public static K8SConfiguration Parse(string yaml, string? fileName = null)
     {
         var configuration = Deserializer.Deserialize<K8SConfiguration?>(yaml)

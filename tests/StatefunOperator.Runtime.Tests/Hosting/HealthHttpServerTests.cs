@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 using StatefunOperator.Runtime.Host;
-using StatefunOperator.Runtime.Metrics.Prometheus;
+using StatefunOperator.Metrics.Prometheus;
 
 namespace StatefunOperator.Runtime.Tests.Hosting;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using StatefunOperator.Runtime.Metrics.Prometheus;
+using StatefunOperator.Metrics.Prometheus;
 
 namespace StatefunOperator.Runtime.Tests.Metrics;
 

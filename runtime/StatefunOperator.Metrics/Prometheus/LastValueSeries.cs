@@ -1,4 +1,4 @@
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>The last value of a gauge, or what an observable instrument reported when it was last observed.</summary>
 internal sealed class LastValueSeries(string labels) : MetricSeries(labels)

@@ -1,4 +1,4 @@
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>The state of one series of a metric family (one label set), updated by measurements from any thread.</summary>
 internal abstract class MetricSeries

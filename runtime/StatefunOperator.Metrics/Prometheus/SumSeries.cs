@@ -1,4 +1,4 @@
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>The running sum of a counter or up-down counter: whole measurements added without a lock, fractions by compare-and-swap.</summary>
 internal sealed class SumSeries(string labels) : MetricSeries(labels)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>Writes a page in the Prometheus text format 0.0.4: <c># TYPE</c>, <c># HELP</c> and sample lines, without timestamps.</summary>
 internal sealed class PrometheusTextWriter

@@ -1,4 +1,4 @@
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>
 /// A histogram's explicit buckets (a value counts in the first bucket whose upper bound is at least the value, else

@@ -1,4 +1,4 @@
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>
 /// Compares label sets with each other and with the tags of a measurement as they arrive, so that recording into

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>
 /// The runtime's <c>/metrics</c> page: listens (<see cref="MeterListener"/>) to the instruments of the given meters

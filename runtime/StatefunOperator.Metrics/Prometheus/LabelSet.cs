@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>
 /// The tags of one series, in any order (<c>{a, b}</c> and <c>{b, a}</c> are the same series), with their label

@@ -1,4 +1,4 @@
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>The Prometheus type of a metric family (its <c># TYPE</c> line): what an instrument becomes.</summary>
 internal enum PrometheusType

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace StatefunOperator.Runtime.Metrics.Prometheus;
+namespace StatefunOperator.Metrics.Prometheus;
 
 /// <summary>
 /// Prometheus names of instruments and tags, as OpenTelemetry's Prometheus exporter made them (the names the README,

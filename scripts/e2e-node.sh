@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# The end-to-end test on a real single-node Kubernetes cluster (SEED-FEATURES P1-P3), done as a user does it:
+#   1. the node (scripts/kube-node.sh: kubelet, containerd, runc, controller-manager, scheduler, kube-proxy) and the
+#      images built from the shipped Dockerfiles (scripts/build-images.sh), imported into the node's containerd;
+#   2. a Kafka broker the pods can reach: KAFKA_BOOTSTRAP_SERVERS (it must be reachable from the pod network), else
+#      the local mock broker advertised on the node's bridge address 10.244.0.1;
+#   3. `kubectl apply -k config/local/node` (config/default with the local images), the operator pods Ready through their
+#      probes, the JavaScript SDK greeter as a Deployment + Service, then config/local/demo.yaml's resources
+#      (a mirror ingress through an exactly-once egress, and names -> greeter function host -> greetings);
+#   4. records flow end to end; the function host's pod killed with `kubectl delete pod --force` comes back with
+#      its identity and the counts go on; a rolling restart of the ingress Deployment loses nothing; the leading
+#      operator pod killed: the other one takes the Lease and reconciles a change made meanwhile.
+# Prints the time from apply to the first output record and each recovery time. Exit 0 when everything held.
+#
+#   scripts/e2e-node.sh                 everything, then stops what it started (the node too, unless it was running)
+#   STATEFUN_E2E_KEEP=1 scripts/e2e-node.sh    leave the node and the broker running to look around
+# Needs root (the node). Logs and manifests of a run: .local/e2e/. The steps up to the demo's resources are
+# scripts/node-stack.sh's, which `make run` uses on the node too.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+out="$here/.local/e2e"
+rm -rf "$out"; mkdir -p "$out"
+node_stack_prefix=e2e
+# shellcheck source=scripts/node-stack.sh
+source "$here/scripts/node-stack.sh"
+tools="$node_tools"
+ns=$node_ns
+failures=0
+
+log() { echo "e2e: $*"; }
+fail_step() { log "FAILED: $*"; failures=$((failures + 1)); }
+now() { ns_now; }
+since() { ns_since "$1"; }
+
+cleanup() {
+  local rc=$?
+  if [[ -n "${kc:-}" ]] && [[ $failures -gt 0 || $rc -ne 0 ]]; then
+    { "${kc[@]}" get pods -A -o wide; "${kc[@]}" get -n "$ns" kafkaingresses,kafkaegresses,functionendpoints -o wide
+      "${kc[@]}" get events -A --sort-by=.lastTimestamp | tail -n 40; } > "$out/state-at-exit.txt" 2>&1 || true
+    for p in $("${kc[@]}" get pods -A -o 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\n"}{end}' 2>/dev/null); do
+      "${kc[@]}" logs -n "${p%%/*}" "${p##*/}" --all-containers --tail=200 > "$out/pod-${p//\//_}.log" 2>&1 || true
+    done
+    log "state and pod logs in $out"
+  fi
+  node_stack_down
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+[[ "$(id -u)" -eq 0 ]] || { log "FAILED: needs root (kubelet, containerd, the pod network)"; exit 1; }
+[[ -f "$tools" ]] || { log "FAILED: $tools is missing: run make build first"; exit 1; }
+
+# --- 1-3. node, images, broker, install as a user does, the demo's resources ------------------------------------
+node_stack_node || exit 1
+node_stack_images || exit 1
+node_stack_broker || exit 1
+produce() { dotnet "$tools" produce --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic "$@" >>"$out/produce.log" 2>&1; }
+consume_until() { # consume_until TOPIC SECONDS TEXT... : every TEXT seen (read_committed) within SECONDS
+  local topic=$1 seconds=$2; shift 2
+  local args=()
+  for text in "$@"; do args+=(--until "$text"); done
+  dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic "$topic" --seconds "$seconds" "${args[@]}" \
+    >>"$out/consume-$topic.log" 2>&1
+}
+node_stack_install || { fail_step "the install"; exit 1; }
+node_stack_demo || { fail_step "the greeter"; exit 1; }
+produce user-events 'alice={"name":"Alice"}' 'bob={"name":"Bob"}' 'alice={"name":"Alice","visit":2}'
+produce names 'alice=Alice' 'bob=Bob' 'alice=Alice'
+if consume_until user-events-mirror 180 '"visit":2'; then
+  log "P2: first mirrored record visible $(since "$t_apply") s after kubectl apply (ingress pod scheduled, image started, group joined)"
+else
+  fail_step "no mirrored record within 180 s of the apply"
+fi
+if consume_until greetings 180 "Hello Alice, seen 2 times" "Hello Bob, seen 1 times"; then
+  log "P2: greetings from the JavaScript function visible $(since "$t_apply") s after kubectl apply"
+else
+  fail_step "the greetings did not arrive within 180 s"
+fi
+if "${kc[@]}" -n "$ns" wait --for=condition=Ready --timeout=60s kafkaingress/user-events kafkaingress/names functionendpoint/example-functions >/dev/null 2>&1; then
+  log "P2: the KafkaIngresses and the FunctionEndpoint are Ready"
+else
+  fail_step "the custom resources are not Ready: $("${kc[@]}" -n "$ns" get kafkaingresses,functionendpoints --no-headers 2>&1 | tr '\n' ';')"
+fi
+
+# --- 4. recoveries ----------------------------------------------------------------------------------------------
+# The function host's pod, killed as a node kills it: the StatefulSet recreates example-functions-host-0 (same
+# name, same identity for the group), the state comes back from the changelog and the counts go on.
+host_pod=example-functions-host-0
+uid_before=$("${kc[@]}" -n "$ns" get pod "$host_pod" -o 'jsonpath={.metadata.uid}')
+t=$(now)
+"${kc[@]}" -n "$ns" delete pod "$host_pod" --grace-period=0 --force >/dev/null 2>&1
+produce names 'alice=Alice' 'bob=Bob'
+if consume_until greetings 180 "Hello Alice, seen 3 times" "Hello Bob, seen 2 times"; then
+  uid_after=$("${kc[@]}" -n "$ns" get pod "$host_pod" -o 'jsonpath={.metadata.uid}' 2>/dev/null || true)
+  log "P3: $host_pod force-deleted: recreated with its name (uid ${uid_before:0:8} -> ${uid_after:0:8}); alice 3, bob 2 visible $(since "$t") s after the kill"
+else
+  fail_step "after the force delete of $host_pod the counts did not go on within 180 s"
+fi
+
+# A rolling restart of the ingress Deployment while records arrive: every record reaches the mirror.
+t=$(now)
+"${kc[@]}" -n "$ns" rollout restart deployment/user-events-runtime >/dev/null
+expect=()
+for i in $(seq 1 20); do
+  produce user-events "k$i={\"n\":$i,\"during\":\"restart\"}"
+  expect+=("\"n\":$i,\"during\"")
+done
+"${kc[@]}" -n "$ns" rollout status deployment/user-events-runtime --timeout=180s >/dev/null 2>&1 \
+  || fail_step "the restarted ingress Deployment did not become available within 180 s"
+if consume_until user-events-mirror 180 "${expect[@]}"; then
+  log "P3: rolling restart of user-events-runtime with 20 records written meanwhile: all 20 mirrored, $(since "$t") s"
+else
+  fail_step "records written during the rolling restart are missing from the mirror"
+fi
+
+# The leading operator pod killed as the node kills it (its container SIGKILLed, then the pod force-deleted): the
+# other instance takes the Lease once it expires and reconciles a change made while nobody led.
+leader=$("${kc[@]}" -n statefun-operator-system get lease statefun-operator-leader -o 'jsonpath={.spec.holderIdentity}')
+container=$("${kc[@]}" -n statefun-operator-system get pod "$leader" -o 'jsonpath={.status.containerStatuses[0].containerID}')
+t=$(now)
+scripts/kube-node.sh ctr tasks kill -s SIGKILL "${container#containerd://}" >>"$out/node.log" 2>&1 \
+  || fail_step "could not SIGKILL the leader's container $container"
+"${kc[@]}" -n statefun-operator-system delete pod "$leader" --grace-period=0 --force >/dev/null 2>&1
+"${kc[@]}" -n "$ns" patch kafkaingress user-events --type merge -p '{"spec":{"deadLetterTopic":"user-events-dlq-2"}}' >/dev/null
+generation=$("${kc[@]}" -n "$ns" get kafkaingress user-events -o 'jsonpath={.metadata.generation}')
+reconciled= new_leader=
+for _ in $(seq 1 120); do
+  new_leader=$("${kc[@]}" -n statefun-operator-system get lease statefun-operator-leader -o 'jsonpath={.spec.holderIdentity}' 2>/dev/null || true)
+  observed=$("${kc[@]}" -n "$ns" get kafkaingress user-events -o 'jsonpath={.status.observedGeneration}' 2>/dev/null || true)
+  if [[ "$new_leader" != "$leader" && "$observed" == "$generation" ]] \
+     && "${kc[@]}" -n "$ns" get configmap user-events-module -o 'jsonpath={.data}' 2>/dev/null | grep user-events-dlq-2 >/dev/null; then
+    reconciled=yes; break
+  fi
+  sleep 1
+done
+if [[ -n "$reconciled" ]]; then
+  log "P3: leader $leader killed (SIGKILL, force delete); $new_leader took the Lease and reconciled the change made meanwhile, $(since "$t") s after the kill"
+else
+  fail_step "after killing the leader $leader: leader now '$new_leader', observed generation ${observed:-none} of $generation"
+fi
+"${kc[@]}" -n statefun-operator-system rollout status deployment/statefun-operator --timeout=120s >/dev/null 2>&1 \
+  || fail_step "the operator Deployment did not get its second pod back"
+
+# Status tells why pods fail, from what the kubelet reports: a function host whose image cannot be had (no registry
+# is reachable here, so the kubelet's pull fails) makes its FunctionEndpoint Ready=False, reason RuntimeFailing,
+# naming the kubelet's reason. In its own namespace, so that it touches no other host's configuration.
+broken_ns=example-broken
+"${kc[@]}" get namespace "$broken_ns" >/dev/null 2>&1 || "${kc[@]}" create namespace "$broken_ns" >/dev/null
+t=$(now)
+"${kc[@]}" apply -n "$broken_ns" -f - >/dev/null <<YAML
+apiVersion: statefun.dev/v1alpha1
+kind: FunctionEndpoint
+metadata:
+  name: unpullable
+spec:
+  functions: broken/*
+  urlPathTemplate: http://$greeter_ip:8000/{function.name}
+  address: $KAFKA_BOOTSTRAP_SERVERS
+  partitions: 1
+  image: statefun-runtime:no-such-tag
+YAML
+failing=
+for _ in $(seq 1 90); do
+  failing=$("${kc[@]}" -n "$broken_ns" get functionendpoint unpullable \
+    -o 'jsonpath={range .status.conditions[?(@.type=="Ready")]}{.reason}: {.message}{end}' 2>/dev/null || true)
+  [[ "$failing" == RuntimeFailing:*Image* ]] && break
+  sleep 2
+done
+if [[ "$failing" == RuntimeFailing:*Image* ]]; then
+  log "item 4: an unpullable host image shows on its FunctionEndpoint after $(since "$t") s: Ready=False, $failing"
+else
+  fail_step "the FunctionEndpoint with an unpullable image does not say why: Ready: ${failing:-none}"
+fi
+"${kc[@]}" delete namespace "$broken_ns" --wait=false >/dev/null 2>&1 || true
+
+# Memory limits and probes held: no container of the install or the demo restarted or was OOM-killed (the pods
+# killed above are new pods).
+restarts=$("${kc[@]}" get pods -n statefun-operator-system -o 'jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].lastState.terminated.reason}{"\n"}{end}' 2>/dev/null
+           "${kc[@]}" get pods -n "$ns" -o 'jsonpath={range .items[*]}{.metadata.name} {.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].lastState.terminated.reason}{"\n"}{end}' 2>/dev/null)
+if awk 'NF >= 2 && ($2 != 0 || $3 != "") { bad = 1 } END { exit bad }' <<<"$restarts"; then
+  log "P1: no container restarted or was OOM-killed ($(grep -c . <<<"$restarts") pods, within their memory limits)"
+else
+  fail_step "containers restarted: $(tr '\n' ';' <<<"$restarts")"
+fi
+
+if [[ $failures -eq 0 ]]; then
+  log "passed: everything held on the real node"
+else
+  log "$failures step(s) failed"
+  exit 1
+fi

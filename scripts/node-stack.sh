@@ -1,0 +1,120 @@
+# Sourced by scripts/e2e-node.sh and scripts/run-local.sh (STATEFUN_LOCAL_NODE=kubelet): the whole system on the real
+# single-node cluster, in steps. The caller sets `out` (a directory for logs) and `here` (the repository), and calls
+# node_stack_down from its EXIT trap. Each step prints one line; what goes wrong says where its log is.
+#   node_stack_node      the node (scripts/kube-node.sh start, unless it runs: then it is reused and left running)
+#   node_stack_images    the images from the shipped Dockerfiles (scripts/build-images.sh), imported into the node
+#   node_stack_broker    KAFKA_BOOTSTRAP_SERVERS, else the mock broker advertised on the node's bridge address
+#   node_stack_install   kubectl apply -k config/local/node (config/default with the local images), operator Ready
+#   node_stack_demo      the JavaScript greeter as a Deployment + Service, then config/local/demo.yaml
+# Sets: kubeconfig, kc (the kubectl command), KAFKA_BOOTSTRAP_SERVERS, host_semantic, greeter_ip, and the
+# timestamps t_install and t_apply (seconds since the epoch, for "how long until" figures).
+
+node_ns=example
+node_ip=10.244.0.1
+node_tools="$here/tests/StatefunOperator.MockBroker/bin/Debug/net10.0/statefun-mock-broker.dll"
+node_started=
+node_broker_pid=
+
+ns_log() { echo "${node_stack_prefix:-node}: $*"; }
+ns_now() { date +%s.%N; }
+ns_since() { awk -v a="$1" -v b="$(ns_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Whether this machine can run the node: root, runc that answers, and the node's binaries and images already built
+# (so that choosing the node costs no build). Prints the reason when it cannot.
+node_stack_ready_to_use() {
+  [[ "$(id -u)" -eq 0 ]] || { echo "not root"; return 1; }
+  runc --version >/dev/null 2>&1 || { echo "runc does not run here"; return 1; }
+  local bin="${STATEFUN_KUBE_NODE_DIR:-${STATEFUN_KUBE_CACHE_DIR:-$HOME/.cache/statefun-operator}/kube-node}/bin"
+  local archives="${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/images/archives"
+  [[ -x "$bin/kubelet" && -x "$bin/kube-proxy" ]] || { echo "the node's binaries are not built yet"; return 1; }
+  [[ -f "$archives/statefun-runtime.tar" && -f "$archives/statefun-operator.tar" && -f "$archives/statefun-js-greeter.tar" ]] \
+    || { echo "the images are not built yet"; return 1; }
+}
+
+node_stack_node() {
+  local t; t=$(ns_now)
+  command -v kubectl >/dev/null || { ns_log "FAILED: kubectl (1.21 or later) is needed on PATH"; return 1; }
+  if "$here/scripts/kube-node.sh" status 2>/dev/null | grep '^kubelet .*running' >/dev/null; then
+    ns_log "the node is already running: using it (it stays up)"
+  else
+    node_started=yes
+  fi
+  kubeconfig=$("$here/scripts/kube-node.sh" start 2>>"$out/node.log" | tail -n 1) \
+    || { ns_log "FAILED: the node did not start (log: $out/node.log; tail:)"; tail -n 20 "$out/node.log"; return 1; }
+  kc=(kubectl --kubeconfig "$kubeconfig")
+  ns_log "node Ready in $(ns_since "$t") s (kubeconfig $kubeconfig)"
+  if [[ -z "$node_started" ]]; then
+    # A node that was already running may hold an earlier run: start from a clean install.
+    "${kc[@]}" delete namespace "$node_ns" --ignore-not-found --wait=true --timeout=120s >/dev/null 2>&1 || true
+    "${kc[@]}" delete -k "$here/config/local/node" --ignore-not-found --wait=true --timeout=120s >/dev/null 2>&1 || true
+  fi
+}
+
+node_stack_images() {
+  local t archives image; t=$(ns_now)
+  ns_log "building the images from the Dockerfiles (scripts/build-images.sh; minutes the first time, then cached)"
+  archives=$("$here/scripts/build-images.sh" all 2>"$out/images.log" | tail -n 1) \
+    || { ns_log "FAILED: building the images failed (log: $out/images.log; tail:)"; tail -n 30 "$out/images.log"; return 1; }
+  for image in statefun-operator statefun-runtime statefun-js-greeter; do
+    "$here/scripts/kube-node.sh" import-image "$archives/$image.tar" >>"$out/node.log" 2>&1 \
+      || { ns_log "FAILED: importing $image into the node's containerd (log: $out/node.log)"; return 1; }
+  done
+  ns_log "images built and imported in $(ns_since "$t") s: $(grep -E 'archive .*\.tar:' "$out/images.log" | sed 's/.*archive //' | tr '\n' ' ')"
+}
+
+node_stack_broker() {
+  host_semantic=exactly-once
+  if [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+    ns_log "Kafka: $KAFKA_BOOTSTRAP_SERVERS (KAFKA_BOOTSTRAP_SERVERS; pods must reach it)"
+    return 0
+  fi
+  [[ -f "$node_tools" ]] || { ns_log "FAILED: $node_tools is missing: run make build first"; return 1; }
+  rm -f "$out/bootstrap"
+  dotnet "$node_tools" --kind mock --advertise "$node_ip" --bootstrap-file "$out/bootstrap" --parent-pid $$ \
+    </dev/null >"$out/broker.log" 2>&1 &
+  node_broker_pid=$!
+  for _ in $(seq 1 300); do [[ -s "$out/bootstrap" ]] && break; sleep 0.1; done
+  [[ -s "$out/bootstrap" ]] || { ns_log "FAILED: the mock broker did not start (log: $out/broker.log)"; return 1; }
+  KAFKA_BOOTSTRAP_SERVERS=$(cat "$out/bootstrap")
+  export KAFKA_BOOTSTRAP_SERVERS
+  # The mock broker does not store offsets committed inside a transaction (README): the function host runs
+  # at-least-once on it; the egresses stay exactly-once.
+  host_semantic=at-least-once
+  ns_log "Kafka: the local mock broker at $KAFKA_BOOTSTRAP_SERVERS (advertised on the pod network); function host at-least-once"
+}
+
+node_stack_install() {
+  kubectl kustomize "$here/config/local/node" >/dev/null 2>"$out/kustomize.log" \
+    || { ns_log "FAILED: this kubectl ($(kubectl version --client 2>/dev/null | head -n 1)) cannot build config/local/node: a kubectl of 1.21 or later is needed for kustomize overlays ($out/kustomize.log)"; return 1; }
+  t_install=$(ns_now)
+  "${kc[@]}" apply -k "$here/config/local/node" >"$out/apply-install.log" 2>&1 \
+    || { ns_log "FAILED: kubectl apply -k config/local/node (log: $out/apply-install.log)"; cat "$out/apply-install.log"; return 1; }
+  "${kc[@]}" -n statefun-operator-system rollout status deployment/statefun-operator --timeout=180s >/dev/null 2>&1 \
+    || { ns_log "FAILED: the operator Deployment did not become available within 180 s"; return 1; }
+  ns_log "kubectl apply -k config/local/node: both operator pods Ready (probes) in $(ns_since "$t_install") s"
+}
+
+node_stack_demo() {
+  "${kc[@]}" get namespace "$node_ns" >/dev/null 2>&1 || "${kc[@]}" create namespace "$node_ns" >/dev/null
+  "${kc[@]}" apply -n "$node_ns" -f "$here/config/local/node/greeter.yaml" >/dev/null
+  "${kc[@]}" -n "$node_ns" rollout status deployment/greeter --timeout=120s >/dev/null \
+    || { ns_log "FAILED: the greeter pod did not become Ready"; return 1; }
+  greeter_ip=$("${kc[@]}" -n "$node_ns" get service greeter -o 'jsonpath={.spec.clusterIP}')
+  t_apply=$(ns_now)
+  sed -e "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" -e "s#http://127.0.0.1:\${GREETER_PORT}#http://$greeter_ip:8000#g" \
+      -e "s#\${HOST_SEMANTIC}#$host_semantic#g" "$here/config/local/demo.yaml" > "$out/demo.yaml"
+  "${kc[@]}" apply -n "$node_ns" -f "$out/demo.yaml" >/dev/null
+  ns_log "the greeter runs as a pod (Service $greeter_ip:8000); config/local/demo.yaml applied in namespace $node_ns"
+}
+
+# Stops what the steps started: the broker, and the node if they started it (STATEFUN_E2E_KEEP / keep=1 keeps both).
+node_stack_down() {
+  if [[ -n "${STATEFUN_E2E_KEEP:-}" ]]; then
+    ns_log "left running (STATEFUN_E2E_KEEP): export KUBECONFIG=${kubeconfig:-}; broker ${KAFKA_BOOTSTRAP_SERVERS:-} (pid ${node_broker_pid:-})"
+    return 0
+  fi
+  if [[ -n "$node_broker_pid" ]]; then kill "$node_broker_pid" 2>/dev/null || true; wait "$node_broker_pid" 2>/dev/null || true; fi
+  if [[ -n "$node_started" ]]; then
+    "$here/scripts/kube-node.sh" stop >>"$out/node.log" 2>&1 || ns_log "stopping the node failed (see $out/node.log)"
+  fi
+}
