@@ -117,7 +117,7 @@ running() {
   local pidfile="$run/$1.pid" pid
   [[ -f "$pidfile" ]] || return 1
   pid="$(cat "$pidfile")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ -n "$pid" ]] && alive "$pid" || return 1
   [[ -f "$run/$1.exe" ]] || return 0
   tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -F -- "$(cat "$run/$1.exe")" >/dev/null
 }
@@ -132,16 +132,24 @@ launch() { # launch NAME BINARY ARGS...
   log "started $name (pid $!, log $run/$name.log)"
 }
 
+# Whether a process still runs. Our components are reparented to PID 1 when `start` exits; a component that has
+# exited stays a zombie until PID 1 reaps it (seconds, on some inits), and `kill -0` still succeeds on a zombie.
+alive() {
+  local state
+  state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+  [[ -n "$state" && "$state" != Z ]]
+}
+
 stop_one() {
   local name="$1" pid
   if running "$name"; then
     pid="$(cat "$run/$name.pid")"
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
+    for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then
       log "$name (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
     fi
     log "stopped $name (pid $pid)"
   fi
@@ -202,13 +210,14 @@ ensure_binaries() {
 
   mkdir -p "$bin_dir"
   local build_log="$node_dir/build.log" started=$SECONDS
-  log "building ${missing[*]} from $source_dir (12 minutes here on 2 busy cores, with Go's build cache warm from the kube-apiserver build); log: $build_log"
-  # Same environment as kube-test-assets.sh. Deliberately gentle on a shared machine: nice 19 and
-  # GOMAXPROCS=1 (the go command's default -p is GOMAXPROCS, so one package compiles at a time).
+  log "building ${missing[*]} from $source_dir (minutes: Go's build cache is warm from the kube-apiserver build); log: $build_log"
+  # Same environment as kube-test-assets.sh, under nice 19. GOMAXPROCS (the go command's default -p) is every core:
+  # make test builds this after its tests, when nothing else runs; STATEFUN_KUBE_BUILD_PROCS=1 is gentler on a
+  # shared machine (one package at a time; 14 minutes here while the tests ran).
   # GOFLAGS=-p=1 can NOT be used: hack/lib/golang.sh pastes $GOFLAGS into `-tags`, and a space there
   # fails the build ("-tags space-separated list contains comma").
   if ! (cd "$source_dir" && env -u GOFLAGS -u GOPATH GO111MODULE=on GOFLAGS=-mod=vendor GOTOOLCHAIN=local \
-          GOMAXPROCS=1 KUBE_GIT_VERSION="v$(dpkg-parsechangelog -l "$source_dir/debian/changelog" -S Version | sed -E 's/^.*\+really//; s/[-+~].*//')" \
+          GOMAXPROCS="${STATEFUN_KUBE_BUILD_PROCS:-$(nproc)}" KUBE_GIT_VERSION="v$(dpkg-parsechangelog -l "$source_dir/debian/changelog" -S Version | sed -E 's/^.*\+really//; s/[-+~].*//')" \
           nice -n 19 make WHAT="${missing[*]}" > "$build_log" 2>&1); then
     tail -n 40 "$build_log" >&2
     fail "build failed (full log: $build_log)"
