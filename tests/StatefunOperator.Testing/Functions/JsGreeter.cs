@@ -9,7 +9,7 @@ namespace StatefunOperator.Testing.Functions;
 /// cache outside the repository (<c>~/.cache/statefun-operator/js-greeter</c>). It serves <c>example/greeter</c>
 /// and greets through the egress named by <c>egressTypename</c> (default <c>example/greetings</c>).
 /// </summary>
-public sealed class JsGreeter : IDisposable
+public sealed class JsGreeter : IFunctionServer
 {
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
@@ -51,46 +51,8 @@ public sealed class JsGreeter : IDisposable
         start.ArgumentList.Add(egressTopic);
         start.ArgumentList.Add(egressTypename);
         start.Environment["NODE_PATH"] = Path.Combine(CacheDirectory, "node_modules");
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var greeter = new JsGreeter(process, port);
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
-        var gate = new Lock();
-        void Write(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            if (line.StartsWith("listening", StringComparison.Ordinal))
-            {
-                listening.TrySetResult();
-            }
-
-            lock (gate)
-            {
-                log.WriteLine(line);
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Write(e.Data);
-        process.ErrorDataReceived += (_, e) => Write(e.Data);
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"the JavaScript greeter exited with code {process.ExitCode}; see {logPath}"));
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
-        }
-        catch
-        {
-            greeter.Dispose();
-            throw;
-        }
-
-        return greeter;
+        var process = await ListeningProcess.StartAsync(start, logPath, StartTimeout, "the JavaScript greeter").ConfigureAwait(false);
+        return new JsGreeter(process, port);
     }
 
     public void Dispose()

@@ -11,17 +11,20 @@ namespace StatefunOperator.Runtime.Tests.Functions;
 /// A function no one here wrote the runtime for: a greeter built with the official StateFun JavaScript
 /// SDK (<c>apache-flink-statefun@3.3.0</c> from npm), invoked by the runtime program over the
 /// request-reply protocol. Covers state (the per-user count), per-user order and the SDK's Kafka egress record.
+/// The same journey runs with the greeter written with this project's C# SDK, served by ASP.NET Core.
 /// </summary>
-public sealed class JsSdkCompatibilityTests
+public sealed class SdkCompatibilityTests
 {
     private static readonly string[] Users = ["alice", "bob", "carol", "dave"];
 
-    [Fact]
-    public async Task JsSdkGreeter_CountsPerUserInState_AndGreetsThroughTheKafkaEgress_InPerUserOrder()
+    [Theory]
+    [InlineData("js")]
+    [InlineData("cs")]
+    public async Task SdkGreeter_CountsPerUserInState_AndGreetsThroughTheKafkaEgress_InPerUserOrder(string sdk)
     {
         var broker = await KafkaTestBroker.GetAsync();
-        var input = KafkaTestBroker.UniqueName("js-names");
-        var output = KafkaTestBroker.UniqueName("js-greetings");
+        var input = KafkaTestBroker.UniqueName(sdk + "-names");
+        var output = KafkaTestBroker.UniqueName(sdk + "-greetings");
         await broker.CreateTopicAsync(input, 2);
         await broker.CreateTopicAsync(output, 1);
         using (var producer = broker.CreateProducer())
@@ -37,10 +40,11 @@ public sealed class JsSdkCompatibilityTests
             }
         }
 
-        var dir = Directory.CreateTempSubdirectory("statefun-js-");
-        using var greeter = await JsGreeter.StartAsync(output, Path.Combine(dir.FullName, "greeter.log"));
+        var dir = Directory.CreateTempSubdirectory($"statefun-{sdk}-");
+        var log = Path.Combine(dir.FullName, "greeter.log");
+        using IFunctionServer greeter = sdk == "js" ? await JsGreeter.StartAsync(output, log) : await CsGreeter.StartAsync(output, log);
         var module = Path.Combine(dir.FullName, "module.yaml");
-        await File.WriteAllTextAsync(module, ModuleYaml(broker.BootstrapServers, KafkaTestBroker.UniqueName("js"), input, greeter.Port));
+        await File.WriteAllTextAsync(module, ModuleYaml(broker.BootstrapServers, KafkaTestBroker.UniqueName(sdk), input, greeter.Port));
 
         using var runtime = RuntimeProcess.Start(module, Path.Combine(dir.FullName, "runtime.log"));
         var records = await ReadAsync(broker, output, 3 * Users.Length);
