@@ -14,7 +14,7 @@ up_limit=${RUN_UP_LIMIT_SECONDS:-600}
 # runner, runtimes, the greeter) and, with the real node (STATEFUN_LOCAL_NODE=kubelet or auto), the node's
 # components: none may be left after the Ctrl-C.
 ours() {
-  pgrep -af "$here/(tests|runtime|operator)/.*/bin/.*/(statefun-mock-broker|statefun-operator|statefun-local-runner|statefun-runtime)\.dll|$here/.local/|js-greeter/greeter.js ${GREETER_PORT:-18000}" \
+  pgrep -af "$here/(tests|runtime|operator)/.*/bin/.*/(statefun-mock-broker|statefun-operator|statefun-local-runner|statefun-runtime|statefun-cs-greeter)\.dll|$here/.local/|js-greeter/greeter.js ${GREETER_PORT:-18000}" \
     | grep -v -e "check-run-interrupt" -e "dotnet test" -e testhost -e vstest || true
   "$here/scripts/kube-node.sh" status 2>/dev/null | grep ' running ' || true
 }

@@ -21,6 +21,8 @@ operator="$here/operator/StatefunOperator.Operator/bin/Debug/net10.0/statefun-op
 runner="$here/tests/StatefunOperator.LocalRunner/bin/Debug/net10.0/statefun-local-runner.dll"
 ns=example
 greeter_port="${GREETER_PORT:-18000}"
+cs_greeter_port="${CS_GREETER_PORT:-18002}"
+cs_greeter="$here/tests/StatefunOperator.CsGreeter/bin/Debug/net10.0/statefun-cs-greeter.dll"
 greeter_dir="${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/js-greeter"
 # Where the runtime pods run: a real single-node Kubernetes (kubelet + containerd, scripts/run-node.sh), or the
 # local runner, a development stand-in for a kubelet. auto takes the node where this machine can run it and its
@@ -106,8 +108,14 @@ cp tests/js-greeter/greeter.js "$greeter_dir/"
 node "$greeter_dir/greeter.js" "$greeter_port" greetings >"$local_dir/greeter.log" 2>&1 &
 pids+=($!)
 echo "run: JavaScript SDK greeter on 127.0.0.1:$greeter_port (log .local/greeter.log)"
+dotnet "$cs_greeter" "$cs_greeter_port" greetings-csharp example/greetings csharp/greeter >"$local_dir/cs-greeter.log" 2>&1 &
+pids+=($!)
+echo "run: C# SDK greeter (ASP.NET Core) on 127.0.0.1:$cs_greeter_port (log .local/cs-greeter.log)"
 
-sed -e "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" -e "s#\${GREETER_PORT}#$greeter_port#g" -e "s#\${HOST_SEMANTIC}#$host_semantic#g" config/local/demo.yaml | "${kc[@]}" apply -n "$ns" -f -
+cat config/local/demo.yaml <(echo ---) config/local/demo-csharp.yaml \
+  | sed -e "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" -e "s#\${GREETER_PORT}#$greeter_port#g" \
+        -e "s#\${CS_GREETER_PORT}#$cs_greeter_port#g" -e "s#\${HOST_SEMANTIC}#$host_semantic#g" \
+  | "${kc[@]}" apply -n "$ns" -f -
 echo "run: writing sample records to user-events"
 dotnet "$tools" produce --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic user-events \
   'alice={"name":"Alice"}' 'bob={"name":"Bob"}' 'alice={"name":"Alice","visit":2}'
@@ -123,6 +131,10 @@ echo "run: the egress topic greetings, written by the greeter function (read_com
 dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic greetings --seconds 90 \
   --until "Hello Alice, seen 2 times" --until "Hello Bob, seen 1 times" \
   || echo "run: see .local/greeter.log and .local/runner/$ns/example-functions-host-0/runtime.log"
+echo "run: the egress topic greetings-csharp, written by the C# greeter (read_committed):"
+dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic greetings-csharp --seconds 90 \
+  --until "Hello Alice, seen 2 times" --until "Hello Bob, seen 1 times" \
+  || echo "run: see .local/cs-greeter.log and .local/runner/$ns/csharp-functions-host-0/runtime.log"
 "${kc[@]}" get -n "$ns" kafkaingresses,kafkaegresses,functionendpoints
 
 # The greeter's state lives in its function host (a StatefulSet pod, here a local process): kill -9 it,

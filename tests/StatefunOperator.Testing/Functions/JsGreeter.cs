@@ -35,8 +35,13 @@ public sealed class JsGreeter : IFunctionServer
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
 
-    public static async Task<JsGreeter> StartAsync(string egressTopic, string logPath, string egressTypename = "example/greetings")
+    public static Task<JsGreeter> StartAsync(string egressTopic, string logPath, string egressTypename = "example/greetings") =>
+        StartScriptAsync("greeter.js", [egressTopic, egressTypename], logPath);
+
+    /// <summary>Another script of tests/js-greeter (e.g. relay.js): <c>node &lt;script&gt; &lt;port&gt; &lt;arguments...&gt;</c>.</summary>
+    public static async Task<JsGreeter> StartScriptAsync(string script, IReadOnlyList<string> arguments, string logPath)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         // A real component this test needs: missing, the test fails saying so (it is not skipped).
         if (FindOnPath("node") is null || FindOnPath("npm") is null)
         {
@@ -45,13 +50,16 @@ public sealed class JsGreeter : IFunctionServer
 
         await InstallAsync().ConfigureAwait(false);
         var port = LoopbackPorts.Free();
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(SourceDirectory, "greeter.js"));
+        var start = new ProcessStartInfo("node");
+        start.ArgumentList.Add(Path.Combine(SourceDirectory, script));
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(egressTopic);
-        start.ArgumentList.Add(egressTypename);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["NODE_PATH"] = Path.Combine(CacheDirectory, "node_modules");
-        var process = await ListeningProcess.StartAsync(start, logPath, StartTimeout, "the JavaScript greeter").ConfigureAwait(false);
+        var process = await ListeningProcess.StartAsync(start, logPath, StartTimeout, $"the JavaScript function server ({script})").ConfigureAwait(false);
         return new JsGreeter(process, port);
     }
 
