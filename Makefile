@@ -58,7 +58,9 @@ run-runtime: build
 ## bench: figures, not assertions; take them on a quiet machine (README: Benchmarks). Warm-up discarded, ROUNDS
 ## (>= 5) interleaved rounds, min/median/max: plain loop vs runtime forwarding (at-least-once, exactly-once), the
 ## function path (10 / 10,000 addresses, both semantics), changelog restore; then the operator at 1,000 KafkaIngresses.
+## First the C# SDK's own cost per call against hand-written protocol code (sdk-micro, no HTTP, seconds).
 bench: build
+	dotnet run --project tests/StatefunOperator.Benchmarks -c Release -- sdk-micro
 	dotnet run --project tests/StatefunOperator.Benchmarks -c Release
 	scripts/kube-bench.sh
 

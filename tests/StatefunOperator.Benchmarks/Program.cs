@@ -25,6 +25,11 @@ if (args.Length > 0 && args[0] == CountCommand.Verb)
     return CountCommand.Run(args);
 }
 
+if (args.Length > 0 && args[0] == SdkMicroBenchmark.Verb)
+{
+    return SdkMicroBenchmark.Run();
+}
+
 if (args.Length > 0 && args[0] == FunctionServerCommand.Verb)
 {
     return await FunctionServerCommand.RunAsync(args);
