@@ -18,7 +18,8 @@ namespace StatefunOperator.Benchmarks;
 /// round (warm, as a function server in production), each round at a path of its own:
 /// <c>/statefun/&lt;mode&gt;/&lt;failing-id&gt;/&lt;egress topic&gt;</c>. Modes: <c>count</c>
 /// (<see cref="CountingFunction"/>), <c>echo</c> (the same, echoing each message as its egress record), <c>hang</c>
-/// (counts, but answers nothing until a line <c>answer</c> arrives on standard input). The address with id
+/// (counts, but answers nothing until a line <c>answer</c> arrives on standard input), <c>sdk</c> (the same count written
+/// with the C# SDK, <see cref="SdkCountingFunction"/>). The address with id
 /// <c>failing-id</c> (<c>-</c>: none) is always answered with HTTP 500. Listens on 127.0.0.1 (a free port), prints
 /// <c>ready PORT</c>, then <c>requested PATH</c> at the first request of each path; stops when its standard input
 /// closes.
@@ -38,6 +39,7 @@ internal static class FunctionServerCommand
         var egress = args[1];
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var requested = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var sdkHandlers = new System.Collections.Concurrent.ConcurrentDictionary<string, StatefunOperator.Sdk.RequestReplyHandler>(StringComparer.Ordinal);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -52,6 +54,17 @@ internal static class FunctionServerCommand
             var length = (int)(context.Request.ContentLength ?? 0);
             using var body = new MemoryStream(length);
             await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+            if (mode == "sdk")
+            {
+                // The C# SDK answers (it never fails an address on purpose: failing ids are for the other modes).
+                var handler = sdkHandlers.GetOrAdd(topic, t => SdkCountingFunction.For(egress, t));
+                var answered = await handler.HandleAsync(body.GetBuffer().AsMemory(0, (int)body.Length)).ConfigureAwait(false);
+                context.Response.ContentType = "application/octet-stream";
+                context.Response.ContentLength = answered.Length;
+                await context.Response.Body.WriteAsync(answered, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
             var request = ToFunction.Parser.ParseFrom(body.GetBuffer().AsSpan(0, (int)body.Length)).Invocation;
             if (request.Target.Id == failing)
             {

@@ -13,7 +13,8 @@ using StatefunOperator.Testing.Kafka;
 //   (a) plain Confluent.Kafka consume -> produce, 1 KiB records   (b)/(c) runtime forwarding, at-least-once / exactly-once
 //   (d) plain consume -> produce, 100 B records (the function path's input)
 //   (e)-(h) the function path: ingress -> function host -> C# function over HTTP (Kestrel, a child process) -> egress,
-//           10 or 10,000 addresses, at-least-once or exactly-once hosts
+//           10 or 10,000 addresses, at-least-once or exactly-once hosts; (i)/(j) with one failing address
+//   (k)/(l) as (e)/(g) with the function written with the C# SDK (StatefunOperator.Sdk) instead of hand-written code
 // then the restore time of a changelog holding RESTORE_ADDRESSES x 100 B. BENCH_ALLOC=1 adds a sample of the types
 // this process allocates during the rounds (AllocationSampler).
 // Each round's clock runs from the forwarder's first input record (function path: the function's first request)
@@ -103,8 +104,8 @@ RunningForwarder Forwarding(string semantic, string output, CancellationToken to
 // One function server for every round (warm, as in production); each round calls it at a path of its own.
 await using var functionServer = await FunctionServerProcess.StartAsync(FunctionBenchModule.Egress);
 
-Task<RunningForwarder> Function(int addresses, string semantic, string output, CancellationToken token, string? failingId = null) =>
-    FunctionPath.StartAsync(broker, loggers, functionServer, false, functionInputs[addresses], semantic, output, token, failingId: failingId);
+Task<RunningForwarder> Function(int addresses, string semantic, string output, CancellationToken token, string? failingId = null, string mode = "count") =>
+    FunctionPath.StartAsync(broker, loggers, functionServer, false, functionInputs[addresses], semantic, output, token, mode, failingId);
 
 // The input's keys are user-(i mod addresses): the failing address's records never reach the output.
 var failingRecords = (functionRecords + 9_999) / 10_000;
@@ -120,6 +121,8 @@ var variants = new List<Variant>
     new("h", "function exactly-once, 10,000 addresses", functionRecords, HostPartitions, "d", (o, t) => Function(10_000, "exactly-once", o, t)),
     new("i", "function at-least-once, 10,000, one failing", functionRecords - failingRecords, HostPartitions, "d", (o, t) => Function(10_000, "at-least-once", o, t, "user-0")),
     new("j", "function exactly-once, 10,000, one failing", functionRecords - failingRecords, HostPartitions, "d", (o, t) => Function(10_000, "exactly-once", o, t, "user-0")),
+    new("k", "function at-least-once, 10, C# SDK server", functionRecords, HostPartitions, "d", (o, t) => Function(10, "at-least-once", o, t, mode: "sdk")),
+    new("l", "function at-least-once, 10,000, C# SDK server", functionRecords, HostPartitions, "d", (o, t) => Function(10_000, "at-least-once", o, t, mode: "sdk")),
 };
 
 // VARIANTS=a,b,c runs only those (a variant's baseline is added when left out): for profiling one path.
