@@ -13,6 +13,8 @@
 #   operator  statefun-operator:dev     buildah bud -f operator/Dockerfile (NativeAOT; takes a few minutes)
 #   greeter   statefun-js-greeter:dev   tests/js-greeter (Apache Flink StateFun JS SDK) on Debian's nodejs:
 #                                       `node /app/greeter.js <port> <egress-topic>`
+#   cs-greeter statefun-cs-greeter:dev  buildah bud -f tests/StatefunOperator.CsGreeter/Dockerfile (the C# SDK greeter)
+#                                       on mcr.microsoft.com/dotnet/aspnet:10.0 (runtime + the host's ASP.NET Core)
 #   all       the three images (and the bases they need)
 #
 # Each built image is checked (run with podman, no network: the runtime without a module must exit 2 with its
@@ -61,9 +63,9 @@ fail() { log "ERROR: $*"; exit 1; }
 
 target="${1:-all}"
 case "$target" in
-  all|runtime|operator|greeter|bases) ;;
+  all|runtime|operator|greeter|cs-greeter|bases) ;;
   -h|--help|help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 0 ;;
-  *) fail "unknown target '$target' (all|runtime|operator|greeter|bases)" ;;
+  *) fail "unknown target '$target' (all|runtime|operator|greeter|cs-greeter|bases)" ;;
 esac
 [[ "$(id -u)" -eq 0 ]] || fail "run as root (debootstrap and buildah's overlay storage need it)"
 
@@ -278,6 +280,20 @@ build_sdk() { # build_sdk IMAGE: runtime + the rest of the host's .NET SDK
   bh commit --rm --quiet "$ctr" "$1" >/dev/null
 }
 
+build_aspnet() { # build_aspnet IMAGE: runtime + Microsoft.AspNetCore.App from the host's .NET install
+  local root version ctr mnt
+  root="$(dotnet_root)"; version="$(host_aspnet_version)"
+  ctr="$(bh from --name statefun-base-aspnet-$$ --pull=never mcr.microsoft.com/dotnet/runtime:10.0)"
+  mnt="$(bh mount "$ctr")"
+  tar --create --directory "$root" --owner=0 --group=0 --numeric-owner "shared/Microsoft.AspNetCore.App/$version" \
+    | tar --extract --directory "$mnt/usr/share/dotnet"
+  bh unmount "$ctr" >/dev/null
+  bh config --env ASPNET_VERSION="$version" "$ctr"
+  bh commit --rm --quiet "$ctr" "$1" >/dev/null
+}
+
+host_aspnet_version() { ls "$(dotnet_root)/shared/Microsoft.AspNetCore.App" | grep -E '^10\.' | sort -V | tail -n1; }
+
 base_key_runtime_deps() { { echo "${base_packages[*]} $suite $(debian_mirror)"; declare -f rootfs_tar write_apt_sources build_runtime_deps; } | hash_of; }
 base_key_runtime() { { base_key_runtime_deps; host_runtime_version; declare -f build_runtime; } | hash_of; }
 base_key_sdk() { { base_key_runtime; dotnet --version; ls "$(dotnet_root)/sdk" "$(dotnet_root)/packs"; declare -f build_sdk; } | hash_of; }
@@ -285,6 +301,8 @@ base_key_sdk() { { base_key_runtime; dotnet --version; ls "$(dotnet_root)/sdk" "
 ensure_runtime_deps() { ensure_base runtime-deps mcr.microsoft.com/dotnet/runtime-deps:10.0 "$(base_key_runtime_deps)" build_runtime_deps; }
 ensure_runtime() { ensure_runtime_deps; ensure_base runtime mcr.microsoft.com/dotnet/runtime:10.0 "$(base_key_runtime)" build_runtime; }
 ensure_sdk() { ensure_runtime; ensure_base sdk mcr.microsoft.com/dotnet/sdk:10.0 "$(base_key_sdk)" build_sdk; }
+base_key_aspnet() { { base_key_runtime; host_aspnet_version; declare -f build_aspnet; } | hash_of; }
+ensure_aspnet() { ensure_runtime; ensure_base aspnet mcr.microsoft.com/dotnet/aspnet:10.0 "$(base_key_aspnet)" build_aspnet; }
 
 # ---------------------------------------------------------------------------------------------------------------
 # The build context: the repository's files as git lists them (what `docker build .` would send, minus build output)
@@ -354,6 +372,7 @@ bud_image() {
   case "$name" in
     statefun-runtime) host_restore runtime/StatefunOperator.Runtime.Host/StatefunOperator.Runtime.Host.csproj -p:SelfContained=false ;;
     statefun-operator) host_restore operator/StatefunOperator.Operator/StatefunOperator.Operator.csproj -p:NativeOperator=true ;;
+    statefun-cs-greeter) host_restore tests/StatefunOperator.CsGreeter/StatefunOperator.CsGreeter.csproj -p:SelfContained=false ;;
   esac
   local t0=$SECONDS buildlog="$cache/$name.build.log"
   log "buildah ${bud[*]}"
@@ -444,6 +463,9 @@ check_image() { # check_image NAME (podman, no network)
     statefun-js-greeter)
       expect_run "podman run $name:$tag (no arguments)" 2 "usage: node greeter.js" \
         pm_run "$image" ;;
+    statefun-cs-greeter)
+      expect_run "podman run $name:$tag (no arguments)" 2 "usage: statefun-cs-greeter" \
+        pm_run "$image" ;;
   esac
   local user
   user="$(bh inspect --type image --format '{{.Docker.Config.User}}' "$image")"
@@ -482,6 +504,7 @@ import_image() { # import_image NAME: into $CONTAINERD_ADDRESS's k8s.io namespac
     statefun-runtime)   expect_run "ctr run $ref (no module)" 2 "statefun-runtime:" "${c[@]}" run --rm "$ref" "$cid" ;;
     statefun-operator)  expect_run "ctr run $ref help" 0 "usage:" "${c[@]}" run --rm "$ref" "$cid" /app/statefun-operator help ;;
     statefun-js-greeter) expect_run "ctr run $ref (no arguments)" 2 "usage: node greeter.js" "${c[@]}" run --rm "$ref" "$cid" ;;
+    statefun-cs-greeter) expect_run "ctr run $ref (no arguments)" 2 "usage: statefun-cs-greeter" "${c[@]}" run --rm "$ref" "$cid" ;;
   esac
   have="$("${c[@]}" images ls "name==$ref" | awk 'NR>1 {print $3}')"
   echo "$CONTAINERD_ADDRESS $id $have" > "$stamps/$name.imported"
@@ -495,7 +518,8 @@ case "$target" in
   runtime) ensure_sdk; images=(statefun-runtime) ;;
   operator) ensure_sdk; images=(statefun-operator) ;;
   greeter) ensure_runtime_deps; images=(statefun-js-greeter) ;;
-  all) ensure_sdk; images=(statefun-runtime statefun-operator statefun-js-greeter) ;;
+  cs-greeter) ensure_sdk; ensure_aspnet; images=(statefun-cs-greeter) ;;
+  all) ensure_sdk; ensure_aspnet; images=(statefun-runtime statefun-operator statefun-js-greeter statefun-cs-greeter) ;;
 esac
 
 if [[ ${#images[@]} -gt 0 ]]; then
@@ -505,6 +529,7 @@ if [[ ${#images[@]} -gt 0 ]]; then
       statefun-runtime) bud_image statefun-runtime runtime/Dockerfile mcr.microsoft.com/dotnet/sdk:10.0 mcr.microsoft.com/dotnet/runtime:10.0 ;;
       statefun-operator) bud_image statefun-operator operator/Dockerfile mcr.microsoft.com/dotnet/sdk:10.0 mcr.microsoft.com/dotnet/runtime-deps:10.0 ;;
       statefun-js-greeter) build_greeter ;;
+      statefun-cs-greeter) bud_image statefun-cs-greeter tests/StatefunOperator.CsGreeter/Dockerfile mcr.microsoft.com/dotnet/sdk:10.0 mcr.microsoft.com/dotnet/aspnet:10.0 ;;
     esac
     check_image "$name"
     export_image "$name"
@@ -513,7 +538,7 @@ if [[ ${#images[@]} -gt 0 ]]; then
 fi
 
 log "images ($storage):"
-for ref in mcr.microsoft.com/dotnet/runtime-deps:10.0 mcr.microsoft.com/dotnet/runtime:10.0 mcr.microsoft.com/dotnet/sdk:10.0 \
+for ref in mcr.microsoft.com/dotnet/runtime-deps:10.0 mcr.microsoft.com/dotnet/runtime:10.0 mcr.microsoft.com/dotnet/aspnet:10.0 mcr.microsoft.com/dotnet/sdk:10.0 \
            "${images[@]/%/:$tag}"; do
   [[ "$ref" == mcr.* ]] || ref="localhost/$ref"
   image_exists "$ref" || continue

@@ -5,7 +5,8 @@
 #   node_stack_images    the images from the shipped Dockerfiles (scripts/build-images.sh), imported into the node
 #   node_stack_broker    KAFKA_BOOTSTRAP_SERVERS, else the mock broker advertised on the node's bridge address
 #   node_stack_install   kubectl apply -k config/local/node (config/default with the local images), operator Ready
-#   node_stack_demo      the JavaScript greeter as a Deployment + Service, then config/local/demo.yaml
+#   node_stack_demo      the JavaScript and C# greeters as Deployments + Services, then config/local/demo.yaml and
+#                        demo-csharp.yaml
 # Sets: kubeconfig, kc (the kubectl command), KAFKA_BOOTSTRAP_SERVERS, host_semantic, greeter_ip, and the
 # timestamps t_install and t_apply (seconds since the epoch, for "how long until" figures).
 
@@ -27,7 +28,8 @@ node_stack_ready_to_use() {
   local bin="${STATEFUN_KUBE_NODE_DIR:-${STATEFUN_KUBE_CACHE_DIR:-$HOME/.cache/statefun-operator}/kube-node}/bin"
   local archives="${STATEFUN_CACHE:-$HOME/.cache/statefun-operator}/images/archives"
   [[ -x "$bin/kubelet" && -x "$bin/kube-proxy" ]] || { echo "the node's binaries are not built yet"; return 1; }
-  [[ -f "$archives/statefun-runtime.tar" && -f "$archives/statefun-operator.tar" && -f "$archives/statefun-js-greeter.tar" ]] \
+  [[ -f "$archives/statefun-runtime.tar" && -f "$archives/statefun-operator.tar" && -f "$archives/statefun-js-greeter.tar" \
+     && -f "$archives/statefun-cs-greeter.tar" ]] \
     || { echo "the images are not built yet"; return 1; }
 }
 
@@ -55,7 +57,7 @@ node_stack_images() {
   ns_log "building the images from the Dockerfiles (scripts/build-images.sh; minutes the first time, then cached)"
   archives=$("$here/scripts/build-images.sh" all 2>"$out/images.log" | tail -n 1) \
     || { ns_log "FAILED: building the images failed (log: $out/images.log; tail:)"; tail -n 30 "$out/images.log"; return 1; }
-  for image in statefun-operator statefun-runtime statefun-js-greeter; do
+  for image in statefun-operator statefun-runtime statefun-js-greeter statefun-cs-greeter; do
     "$here/scripts/kube-node.sh" import-image "$archives/$image.tar" >>"$out/node.log" 2>&1 \
       || { ns_log "FAILED: importing $image into the node's containerd (log: $out/node.log)"; return 1; }
   done
@@ -96,15 +98,20 @@ node_stack_install() {
 
 node_stack_demo() {
   "${kc[@]}" get namespace "$node_ns" >/dev/null 2>&1 || "${kc[@]}" create namespace "$node_ns" >/dev/null
-  "${kc[@]}" apply -n "$node_ns" -f "$here/config/local/node/greeter.yaml" >/dev/null
-  "${kc[@]}" -n "$node_ns" rollout status deployment/greeter --timeout=120s >/dev/null \
-    || { ns_log "FAILED: the greeter pod did not become Ready"; return 1; }
+  "${kc[@]}" apply -n "$node_ns" -f "$here/config/local/node/greeter.yaml" -f "$here/config/local/node/cs-greeter.yaml" >/dev/null
+  local d
+  for d in greeter cs-greeter; do
+    "${kc[@]}" -n "$node_ns" rollout status "deployment/$d" --timeout=120s >/dev/null \
+      || { ns_log "FAILED: the $d pod did not become Ready"; return 1; }
+  done
   greeter_ip=$("${kc[@]}" -n "$node_ns" get service greeter -o 'jsonpath={.spec.clusterIP}')
+  cs_greeter_ip=$("${kc[@]}" -n "$node_ns" get service cs-greeter -o 'jsonpath={.spec.clusterIP}')
   t_apply=$(ns_now)
-  sed -e "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" -e "s#http://127.0.0.1:\${GREETER_PORT}#http://$greeter_ip:8000#g" \
-      -e "s#\${HOST_SEMANTIC}#$host_semantic#g" "$here/config/local/demo.yaml" > "$out/demo.yaml"
+  cat "$here/config/local/demo.yaml" <(echo ---) "$here/config/local/demo-csharp.yaml" \
+    | sed -e "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" -e "s#http://127.0.0.1:\${GREETER_PORT}#http://$greeter_ip:8000#g" \
+          -e "s#http://127.0.0.1:\${CS_GREETER_PORT}#http://$cs_greeter_ip:8000#g" -e "s#\${HOST_SEMANTIC}#$host_semantic#g" > "$out/demo.yaml"
   "${kc[@]}" apply -n "$node_ns" -f "$out/demo.yaml" >/dev/null
-  ns_log "the greeter runs as a pod (Service $greeter_ip:8000); config/local/demo.yaml applied in namespace $node_ns"
+  ns_log "the greeters run as pods (JavaScript: Service $greeter_ip:8000, C#: Service $cs_greeter_ip:8000); config/local/demo.yaml and demo-csharp.yaml applied in namespace $node_ns"
 }
 
 # Stops what the steps started: the broker, and the node if they started it (STATEFUN_E2E_KEEP / keep=1 keeps both).

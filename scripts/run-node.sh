@@ -43,6 +43,10 @@ echo "run: the egress topic greetings, written by the greeter function (read_com
 dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic greetings --seconds 120 \
   --until "Hello Alice, seen 2 times" --until "Hello Bob, seen 1 times" \
   || echo "run: see kubectl logs -n $ns example-functions-host-0 and deployment/greeter"
+echo "run: the egress topic greetings-csharp, written by the C# greeter (read_committed):"
+dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic greetings-csharp --seconds 120 \
+  --until "Hello Alice, seen 2 times" --until "Hello Bob, seen 1 times" \
+  || echo "run: see kubectl logs -n $ns csharp-functions-host-0 and deployment/cs-greeter"
 "${kc[@]}" get -n "$ns" kafkaingresses,kafkaegresses,functionendpoints,pods
 
 echo "run: kubectl delete pod example-functions-host-0 --grace-period=0 --force (as the node kills it); then alice and bob visit again"

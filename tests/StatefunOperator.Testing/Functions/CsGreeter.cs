@@ -8,19 +8,9 @@ namespace StatefunOperator.Testing.Functions;
 /// child process, as a function server runs beside the runtime: <c>&lt;function type&gt;</c> (default
 /// <c>example/greeter</c>) greets through the egress <c>egressTypename</c> into <c>egressTopic</c>.
 /// </summary>
-public sealed class CsGreeter : IFunctionServer
+public sealed class CsGreeter(Process process, int port) : FunctionServerChild(process, port)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly Process _process;
-
-    private CsGreeter(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
-
-    public int Port { get; }
-
     public static string Binary => Path.Combine(RepositoryRoot.Path, "tests", "StatefunOperator.CsGreeter", "bin", "Debug", "net10.0", "statefun-cs-greeter.dll");
 
     public static async Task<CsGreeter> StartAsync(string egressTopic, string logPath, string egressTypename = "example/greetings", string functionTypename = "example/greeter")
@@ -39,16 +29,5 @@ public sealed class CsGreeter : IFunctionServer
 
         var process = await ListeningProcess.StartAsync(start, logPath, StartTimeout, "the C# greeter").ConfigureAwait(false);
         return new CsGreeter(process, port);
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-
-        _process.Dispose();
     }
 }

@@ -9,21 +9,11 @@ namespace StatefunOperator.Testing.Functions;
 /// cache outside the repository (<c>~/.cache/statefun-operator/js-greeter</c>). It serves <c>example/greeter</c>
 /// and greets through the egress named by <c>egressTypename</c> (default <c>example/greetings</c>).
 /// </summary>
-public sealed class JsGreeter : IFunctionServer
+public sealed class JsGreeter(Process process, int port) : FunctionServerChild(process, port)
 {
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
-    private readonly Process _process;
-
-    private JsGreeter(Process process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
-
-    public int Port { get; }
-
     public static string CacheDirectory { get; } = Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "statefun-operator", "js-greeter");
 
@@ -61,17 +51,6 @@ public sealed class JsGreeter : IFunctionServer
         start.Environment["NODE_PATH"] = Path.Combine(CacheDirectory, "node_modules");
         var process = await ListeningProcess.StartAsync(start, logPath, StartTimeout, $"the JavaScript function server ({script})").ConfigureAwait(false);
         return new JsGreeter(process, port);
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(10_000);
-        }
-
-        _process.Dispose();
     }
 
     /// <summary>Installs the greeter's package.json dependencies into the cache, unless the same package.json is installed there already.</summary>
