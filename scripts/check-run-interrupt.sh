@@ -24,12 +24,15 @@ if [[ -n "$(ours)" ]]; then
   echo "check-run-interrupt: processes of this checkout already run; stop them first:"; ours; exit 1
 fi
 
+# A log from an earlier check says "the system is up" already: remove it first, or the wait below may read it
+# before make run's output replaces it (seen when make test runs this twice in a row: SIGINT 1 s after the start).
+rm -f "$log"
 set -m   # job control: make run gets a process group of its own, and SIGINT is not ignored in it
 make run >"$log" 2>&1 &
 group=$!
 set +m
 deadline=$((SECONDS + up_limit))
-until grep -q "run: the system is up" "$log"; do
+until grep -q "run: the system is up" "$log" 2>/dev/null; do
   if ! kill -0 "$group" 2>/dev/null; then echo "check-run-interrupt: make run exited before it was up; its output:"; cat "$log"; exit 1; fi
   if (( SECONDS > deadline )); then echo "check-run-interrupt: make run not up within ${up_limit} s; its output:"; cat "$log"; kill -INT -- -"$group" || true; exit 1; fi
   sleep 1
