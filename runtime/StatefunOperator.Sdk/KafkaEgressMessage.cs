@@ -66,6 +66,6 @@ public sealed class KafkaEgressMessage
             Key = _key,
             ValueBytes = _value,
         };
-        return EgressMessage.Raw(_egress, TypedValues.Raw(RecordTypeName, record.ToByteArray()));
+        return EgressMessage.Raw(_egress, TypedValues.Raw(RecordTypeName, record.ToByteString()));
     }
 }

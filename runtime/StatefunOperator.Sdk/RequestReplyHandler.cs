@@ -61,7 +61,7 @@ public sealed class RequestReplyHandler
         {
             context.Caller = Address.FromProtocol(invocation.Caller);
             var argument = invocation.Argument ?? new TypedValue();
-            var valueType = string.IsNullOrEmpty(argument.Typename) ? TypeName.Of("io.statefun.types", "unknown") : TypeName.Parse(argument.Typename);
+            var valueType = string.IsNullOrEmpty(argument.Typename) ? TypeName.Of(Types.PrimitiveNamespace, "unknown") : TypeName.Parse(argument.Typename);
             await function.Invoke(context, new Message(target, valueType, argument.Value)).ConfigureAwait(false);
         }
 

@@ -17,6 +17,6 @@ internal static class TypedValues
         };
     }
 
-    public static TypedValue Raw(string typeName, ReadOnlySpan<byte> bytes) =>
-        new() { Typename = typeName, HasValue = true, Value = ByteString.CopyFrom(bytes) };
+    public static TypedValue Raw(string typeName, ByteString bytes) =>
+        new() { Typename = typeName, HasValue = true, Value = bytes };
 }
