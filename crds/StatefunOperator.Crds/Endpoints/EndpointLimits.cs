@@ -20,6 +20,12 @@ public sealed class EndpointLimits
     [Description("Bytes of the arguments of those messages, per pod: a whole number or with Ki, Mi or Gi. Leave room for it in the pod's memory limit.")]
     public string? MaxBufferedBytes { get; set; }
 
+    [JsonPropertyName("maxSpilledBytes")]
+    [RegularExpression(Patterns.ByteSize)]
+    [DefaultValue("1Gi")]
+    [Description("Bytes of the arguments of waiting messages beyond an address's maxNumBatchRequests, kept on the pod's local disk (/tmp, an emptyDir) instead of memory, per pod; over it the inbox pauses too.")]
+    public string? MaxSpilledBytes { get; set; }
+
     [JsonPropertyName("maxCallsInFlight")]
     [Range(1, 10_000)]
     [DefaultValue(64)]

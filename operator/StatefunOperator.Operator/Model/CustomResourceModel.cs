@@ -97,6 +97,7 @@ public static class CustomResourceModel
                     {
                         MaxBufferedMessages = limits.MaxBufferedMessages?.ToString(CultureInfo.InvariantCulture),
                         MaxBufferedBytes = limits.MaxBufferedBytes,
+                        MaxSpilledBytes = limits.MaxSpilledBytes,
                         MaxCallsInFlight = limits.MaxCallsInFlight?.ToString(CultureInfo.InvariantCulture),
                     }
                     : null,

@@ -10,6 +10,12 @@ namespace StatefunOperator.Module.Validation;
 /// </summary>
 public sealed record HostLimits(long MaxBufferedMessages, long MaxBufferedBytes, int MaxCallsInFlight)
 {
+    /// <summary>Bytes of message arguments a host pod may spill to its local disk (the pod's <c>/tmp</c>, an emptyDir) before it pauses its inbox.</summary>
+    public long MaxSpilledBytes { get; init; } = DefaultMaxSpilledBytes;
+
+    /// <summary>1 GiB: a failing address's backlog of ten million 100-byte messages, within a node's usual ephemeral storage.</summary>
+    public const long DefaultMaxSpilledBytes = 1L << 30;
+
     public const long MaxMessages = 10_000_000;
     public const int MaxCalls = 10_000;
 
@@ -34,6 +40,11 @@ public sealed record HostLimits(long MaxBufferedMessages, long MaxBufferedBytes,
             problems.Add("host.limits.maxBufferedBytes", $"'{bytes}' is not a positive amount of bytes (e.g. 67108864, 512Ki, 64Mi, 1Gi)");
         }
 
+        if (limits.MaxSpilledBytes is { } spilled && !ByteSize.TryParse(spilled, out _))
+        {
+            problems.Add("host.limits.maxSpilledBytes", $"'{spilled}' is not a positive amount of bytes (e.g. 1073741824, 512Mi, 1Gi)");
+        }
+
         if (limits.MaxCallsInFlight is { } calls && !TryWhole(calls, MaxCalls, out _))
         {
             problems.Add("host.limits.maxCallsInFlight", string.Create(CultureInfo.InvariantCulture, $"'{calls}' is not a whole number from 1 to {MaxCalls}"));
@@ -46,7 +57,10 @@ public sealed record HostLimits(long MaxBufferedMessages, long MaxBufferedBytes,
         : new HostLimits(
             limits.MaxBufferedMessages is { } messages && TryWhole(messages, MaxMessages, out var m) ? m : Default.MaxBufferedMessages,
             limits.MaxBufferedBytes is { } bytes && ByteSize.TryParse(bytes, out var b) ? b : Default.MaxBufferedBytes,
-            limits.MaxCallsInFlight is { } calls && TryWhole(calls, MaxCalls, out var c) ? (int)c : Default.MaxCallsInFlight);
+            limits.MaxCallsInFlight is { } calls && TryWhole(calls, MaxCalls, out var c) ? (int)c : Default.MaxCallsInFlight)
+        {
+            MaxSpilledBytes = limits.MaxSpilledBytes is { } spilled && ByteSize.TryParse(spilled, out var s) ? s : DefaultMaxSpilledBytes,
+        };
 
     private static bool TryWhole(string text, long max, out long value) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1 && value <= max;

@@ -38,6 +38,7 @@ internal static class HttpEndpointYaml
                         {
                             MaxBufferedMessages = limits.String("maxBufferedMessages"),
                             MaxBufferedBytes = limits.String("maxBufferedBytes"),
+                            MaxSpilledBytes = limits.String("maxSpilledBytes"),
                             MaxCallsInFlight = limits.String("maxCallsInFlight"),
                         }
                         : null,

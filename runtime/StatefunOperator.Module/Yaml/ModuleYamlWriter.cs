@@ -163,6 +163,7 @@ public static class ModuleYamlWriter
         }
 
         Put(document, "maxBufferedBytes", limits.MaxBufferedBytes);
+        Put(document, "maxSpilledBytes", limits.MaxSpilledBytes);
         if (limits.MaxCallsInFlight is { } calls)
         {
             document["maxCallsInFlight"] = Number(calls);

@@ -94,7 +94,7 @@ public sealed class FunctionHostPipeline : IDisposable
         var answers = new AnswerQueue();
         var unfinished = new UnfinishedMessages();
         var dispatcher = new FunctionDispatcher([endpoint], client ?? httpClient!, null, logger, dispatchOptions, state, effects, answers);
-        var boundary = new HostBoundary(answers, unfinished, state);
+        var boundary = new HostBoundary(answers, unfinished, state, dispatcher);
         ICheckpoint inner = host.ExactlyOnce
             ? new TransactionalCheckpoint(producer, options, logger, hostOutput, boundary)
             : new CommitCheckpoint(producer, failures, options, logger, deferred, boundary);

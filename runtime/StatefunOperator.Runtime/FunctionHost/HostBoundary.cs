@@ -1,3 +1,4 @@
+using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Pipeline;
 
 namespace StatefunOperator.Runtime.FunctionHost;
@@ -7,15 +8,19 @@ namespace StatefunOperator.Runtime.FunctionHost;
 /// received so far are applied, then every message read and not applied yet is written as a pending changelog entry.
 /// The boundary then commits the inbox past everything read: a crash loses nothing (pending entries are re-dispatched
 /// on restore) and applies nothing twice (an applied message's effects and the deletion of its entry commit together).
+/// Once written so, the messages waiting beyond their address's in-memory bound may move to local disk
+/// (<see cref="FunctionDispatcher.Spill"/>): a crash loses nothing held only there.
 /// </summary>
 internal sealed class HostBoundary : IBoundaryParticipant
 {
     private readonly AnswerQueue _answers;
     private readonly UnfinishedMessages _unfinished;
     private readonly HostFunctionState _state;
+    private readonly FunctionDispatcher _dispatcher;
 
-    public HostBoundary(AnswerQueue answers, UnfinishedMessages unfinished, HostFunctionState state)
+    public HostBoundary(AnswerQueue answers, UnfinishedMessages unfinished, HostFunctionState state, FunctionDispatcher dispatcher)
     {
+        _dispatcher = dispatcher;
         _answers = answers;
         _unfinished = unfinished;
         _state = state;
@@ -28,5 +33,6 @@ internal sealed class HostBoundary : IBoundaryParticipant
     {
         _answers.ApplyWaiting();
         Persisted += _unfinished.PersistUnapplied(_state);
+        _dispatcher.Spill(message => message.Persisted);
     }
 }

@@ -12,7 +12,8 @@ namespace StatefunOperator.Runtime.FunctionHost;
 /// partition before any of its messages is handled, and its pending messages (read, not applied when a commit
 /// passed them) are dispatched again first. On every poll the answers received meanwhile are applied (in the open
 /// transaction), due delayed messages fire, expired values are swept now and then, and the inbox is paused while
-/// more messages are buffered than the bound (resumed at half of it; polling goes on, so the group keeps the host).
+/// more messages are buffered (or spilled) than the bounds (resumed at half of them; polling goes on, so the group keeps
+/// the host).
 /// The boundary itself (<see cref="HostBoundary"/>) waits for no call. A revoked partition waits at most 2 s for the
 /// answers of its calls in flight, is committed, then its addresses are dropped (answers arriving later are discarded:
 /// the next owner re-dispatches those messages). After
@@ -217,9 +218,9 @@ internal sealed class HostCheckpoint : ICheckpoint
     }
 
     /// <summary>
-    /// Over a bound of <c>host.limits</c> (messages or bytes buffered): every assigned inbox partition is paused (again on
-    /// each poll, so that partitions assigned meanwhile, also by an incremental rebalance, are paused too); under half of
-    /// both, all of them are resumed.
+    /// Over a bound of <c>host.limits</c> (messages or bytes buffered in memory, bytes spilled to disk): every assigned
+    /// inbox partition is paused (again on each poll, so that partitions assigned meanwhile, also by an incremental
+    /// rebalance, are paused too); under half of each, all of them are resumed.
     /// </summary>
     private void PauseOrResume()
     {
@@ -229,9 +230,10 @@ internal sealed class HostCheckpoint : ICheckpoint
         }
 
         var limits = _host.Limits;
-        var buffered = _dispatcher.Outstanding;
-        var bytes = _dispatcher.OutstandingBytes;
-        if (buffered >= limits.MaxBufferedMessages || bytes >= limits.MaxBufferedBytes)
+        var buffered = _dispatcher.Buffered;
+        var bytes = _dispatcher.BufferedBytes;
+        var spilled = _dispatcher.SpilledBytes;
+        if (buffered >= limits.MaxBufferedMessages || bytes >= limits.MaxBufferedBytes || spilled >= limits.MaxSpilledBytes)
         {
             var assigned = _consumer.Assignment;
             if (assigned.Count > 0)
@@ -241,20 +243,22 @@ internal sealed class HostCheckpoint : ICheckpoint
                 {
                     _paused = true;
                     _logger.LogInformation(
-                        "function host {Host}: {Buffered} messages, {Bytes} bytes buffered (bounds {MaxMessages} messages, {MaxBytes} bytes: host.limits); inbox paused until half of them are applied",
+                        "function host {Host}: {Buffered} messages, {Bytes} bytes buffered, {Spilled} bytes spilled to disk (bounds {MaxMessages} messages, {MaxBytes} bytes, {MaxSpilled} bytes: host.limits); inbox paused until half of them are applied",
                         _host.Id,
                         buffered,
                         bytes,
+                        spilled,
                         limits.MaxBufferedMessages,
-                        limits.MaxBufferedBytes);
+                        limits.MaxBufferedBytes,
+                        limits.MaxSpilledBytes);
                 }
             }
         }
-        else if (_paused && buffered <= limits.MaxBufferedMessages / 2 && bytes <= limits.MaxBufferedBytes / 2)
+        else if (_paused && buffered <= limits.MaxBufferedMessages / 2 && bytes <= limits.MaxBufferedBytes / 2 && spilled <= limits.MaxSpilledBytes / 2)
         {
             _consumer.Resume(_consumer.Assignment);
             _paused = false;
-            _logger.LogInformation("function host {Host}: {Buffered} messages, {Bytes} bytes buffered; inbox resumed", _host.Id, buffered, bytes);
+            _logger.LogInformation("function host {Host}: {Buffered} messages, {Bytes} bytes buffered, {Spilled} bytes spilled; inbox resumed", _host.Id, buffered, bytes, spilled);
         }
     }
 }

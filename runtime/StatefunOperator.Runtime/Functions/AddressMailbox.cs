@@ -1,8 +1,10 @@
 namespace StatefunOperator.Runtime.Functions;
 
 /// <summary>
-/// One function address's queue. At most one worker (one request in flight) per mailbox. Every member is guarded
-/// by the dispatcher's lock.
+/// One function address's queue. At most one worker (one request in flight) per mailbox. Its waiting messages are, in
+/// order: <see cref="Pending"/> in memory (at most the endpoint's <c>maxNumBatchRequests</c>), then those spilled to
+/// disk (<see cref="Spill"/>), then <see cref="Overflow"/> in memory (arrived while the others were full, not spilled
+/// yet). Every member is guarded by the dispatcher's lock.
 /// </summary>
 internal sealed class AddressMailbox
 {
@@ -17,6 +19,18 @@ internal sealed class AddressMailbox
     public FunctionEndpoint Endpoint { get; }
 
     public Queue<PendingInvocation> Pending { get; } = new();
+
+    /// <summary>Waiting messages beyond <see cref="Pending"/> on disk; null until the address first spills.</summary>
+    public MessageSpill? Spill { get; set; }
+
+    /// <summary>Waiting messages after those spilled, in memory until the dispatcher spills them.</summary>
+    public Queue<PendingInvocation> Overflow { get; } = new();
+
+    /// <summary>Messages waiting for a call, wherever they are.</summary>
+    public int Waiting => Pending.Count + (Spill?.Count ?? 0) + Overflow.Count;
+
+    /// <summary>The most waiting messages held in <see cref="Pending"/>: the endpoint's <c>maxNumBatchRequests</c>.</summary>
+    public int Bound => Math.Max(1, Endpoint.MaxNumBatchRequests);
 
     public bool Running { get; set; }
 

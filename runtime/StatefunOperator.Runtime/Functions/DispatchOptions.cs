@@ -17,6 +17,9 @@ public sealed record DispatchOptions(TimeSpan InitialBackoff, TimeSpan MaxBackof
 
     public int MaxCallsInFlight { get; init; } = HostLimits.Default.MaxCallsInFlight;
 
+    /// <summary>Where waiting messages beyond an address's in-memory bound are spilled (default: the temporary directory, <c>statefun-spill</c>).</summary>
+    public string? SpillDirectory { get; init; }
+
     /// <summary>How often a failing address is logged again while it keeps failing (its first failure and its recovery always are).</summary>
     public TimeSpan FailureLogInterval { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -9,7 +9,9 @@ namespace StatefunOperator.Runtime.Functions;
 /// Invokes remote functions with the StateFun request-reply protocol, keyed by function address:
 /// per address at most one request in flight, per endpoint at most <see cref="DispatchOptions.MaxCallsInFlight"/>;
 /// messages that arrive meanwhile wait in the address's mailbox and go together in the next request (up to the
-/// endpoint's <c>maxNumBatchRequests</c>). Answers are applied in order (where <see cref="IInvocationApplier"/> says,
+/// endpoint's <c>maxNumBatchRequests</c>). Per address at most <c>maxNumBatchRequests</c> waiting messages stay in
+/// memory; the others wait in arrival order until <see cref="Spill"/> moves those its caller allows to a file on local
+/// disk (<see cref="MessageSpill"/>, read back in order as the address catches up). Answers are applied in order (where <see cref="IInvocationApplier"/> says,
 /// else at once): the incomplete-context round trip registers the declared state and re-sends the same batch; state
 /// mutations update the address's state; outgoing messages, delayed messages and egress messages go to
 /// <see cref="IFunctionEffects"/> (without effects: dispatched here, on in-memory timers, to <see cref="IFunctionEgress"/>).
@@ -34,11 +36,15 @@ public sealed class FunctionDispatcher : IDisposable
     private readonly Dictionary<FunctionEndpoint, SemaphoreSlim> _callSlots = [];
     private readonly Dictionary<string, CancellationTokenSource> _cancellableDelays = new(StringComparer.Ordinal);
     private readonly HashSet<AddressMailbox> _failing = [];
+    private readonly HashSet<AddressMailbox> _overflowing = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly FunctionMetrics _metrics = new();
     private readonly WarningBudget _warnings = new(20, TimeSpan.FromSeconds(10));
     private long _outstanding;
     private long _outstandingBytes;
+    private long _spilled;
+    private long _spilledBytes;
+    private string? _spillDirectory;
     private long _failedCalls;
     private TaskCompletionSource? _idle;
     private Exception? _fault;
@@ -90,6 +96,54 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
+    /// <summary>Outstanding messages held in memory (the others are spilled to disk): what a host's <c>maxBufferedMessages</c> bounds.</summary>
+    public long Buffered
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outstanding - _spilled;
+            }
+        }
+    }
+
+    /// <summary>Argument bytes of the outstanding messages held in memory: what a host's <c>maxBufferedBytes</c> bounds.</summary>
+    public long BufferedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _outstandingBytes - _spilledBytes;
+            }
+        }
+    }
+
+    /// <summary>Waiting messages spilled to disk.</summary>
+    public long Spilled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spilled;
+            }
+        }
+    }
+
+    /// <summary>Argument bytes of the waiting messages spilled to disk: what a host's <c>maxSpilledBytes</c> bounds.</summary>
+    public long SpilledBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spilledBytes;
+            }
+        }
+    }
+
     /// <summary>Failed calls so far (each retried): a function that keeps failing shows here and in the logs.</summary>
     public long FailedCalls => Interlocked.Read(ref _failedCalls);
 
@@ -100,7 +154,7 @@ public sealed class FunctionDispatcher : IDisposable
         {
             return _failing
                 .OrderBy(m => m.FailingSince)
-                .Select(m => new FailingAddress(m.Address, m.Attempts, m.FailingSince!.Value, m.LastError, m.Pending.Count + m.InFlight))
+                .Select(m => new FailingAddress(m.Address, m.Attempts, m.FailingSince!.Value, m.LastError, m.Waiting + m.InFlight))
                 .ToList();
         }
     }
@@ -141,7 +195,16 @@ public sealed class FunctionDispatcher : IDisposable
 
             _outstanding++;
             _outstandingBytes += invocation.Bytes;
-            mailbox.Pending.Enqueue(invocation);
+            if (mailbox.Overflow.Count == 0 && (mailbox.Spill?.Count ?? 0) == 0 && mailbox.Pending.Count < mailbox.Bound)
+            {
+                mailbox.Pending.Enqueue(invocation);
+            }
+            else
+            {
+                mailbox.Overflow.Enqueue(invocation);
+                _overflowing.Add(mailbox);
+            }
+
             if (!mailbox.Running)
             {
                 mailbox.Running = true;
@@ -170,10 +233,16 @@ public sealed class FunctionDispatcher : IDisposable
             {
                 mailbox.Dropped = true;
                 _mailboxes.Remove(mailbox.Address);
-                _outstanding -= mailbox.Pending.Count + mailbox.InFlight;
-                _outstandingBytes -= mailbox.Pending.Sum(m => (long)m.Bytes) + mailbox.InFlightBytes;
-                dropped += mailbox.Pending.Count + mailbox.InFlight;
+                var spilled = mailbox.Spill?.Count ?? 0;
+                var spilledBytes = mailbox.Spill?.Bytes ?? 0;
+                _outstanding -= mailbox.Waiting + mailbox.InFlight;
+                _outstandingBytes -= mailbox.Pending.Sum(m => (long)m.Bytes) + mailbox.Overflow.Sum(m => (long)m.Bytes) + spilledBytes + mailbox.InFlightBytes;
+                dropped += mailbox.Waiting + mailbox.InFlight;
+                Unspilled(mailbox, spilled, spilledBytes);
+                mailbox.Spill?.Clear();
                 mailbox.Pending.Clear();
+                mailbox.Overflow.Clear();
+                _overflowing.Remove(mailbox);
                 mailbox.InFlight = 0;
                 mailbox.InFlightBytes = 0;
                 StopFailing(mailbox);
@@ -188,6 +257,56 @@ public sealed class FunctionDispatcher : IDisposable
 
         idle?.TrySetResult();
         return dropped;
+    }
+
+    /// <summary>
+    /// Moves the waiting messages beyond each address's in-memory bound to disk, as far as <paramref name="canSpill"/>
+    /// allows (in order: the first message it refuses stays in memory, and every one after it). A function host allows
+    /// messages whose pending changelog entries are written. Returns how many moved; a disk that fails leaves them in
+    /// memory (logged).
+    /// </summary>
+    public int Spill(Func<PendingInvocation, bool> canSpill)
+    {
+        ArgumentNullException.ThrowIfNull(canSpill);
+        var moved = 0;
+        lock (_gate)
+        {
+            foreach (var mailbox in _overflowing.ToList())
+            {
+                Refill(mailbox);
+                var batch = mailbox.Overflow.TakeWhile(canSpill).ToList();
+                if (batch.Count > 0)
+                {
+                    try
+                    {
+                        mailbox.Spill ??= new MessageSpill(SpillDirectory());
+                        var before = (mailbox.Spill.Count, mailbox.Spill.Bytes);
+                        mailbox.Spill.Append(batch);
+                        _spilled += mailbox.Spill.Count - before.Count;
+                        _spilledBytes += mailbox.Spill.Bytes - before.Bytes;
+                        _metrics.RecordSpilled(mailbox.Address, mailbox.Spill.Count - before.Count);
+                        for (var i = 0; i < batch.Count; i++)
+                        {
+                            mailbox.Overflow.Dequeue();
+                        }
+
+                        moved += batch.Count;
+                    }
+                    catch (IOException e)
+                    {
+                        _logger.LogWarning("function {Address}: could not spill {Count} waiting message(s) to {Directory}; they stay in memory: {Reason}", mailbox.Address, batch.Count, _spillDirectory, e.Message);
+                        return moved;
+                    }
+                }
+
+                if (mailbox.Overflow.Count == 0)
+                {
+                    _overflowing.Remove(mailbox);
+                }
+            }
+        }
+
+        return moved;
     }
 
     /// <summary>
@@ -236,6 +355,22 @@ public sealed class FunctionDispatcher : IDisposable
             }
 
             _failing.Clear();
+            foreach (var mailbox in _mailboxes.Values)
+            {
+                mailbox.Spill?.Clear();
+            }
+        }
+
+        if (_spillDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_spillDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left in the pod's temporary directory, which goes with the pod.
+            }
         }
 
         _stopping.Dispose();
@@ -308,13 +443,14 @@ public sealed class FunctionDispatcher : IDisposable
     {
         lock (_gate)
         {
+            Refill(mailbox);
             if (mailbox.Dropped || mailbox.Pending.Count == 0)
             {
                 mailbox.Running = false;
                 return null;
             }
 
-            var size = Math.Min(mailbox.Pending.Count, Math.Max(1, mailbox.Endpoint.MaxNumBatchRequests));
+            var size = Math.Min(mailbox.Pending.Count, mailbox.Bound);
             var batch = new List<PendingInvocation>(size);
             long bytes = 0;
             for (var i = 0; i < size; i++)
@@ -462,7 +598,7 @@ public sealed class FunctionDispatcher : IDisposable
         lock (_gate)
         {
             return mailbox.FailingSince is { } since && DateTimeOffset.UtcNow - since >= deadLetter.After
-                ? new FailingAddress(mailbox.Address, mailbox.Attempts + 1, since, failure, mailbox.Pending.Count + mailbox.InFlight)
+                ? new FailingAddress(mailbox.Address, mailbox.Attempts + 1, since, failure, mailbox.Waiting + mailbox.InFlight)
                 : null;
         }
     }
@@ -509,6 +645,54 @@ public sealed class FunctionDispatcher : IDisposable
 
         return _applier.Post(IfOwned);
     }
+
+    /// <summary>Fills the mailbox's in-memory queue up to its bound, from disk first, then from its overflow (under the lock).</summary>
+    private void Refill(AddressMailbox mailbox)
+    {
+        var room = mailbox.Bound - mailbox.Pending.Count;
+        if (room > 0 && mailbox.Spill is { Count: > 0 } spill)
+        {
+            var before = (spill.Count, spill.Bytes);
+            foreach (var message in spill.Take(room))
+            {
+                mailbox.Pending.Enqueue(message);
+            }
+
+            Unspilled(mailbox, before.Count - spill.Count, before.Bytes - spill.Bytes);
+            room = mailbox.Bound - mailbox.Pending.Count;
+        }
+
+        if ((mailbox.Spill?.Count ?? 0) == 0)
+        {
+            while (room-- > 0 && mailbox.Overflow.Count > 0)
+            {
+                mailbox.Pending.Enqueue(mailbox.Overflow.Dequeue());
+            }
+        }
+
+        if (mailbox.Overflow.Count == 0)
+        {
+            _overflowing.Remove(mailbox);
+        }
+    }
+
+    /// <summary>Messages left the mailbox's spill (read back or forgotten), under the lock.</summary>
+    private void Unspilled(AddressMailbox mailbox, int count, long bytes)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        _spilled -= count;
+        _spilledBytes -= bytes;
+        _metrics.RecordSpilled(mailbox.Address, -count);
+    }
+
+    /// <summary>This dispatcher's own directory for spilled messages (under the lock).</summary>
+    private string SpillDirectory() => _spillDirectory ??= Path.Combine(
+        _options.SpillDirectory ?? Path.Combine(Path.GetTempPath(), "statefun-spill"),
+        $"{Environment.ProcessId}-{Guid.NewGuid():N}");
 
     /// <summary>Ends the mailbox's run of failed calls (under the lock): it no longer counts as failing.</summary>
     private void StopFailing(AddressMailbox mailbox)

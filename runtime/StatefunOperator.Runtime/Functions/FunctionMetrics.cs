@@ -40,6 +40,12 @@ public sealed class FunctionMetrics : IDisposable
     private readonly Counter<long> _deadLettered = RuntimeMetrics.Meter.CreateCounter<long>(
         "statefun.function.dead_lettered", "{message}", "messages written to a dead-letter topic after their calls kept failing");
 
+    private readonly UpDownCounter<long> _spilled = RuntimeMetrics.Meter.CreateUpDownCounter<long>(
+        "statefun.function.messages.spilled", "{message}", "waiting messages beyond their address's maxNumBatchRequests, kept on local disk");
+
+    /// <summary>Messages were spilled to disk (positive) or read back or forgotten (negative).</summary>
+    public void RecordSpilled(FunctionAddress address, int change) => _spilled.Add(change, Tag(address));
+
     public void RecordDeadLettered(FunctionAddress address, int count) => _deadLettered.Add(count, Tag(address));
 
     /// <summary>An address started (+1) or stopped (-1) failing.</summary>

@@ -36,7 +36,7 @@ public sealed class PendingInvocation
     public bool Done { get; set; }
 
     /// <summary>The message read from an inbox envelope at <paramref name="origin"/>.</summary>
-    internal static PendingInvocation FromEnvelope(Envelope envelope, InboxPosition origin) => new(
+    internal static PendingInvocation FromEnvelope(Envelope envelope, InboxPosition? origin) => new(
         FunctionAddress.FromProto(envelope.Target),
         envelope.Caller is null ? null : FunctionAddress.FromProto(envelope.Caller),
         envelope.Argument ?? new TypedValue(),

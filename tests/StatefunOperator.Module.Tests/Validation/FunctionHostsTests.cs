@@ -96,11 +96,11 @@ public class FunctionHostsTests
         {
             Functions = "a/b",
             UrlPathTemplate = "http://f/",
-            Host = new FunctionHostDefinition { Limits = new HostLimitsDefinition { MaxBufferedBytes = "8Mi", MaxCallsInFlight = "16" } },
+            Host = new FunctionHostDefinition { Limits = new HostLimitsDefinition { MaxBufferedBytes = "8Mi", MaxSpilledBytes = "512Mi", MaxCallsInFlight = "16" } },
         };
 
         Assert.Empty(HttpEndpointRules.Validate(endpoint));
-        Assert.Equal(new HostLimits(50_000, 8L << 20, 16), FunctionHosts.Resolve(endpoint, "k:9092", out _)!.Limits);
+        Assert.Equal(new HostLimits(50_000, 8L << 20, 16) { MaxSpilledBytes = 512L << 20 }, FunctionHosts.Resolve(endpoint, "k:9092", out _)!.Limits);
         Assert.Equal(HostLimits.Default, FunctionHosts.Resolve(endpoint with { Host = null }, "k:9092", out _)!.Limits);
     }
 
@@ -111,9 +111,10 @@ public class FunctionHostsTests
     [InlineData(null, "0Mi", null, "host.limits.maxBufferedBytes: '0Mi' is not a positive amount of bytes (e.g. 67108864, 512Ki, 64Mi, 1Gi)")]
     [InlineData(null, null, "10001", "host.limits.maxCallsInFlight: '10001' is not a whole number from 1 to 10000")]
     [InlineData(null, null, "many", "host.limits.maxCallsInFlight: 'many' is not a whole number from 1 to 10000")]
-    public void BadLimits_AreNamed(string? messages, string? bytes, string? calls, string expected)
+    [InlineData(null, null, null, "host.limits.maxSpilledBytes: '1GB' is not a positive amount of bytes (e.g. 1073741824, 512Mi, 1Gi)", "1GB")]
+    public void BadLimits_AreNamed(string? messages, string? bytes, string? calls, string expected, string? spilled = null)
     {
-        var host = new FunctionHostDefinition { Limits = new HostLimitsDefinition { MaxBufferedMessages = messages, MaxBufferedBytes = bytes, MaxCallsInFlight = calls } };
+        var host = new FunctionHostDefinition { Limits = new HostLimitsDefinition { MaxBufferedMessages = messages, MaxBufferedBytes = bytes, MaxCallsInFlight = calls, MaxSpilledBytes = spilled } };
 
         var problem = Assert.Single(HttpEndpointRules.Validate(new HttpEndpointDefinition { Functions = "a/b", UrlPathTemplate = "http://f/", Host = host }));
 

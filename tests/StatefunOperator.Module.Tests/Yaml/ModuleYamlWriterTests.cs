@@ -55,6 +55,7 @@ public class ModuleYamlWriterTests
             limits:
               maxBufferedMessages: 20000
               maxBufferedBytes: 32Mi
+              maxSpilledBytes: 2Gi
               maxCallsInFlight: 16
             properties:
               - security.protocol: SSL
@@ -76,7 +77,7 @@ public class ModuleYamlWriterTests
         Assert.Equal(read.Module.Egresses, again.Module.Egresses, new RecordTextComparer());
         Assert.Equal(read.Module.Endpoints, again.Module.Endpoints, new RecordTextComparer());
         Assert.Equal(new Module.Model.DeadLetterDefinition { Topic = "greeter.failed", After = "5m" }, again.Module.Endpoints[0].Host!.DeadLetter);
-        Assert.Equal(new Module.Model.HostLimitsDefinition { MaxBufferedMessages = "20000", MaxBufferedBytes = "32Mi", MaxCallsInFlight = "16" }, again.Module.Endpoints[0].Host!.Limits);
+        Assert.Equal(new Module.Model.HostLimitsDefinition { MaxBufferedMessages = "20000", MaxBufferedBytes = "32Mi", MaxSpilledBytes = "2Gi", MaxCallsInFlight = "16" }, again.Module.Endpoints[0].Host!.Limits);
     }
 
     /// <summary>Records holding lists compare by reference; their text (all values) is what must survive the round trip.</summary>

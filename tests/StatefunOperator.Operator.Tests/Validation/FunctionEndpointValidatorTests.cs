@@ -20,6 +20,7 @@ public class FunctionEndpointValidatorTests
         { "spec.deadLetter.topic", spec => spec.DeadLetter = new EndpointDeadLetter { Topic = "no spaces", After = "5m" } },
         { "spec.limits.maxBufferedMessages", spec => spec.Limits = new EndpointLimits { MaxBufferedMessages = 0 } },
         { "spec.limits.maxBufferedBytes", spec => spec.Limits = new EndpointLimits { MaxBufferedBytes = "64MB" } },
+        { "spec.limits.maxSpilledBytes", spec => spec.Limits = new EndpointLimits { MaxSpilledBytes = "1GB" } },
         { "spec.limits.maxCallsInFlight", spec => spec.Limits = new EndpointLimits { MaxCallsInFlight = 100_000 } },
         { "spec.resources.limits.memory", spec => spec.Resources = new() { Limits = new() { ["memory"] = "lots" } } },
     };

@@ -91,6 +91,79 @@ public sealed class FailingAddressHostTests
     }
 
     [Fact]
+    public async Task S6_S8_AFailingAddressWithThousandsOfMessages_KeepsMaxNumBatchRequestsInMemory_SpillsTheRest_AndAfterARestartAppliesThemOnceInOrder()
+    {
+        const int PoisonMessages = 3_000;
+        var broker = await KafkaTestBroker.GetAsync();
+        var input = KafkaTestBroker.UniqueName("s6s-in");
+        var output = KafkaTestBroker.UniqueName("s6s-out");
+        var group = KafkaTestBroker.UniqueName("s6s");
+        await broker.CreateTopicAsync(input, 2);
+        await broker.CreateTopicAsync(output, 1);
+        await GreeterModule.CreateHostTopicsAsync(broker, "s6", group);
+        var poisonFails = true;
+        await using var function = new TestFunctionServer(request =>
+            Task.FromResult(request.Target.Id == "poison" && Volatile.Read(ref poisonFails) ? null : Count(request, "s6", output)));
+        var module = ModuleYamlLoader.Load(ModuleYaml("s6", broker.BootstrapServers, group, input, function.Port, "at-least-once", maxBatch: 10));
+
+        using (var first = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000)))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = first.RunAsync(stop.Token);
+            var host = Assert.Single(first.Hosts);
+            long mostBuffered = 0;
+            using (var producer = broker.CreateProducer())
+            {
+                for (var i = 0; i < PoisonMessages; i++)
+                {
+                    producer.Produce(input, Record("poison"));
+                    if (i % 100 == 99)
+                    {
+                        producer.Produce(input, Record(User(i / 100)));
+                        producer.Flush(TimeSpan.FromSeconds(30));
+                        mostBuffered = Math.Max(mostBuffered, host.Dispatcher.Buffered);
+                    }
+                }
+
+                producer.Flush(TimeSpan.FromSeconds(30));
+            }
+
+            var others = await TopicReader.ReadAsync(broker, output, 1, PoisonMessages / 100, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+            Assert.Equal(PoisonMessages / 100, others.Count);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (Assert.Single(host.Dispatcher.FailingAddresses()).Waiting < PoisonMessages && DateTime.UtcNow < deadline)
+            {
+                mostBuffered = Math.Max(mostBuffered, host.Dispatcher.Buffered);
+                await Task.Delay(50);
+            }
+
+            // Everything read: poison's messages wait, at most 10 (+ 10 in its failing batch + those read since the last boundary) in memory.
+            mostBuffered = Math.Max(mostBuffered, host.Dispatcher.Buffered);
+            var spilled = host.Dispatcher.Spilled;
+            _output.WriteLine($"poison: {PoisonMessages} waiting, {spilled} of them spilled to disk; at most {mostBuffered} messages in memory");
+            Assert.Equal(PoisonMessages, Assert.Single(host.Dispatcher.FailingAddresses()).Waiting);
+            Assert.InRange(spilled, PoisonMessages - 20, PoisonMessages - 1);
+            Assert.InRange(mostBuffered, 1, 1_000);
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        // A new host (the old one stopped with poison's messages on its disk, which goes with the pod): they come back
+        // from the changelog's pending entries, and the function answers now.
+        Volatile.Write(ref poisonFails, false);
+        using (var second = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000)))
+        {
+            using var stop = new CancellationTokenSource();
+            var run = second.RunAsync(stop.Token);
+            var all = await TopicReader.ReadAsync(broker, output, 1, PoisonMessages + (PoisonMessages / 100), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(2));
+            Assert.Equal(Enumerable.Range(1, PoisonMessages), CountsByUser(all)["poison"]);
+            Assert.Equal(PoisonMessages + (PoisonMessages / 100), all.Count);
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
     public async Task S7_WithADeadLetterTopic_ABatchFailingLongerThanAllowed_LandsThereOnce_WithItsStory_AndTheAddressGoesOn()
     {
         var broker = await KafkaTestBroker.GetAsync();

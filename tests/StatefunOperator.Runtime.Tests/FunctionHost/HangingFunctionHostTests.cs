@@ -13,9 +13,10 @@ using static StatefunOperator.Runtime.Tests.FunctionHost.CounterHost;
 namespace StatefunOperator.Runtime.Tests.FunctionHost;
 
 /// <summary>
-/// S8: a function that hangs while 200,000 records arrive. The host buffers at most its bound of messages (it pauses
-/// its inbox, and keeps polling so that the group keeps it), and once the function answers everything is processed,
-/// each message once (at-least-once with no crash and no rebalance repeats nothing).
+/// S8: a function that hangs while 200,000 records arrive. The host holds at most its bound of messages in memory (per
+/// address <c>maxNumBatchRequests</c> waiting, the rest spilled to local disk; over the host's bounds it pauses its inbox,
+/// and keeps polling so that the group keeps it), and once the function answers everything is processed, each message
+/// once (at-least-once with no crash and no rebalance repeats nothing).
 /// </summary>
 public sealed class HangingFunctionHostTests
 {
@@ -32,12 +33,13 @@ public sealed class HangingFunctionHostTests
     }
 
     [Fact]
-    public async Task S8_AFunctionHangsWhile200000RecordsArrive_TheHostBuffersAtMostItsBound_AndProcessesEverythingOnceItAnswers()
+    public async Task S8_AFunctionHangsWhile200000RecordsArrive_TheHostHoldsAtMostItsBoundInMemory_SpillsTheRest_AndProcessesEverythingOnceItAnswers()
     {
         var seen = await HangThenAnswerAsync("s8", Users, Records, valueBytes: null, hostLimits: null);
 
-        _output.WriteLine($"at most {seen.Messages} messages buffered while the function hung (bound {HostLimits.Default.MaxBufferedMessages})");
-        Assert.InRange(seen.Messages, HostLimits.Default.MaxBufferedMessages / 2, HostLimits.Default.MaxBufferedMessages + 1);
+        _output.WriteLine($"at most {seen.Messages} messages in memory and {seen.Spilled} spilled to disk while the function hung (bound {HostLimits.Default.MaxBufferedMessages} in memory, 1,000 waiting per address)");
+        Assert.InRange(seen.Messages, 1, HostLimits.Default.MaxBufferedMessages + 1);
+        Assert.InRange(seen.Spilled, Records / 2, Records);
     }
 
     [Fact]
@@ -54,10 +56,10 @@ public sealed class HangingFunctionHostTests
 
     /// <summary>
     /// Runs the counter host at at-least-once while its function hangs for 20 s and <paramref name="records"/> arrive,
-    /// then lets it answer: every user's counts must be 1..n, in order. Returns the most messages and bytes buffered
-    /// while it hung, and the most calls in flight at once.
+    /// then lets it answer: every user's counts must be 1..n, in order. Returns the most messages and bytes buffered in
+    /// memory while it hung, the most calls in flight at once, and the most messages spilled to disk.
     /// </summary>
-    private static async Task<(long Messages, long Bytes, int Calls)> HangThenAnswerAsync(string ns, int users, int records, int? valueBytes, string? hostLimits)
+    private static async Task<(long Messages, long Bytes, int Calls, long Spilled)> HangThenAnswerAsync(string ns, int users, int records, int? valueBytes, string? hostLimits)
     {
         var broker = await KafkaTestBroker.GetAsync();
         var input = KafkaTestBroker.UniqueName(ns + "-in");
@@ -107,11 +109,13 @@ public sealed class HangingFunctionHostTests
         // The function hangs for 20 s: the host fills its buffer to the bound and pauses.
         long mostMessages = 0;
         long mostBytes = 0;
+        long mostSpilled = 0;
         var hang = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < hang)
         {
-            mostMessages = Math.Max(mostMessages, host.Dispatcher.Outstanding);
-            mostBytes = Math.Max(mostBytes, host.Dispatcher.OutstandingBytes);
+            mostMessages = Math.Max(mostMessages, host.Dispatcher.Buffered);
+            mostBytes = Math.Max(mostBytes, host.Dispatcher.BufferedBytes);
+            mostSpilled = Math.Max(mostSpilled, host.Dispatcher.Spilled);
             await Task.Delay(20);
         }
 
@@ -130,10 +134,10 @@ public sealed class HangingFunctionHostTests
             await Task.Delay(20);
         }
 
-        Assert.Equal((0L, 0L), (host.Dispatcher.Outstanding, host.Dispatcher.OutstandingBytes));
+        Assert.Equal((0L, 0L, 0L), (host.Dispatcher.Outstanding, host.Dispatcher.OutstandingBytes, host.Dispatcher.Spilled));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));
-        return (mostMessages, mostBytes, mostCalls);
+        return (mostMessages, mostBytes, mostCalls, mostSpilled);
     }
 
     private static void InterlockedMax(ref int most, int value)

@@ -325,6 +325,118 @@ public sealed class FunctionDispatcherTests
     }
 
     [Fact]
+    public async Task AFailingAddress_KeepsAtMostMaxNumBatchRequestsInMemory_SpillsTheRestToDisk_AndAppliesEverythingInOrderOnceItAnswers()
+    {
+        var failing = 1;
+        var aliceSeen = new List<string>();
+        await using var server = new TestFunctionServer(request =>
+        {
+            if (request.Target.Id != "alice")
+            {
+                return Task.FromResult<FromFunction?>(Result());
+            }
+
+            if (Volatile.Read(ref failing) == 1)
+            {
+                return Task.FromResult<FromFunction?>(null);
+            }
+
+            lock (aliceSeen)
+            {
+                aliceSeen.AddRange(request.Invocations.Select(i => TextOf(i.Argument)));
+            }
+
+            return Task.FromResult<FromFunction?>(Result());
+        });
+        var directory = Path.Combine(Path.GetTempPath(), "statefun-spill-test-" + Guid.NewGuid().ToString("N"));
+        using (var dispatcher = new FunctionDispatcher([server.Endpoint(maxBatch: 25)], new HttpFunctionClient(), null, TestLogging.Logger("spill"), FastRetries with { SpillDirectory = directory }))
+        {
+            // 2,000 messages for the failing address in rounds, each followed by a spill (a host spills at its boundaries).
+            for (var round = 0; round < 20; round++)
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    dispatcher.Send(Alice, null, Text("a" + ((round * 100) + i)));
+                }
+
+                dispatcher.Send(Bob, null, Text("b" + round));
+                dispatcher.Spill(_ => true);
+                // Per address at most 25 waiting and a batch of 25 in flight (bob's messages may wait too).
+                Assert.InRange(dispatcher.Buffered, 1, 2 * (25 + 25));
+            }
+
+            Assert.InRange(dispatcher.Spilled, 2_000 - 50, 2_000 + 20);
+            Assert.InRange(dispatcher.SpilledBytes, dispatcher.Spilled * 2, dispatcher.Spilled * 5);
+            Assert.NotEmpty(Directory.GetFiles(directory, "*.spill", SearchOption.AllDirectories));
+            var deadline = DateTime.UtcNow + Patience;
+            while (dispatcher.FailingAddresses().Count == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(2_000, Assert.Single(dispatcher.FailingAddresses()).Waiting);
+
+            Volatile.Write(ref failing, 0);
+            await dispatcher.WhenIdle().WaitAsync(Patience);
+
+            Assert.Equal(Enumerable.Range(0, 2_000).Select(i => "a" + i), aliceSeen);
+            Assert.All(server.Requests.Where(r => r.Target.Id == "alice"), r => Assert.InRange(r.Invocations.Count, 1, 25));
+            Assert.Equal((0L, 0L, 0L), (dispatcher.Outstanding, dispatcher.Spilled, dispatcher.SpilledBytes));
+            Assert.Empty(Directory.GetFiles(directory, "*.spill", SearchOption.AllDirectories));
+        }
+
+        Assert.False(Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any(), "the dispatcher left its spill directory behind");
+    }
+
+    [Fact]
+    public async Task Dropping_AnAddressWithSpilledMessages_ForgetsThemAndDeletesItsFile()
+    {
+        await using var server = new TestFunctionServer(_ => Task.FromResult<FromFunction?>(null));
+        var directory = Path.Combine(Path.GetTempPath(), "statefun-spill-test-" + Guid.NewGuid().ToString("N"));
+        using var dispatcher = new FunctionDispatcher([server.Endpoint(maxBatch: 5)], new HttpFunctionClient(), null, TestLogging.Logger("spill-drop"), FastRetries with { SpillDirectory = directory });
+        for (var i = 0; i < 100; i++)
+        {
+            dispatcher.Send(Alice, null, Text("a" + i));
+        }
+
+        dispatcher.Spill(_ => true);
+        Assert.InRange(dispatcher.Spilled, 85, 95);
+
+        Assert.Equal(100, dispatcher.Drop(_ => true));
+
+        Assert.Equal((0L, 0L, 0L, 0L), (dispatcher.Outstanding, dispatcher.Buffered, dispatcher.Spilled, dispatcher.SpilledBytes));
+        Assert.Empty(Directory.GetFiles(directory, "*.spill", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Spill_StopsAtTheFirstMessageItMayNotMove_SoThatTheOrderHolds()
+    {
+        var endpoint = new FunctionEndpoint(TypeName.Parse("test/*"), "http://127.0.0.1:9/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 2);
+        using var dispatcher = new FunctionDispatcher([endpoint], new BlockingClient(), null, TestLogging.Logger("spill-order"), FastRetries with { SpillDirectory = Path.Combine(Path.GetTempPath(), "statefun-spill-test-" + Guid.NewGuid().ToString("N")) });
+        var messages = Enumerable.Range(0, 10).Select(i => new PendingInvocation(Alice, null, Text("a" + i))).ToList();
+        foreach (var message in messages)
+        {
+            dispatcher.Send(message);
+        }
+
+        // At most 2 in memory plus one batch in flight; a0 (or a0, a1) went out, the rest may spill up to a6.
+        var spilled = dispatcher.Spill(m => m != messages[7]);
+
+        Assert.InRange(spilled, 3, 5);
+        Assert.Equal(10 - spilled, dispatcher.Buffered);
+    }
+
+    /// <summary>A client whose calls never return (until the dispatcher stops).</summary>
+    private sealed class BlockingClient : IFunctionClient
+    {
+        public async Task<FromFunction> InvokeAsync(FunctionEndpoint endpoint, FunctionAddress target, ToFunction request, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
+
+    [Fact]
     public async Task CallsInFlight_CountsAddressesWaitingForAnAnswer_NotFailingOnes()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
