@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Runtime.Protocol;
@@ -17,7 +18,9 @@ namespace StatefunOperator.Runtime.Tests.FunctionHost;
 /// and restarted. The message fires after its delay (never early, never lost; exactly once with
 /// exactly-once), while other addresses' messages keep being processed and the inbox offsets keep
 /// committing past the message that scheduled it. Cancelled messages never fire: one cancelled before
-/// the kill, one scheduled before the kill and cancelled after the restart.
+/// the kill, one scheduled before the kill and cancelled after the restart. The function speaks the protocol by hand
+/// ("protocol"), or is written with the C# SDK (<c>SendAfter</c> with a cancellation token, <c>CancelDelayedMessage</c>,
+/// <c>KafkaEgressMessage</c>) and served by Kestrel ("sdk").
 /// </summary>
 public sealed class DelayedMessageHostTests
 {
@@ -30,10 +33,12 @@ public sealed class DelayedMessageHostTests
         _output = output;
     }
 
-    [Fact]
-    public async Task S3_AtLeastOnce_DelayedMessage_FiresAfterItsDelay_AcrossAHostKill_CancelledOnesNever_AndCommitsAreNotHeldBack()
+    [Theory]
+    [InlineData("protocol")]
+    [InlineData("sdk")]
+    public async Task S3_AtLeastOnce_DelayedMessage_FiresAfterItsDelay_AcrossAHostKill_CancelledOnesNever_AndCommitsAreNotHeldBack(string function)
     {
-        var fired = await RunAsync("at-least-once");
+        var fired = await RunAsync("at-least-once", function);
 
         Assert.True(fired >= 1, "the delayed message was lost");
     }
@@ -41,13 +46,21 @@ public sealed class DelayedMessageHostTests
     [RealBrokerFact]
     public async Task S3_ExactlyOnce_DelayedMessage_FiresExactlyOnceAfterItsDelay_AcrossAHostKill_CancelledOnesNever()
     {
-        var fired = await RunAsync("exactly-once");
+        var fired = await RunAsync("exactly-once", "protocol");
+
+        Assert.Equal(1, fired);
+    }
+
+    [RealBrokerFact]
+    public async Task S3_ExactlyOnce_CSharpSdk_DelayedMessage_FiresExactlyOnceAfterItsDelay_AcrossAHostKill_CancelledOnesNever()
+    {
+        var fired = await RunAsync("exactly-once", "sdk");
 
         Assert.Equal(1, fired);
     }
 
     /// <summary>Runs the scenario; returns how many times alice's delayed message reached the egress (read_committed).</summary>
-    private async Task<int> RunAsync(string semantic)
+    private async Task<int> RunAsync(string semantic, string function)
     {
         var input = await TestTopic.CreateAsync("remind", partitions: 1);
         var broker = input.Broker;
@@ -55,8 +68,11 @@ public sealed class DelayedMessageHostTests
         await broker.CreateTopicAsync(output, 1);
         var scheduled = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);
         var fires = new ConcurrentQueue<(string Tag, DateTime At)>();
-        await using var function = new TestFunctionServer(request => Task.FromResult<FromFunction?>(Remind(request, output, scheduled, fires)));
-        var module = HostTestModule.Write(broker.BootstrapServers, "test", input.Name, function.Port, semantic, partitions: 2);
+        await using var server = function == "sdk"
+            ? (IAsyncDisposable)await SdkFunctionServer.StartAsync(functions => BindSdkRemind(functions, output, scheduled, fires))
+            : new TestFunctionServer(request => Task.FromResult<FromFunction?>(Remind(request, output, scheduled, fires)));
+        var port = server is SdkFunctionServer sdk ? sdk.Port : ((TestFunctionServer)server).Port;
+        var module = HostTestModule.Write(broker.BootstrapServers, "test", input.Name, port, semantic, partitions: 2);
         var host = module.Configuration.Endpoints[0].Host!;
         var environment = new Dictionary<string, string>
         {
@@ -182,6 +198,39 @@ public sealed class DelayedMessageHostTests
         }
 
         return done();
+    }
+
+    /// <summary>The function of <see cref="Remind"/> written with the C# SDK.</summary>
+    private static void BindSdkRemind(Sdk.StatefulFunctions functions, string topic, ConcurrentDictionary<string, DateTime> scheduled, ConcurrentQueue<(string Tag, DateTime At)> fires)
+    {
+        var text = Sdk.Types.Custom("test/Text", (string value) => Encoding.UTF8.GetBytes(value), bytes => Encoding.UTF8.GetString(bytes));
+        functions.Bind("test/fn", (context, message) =>
+        {
+            void Egress(string value) => context.Send(Sdk.KafkaEgressMessage.ForEgress("test/out").WithTopic(topic).WithUtf8Key(context.Self.Id).WithUtf8Value(value).Build());
+            var parts = Encoding.UTF8.GetString(message.RawValue.Span).Split(':');
+            switch (parts[0])
+            {
+                case "remind":
+                    scheduled.TryAdd(parts[1], DateTime.UtcNow);
+                    context.SendAfter(
+                        TimeSpan.FromMilliseconds(long.Parse(parts[2], CultureInfo.InvariantCulture)),
+                        Sdk.OutgoingMessage.To(context.Self).WithValue("fire:" + parts[1], text),
+                        parts.Length > 3 ? parts[3] : null);
+                    Egress("scheduled:" + parts[1]);
+                    break;
+                case "cancel":
+                    context.CancelDelayedMessage(parts[1]);
+                    Egress("cancelled:" + parts[1]);
+                    break;
+                case "fire":
+                    fires.Enqueue((parts[1], DateTime.UtcNow));
+                    Egress("fired:" + parts[1]);
+                    break;
+                default:
+                    Egress("pong:" + parts[1]);
+                    break;
+            }
+        });
     }
 
     /// <summary>

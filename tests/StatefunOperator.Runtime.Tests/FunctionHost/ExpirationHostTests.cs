@@ -5,7 +5,8 @@ namespace StatefunOperator.Runtime.Tests.FunctionHost;
 
 /// <summary>
 /// S4 through a function host (in-process, role all, on the test broker): the function declares its state
-/// with an expiration in its incomplete-invocation-context answer; the host sends an expired value no more.
+/// with an expiration in its incomplete-invocation-context answer; the host sends an expired value no more. The
+/// function speaks the protocol by hand ("protocol") or is written with the C# SDK and served by Kestrel ("sdk").
 /// </summary>
 public sealed class ExpirationHostTests
 {
@@ -17,10 +18,12 @@ public sealed class ExpirationHostTests
         _output = output;
     }
 
-    [Fact]
-    public async Task S4_ExpireAfterWrite_ValueIsThereAfterItsWrite_AndGone5sAfterIt()
+    [Theory]
+    [InlineData("protocol")]
+    [InlineData("sdk")]
+    public async Task S4_ExpireAfterWrite_ValueIsThereAfterItsWrite_AndGone5sAfterIt(string function)
     {
-        await using var run = await ExpiringFunctionRun.StartAsync(ExpireMode.AfterWrite, ExpireAfterMs);
+        await using var run = await ExpiringFunctionRun.StartAsync(ExpireMode.AfterWrite, ExpireAfterMs, function);
         var written = await run.CallAsync("write:1", TimeSpan.Zero);
         var early = await run.CallAsync("read", TimeSpan.FromMilliseconds(1_000), after: written.At);
         var late = await run.CallAsync("read", TimeSpan.FromMilliseconds(5_000), after: written.At);
@@ -32,10 +35,12 @@ public sealed class ExpirationHostTests
         Assert.Null(late.Value);
     }
 
-    [Fact]
-    public async Task S4_ExpireAfterCall_ValueLivesWhileCalledEvery1500ms_AndIsGoneAfterA4500msPause()
+    [Theory]
+    [InlineData("protocol")]
+    [InlineData("sdk")]
+    public async Task S4_ExpireAfterCall_ValueLivesWhileCalledEvery1500ms_AndIsGoneAfterA4500msPause(string function)
     {
-        await using var run = await ExpiringFunctionRun.StartAsync(ExpireMode.AfterInvoke, ExpireAfterMs);
+        await using var run = await ExpiringFunctionRun.StartAsync(ExpireMode.AfterInvoke, ExpireAfterMs, function);
         var last = await run.CallAsync("write:1", TimeSpan.Zero);
         var start = last.At;
         for (var i = 0; i < 4; i++)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Google.Protobuf;
 using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Pipeline;
@@ -10,10 +11,14 @@ using ExpireMode = StatefunOperator.Runtime.Protocol.FromFunction.Types.Expirati
 
 namespace StatefunOperator.Runtime.Tests.FunctionHost;
 
-/// <summary>A host running a function whose state <c>v</c> expires as given; each call is a message to address <c>x</c>.</summary>
+/// <summary>
+/// A host running a function whose state <c>v</c> expires as given; each call is a message to address <c>x</c>. The
+/// function speaks the protocol by hand, or is written with the C# SDK (<c>ValueSpec.ExpireAfterWrite/ExpireAfterCall</c>)
+/// and served by Kestrel.
+/// </summary>
 internal sealed class ExpiringFunctionRun : IAsyncDisposable
 {
-    private readonly TestFunctionServer _server;
+    private readonly IAsyncDisposable _server;
     private readonly ModuleWorkloads _workloads;
     private readonly CancellationTokenSource _stop;
     private readonly Task _running;
@@ -21,7 +26,7 @@ internal sealed class ExpiringFunctionRun : IAsyncDisposable
     private readonly TextSender _sender;
     private TimeSpan _latency = TimeSpan.FromMilliseconds(300);
 
-    private ExpiringFunctionRun(TestTopic input, TestFunctionServer server, ModuleWorkloads workloads, CancellationTokenSource stop, Task running, ConcurrentQueue<(string Text, string? Value, DateTime At)> calls)
+    private ExpiringFunctionRun(TestTopic input, IAsyncDisposable server, ModuleWorkloads workloads, CancellationTokenSource stop, Task running, ConcurrentQueue<(string Text, string? Value, DateTime At)> calls)
     {
         _server = server;
         _workloads = workloads;
@@ -31,12 +36,25 @@ internal sealed class ExpiringFunctionRun : IAsyncDisposable
         _sender = new TextSender(input.Broker, input.Name);
     }
 
-    public static async Task<ExpiringFunctionRun> StartAsync(ExpireMode mode, long expireAfterMs)
+    /// <param name="sdk">"protocol" (by hand) or "sdk" (the C# SDK behind Kestrel).</param>
+    public static async Task<ExpiringFunctionRun> StartAsync(ExpireMode mode, long expireAfterMs, string sdk = "protocol")
     {
         var input = await TestTopic.CreateAsync("expiring", partitions: 1);
         var calls = new ConcurrentQueue<(string Text, string? Value, DateTime At)>();
-        var server = new TestFunctionServer(request => Task.FromResult<FromFunction?>(Answer(request, mode, expireAfterMs, calls)));
-        var module = HostTestModule.Write(input.Broker.BootstrapServers, "test", input.Name, server.Port, "at-least-once", partitions: 2);
+        IAsyncDisposable server;
+        int port;
+        if (sdk == "sdk")
+        {
+            var served = await SdkFunctionServer.StartAsync(functions => BindSdkFunction(functions, mode, expireAfterMs, calls));
+            (server, port) = (served, served.Port);
+        }
+        else
+        {
+            var served = new TestFunctionServer(request => Task.FromResult<FromFunction?>(Answer(request, mode, expireAfterMs, calls)));
+            (server, port) = (served, served.Port);
+        }
+
+        var module = HostTestModule.Write(input.Broker.BootstrapServers, "test", input.Name, port, "at-least-once", partitions: 2);
         var workloads = await ModuleWorkloads.CreateAsync(module.Configuration, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000));
         var stop = new CancellationTokenSource();
         return new ExpiringFunctionRun(input, server, workloads, stop, workloads.RunAsync(stop.Token), calls);
@@ -78,6 +96,27 @@ internal sealed class ExpiringFunctionRun : IAsyncDisposable
         _sender.Dispose();
         _stop.Dispose();
         await _server.DisposeAsync();
+    }
+
+    /// <summary>The same function written with the C# SDK.</summary>
+    private static void BindSdkFunction(Sdk.StatefulFunctions functions, ExpireMode mode, long expireAfterMs, ConcurrentQueue<(string Text, string? Value, DateTime At)> calls)
+    {
+        var declared = new Sdk.ValueSpec<string>("v", Sdk.Types.String);
+        var v = mode == ExpireMode.AfterWrite
+            ? declared.ExpireAfterWrite(TimeSpan.FromMilliseconds(expireAfterMs))
+            : declared.ExpireAfterCall(TimeSpan.FromMilliseconds(expireAfterMs));
+        functions.Bind(
+            "test/fn",
+            (context, message) =>
+            {
+                var text = Encoding.UTF8.GetString(message.RawValue.Span);
+                calls.Enqueue((text, context.Storage.Get(v), DateTime.UtcNow));
+                if (text.StartsWith("write:", StringComparison.Ordinal))
+                {
+                    context.Storage.Set(v, text["write:".Length..]);
+                }
+            },
+            v);
     }
 
     private static FromFunction Answer(ToFunction.Types.InvocationBatchRequest request, ExpireMode mode, long expireAfterMs, ConcurrentQueue<(string Text, string? Value, DateTime At)> calls)
