@@ -1,14 +1,7 @@
 using System.Text;
 using Confluent.Kafka;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using StatefunOperator.Runtime.Tests.Support;
 using StatefunOperator.Sdk;
-using StatefunOperator.Sdk.AspNetCore;
 using StatefunOperator.Testing;
 using StatefunOperator.Testing.Functions;
 using StatefunOperator.Testing.Kafka;
@@ -48,7 +41,7 @@ public sealed class CrossSdkMessagingTests
         using var js = await JsGreeter.StartScriptAsync("relay.js", [output, "relay/out", "cs"], Path.Combine(dir.FullName, "js.log"));
         await using var cs = await StartCsRelayAsync(output);
         var module = Path.Combine(dir.FullName, "module.yaml");
-        await File.WriteAllTextAsync(module, ModuleYaml(broker.BootstrapServers, group, input, js.Port, CsPort(cs)));
+        await File.WriteAllTextAsync(module, ModuleYaml(broker.BootstrapServers, group, input, js.Port, cs.Port));
 
         using var runtime = RuntimeProcess.Start(module, Path.Combine(dir.FullName, "runtime.log"));
         var records = await TopicReader.ReadAsync(broker, output, 1, 2 * Users.Length, TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(1.5));
@@ -64,25 +57,16 @@ public sealed class CrossSdkMessagingTests
         Assert.False(runtime.HasExited, $"the runtime exited; logs in {dir.FullName}");
     }
 
-    private static async Task<WebApplication> StartCsRelayAsync(string topic)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.MapStatefun("/statefun", functions => functions.Bind("cs/relay", (context, message) =>
-        {
-            var caller = context.Caller ?? throw new InvalidOperationException("cs/relay expects messages from functions");
-            context.Send(KafkaEgressMessage.ForEgress("relay/out").WithTopic(topic).WithUtf8Key(context.Self.Id)
-                .WithUtf8Value($"{context.Self} got '{message.AsString()}' from {caller}").Build());
-            context.Send(OutgoingMessage.To(caller).WithString("hello from cs"));
-        }));
-        await app.StartAsync();
-        return app;
-    }
-
-    private static int CsPort(WebApplication app) =>
-        new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single()).Port;
+    private static Task<SdkFunctionServer> StartCsRelayAsync(string topic) =>
+        SdkFunctionServer.StartAsync(
+            functions => functions.Bind("cs/relay", (context, message) =>
+            {
+                var caller = context.Caller ?? throw new InvalidOperationException("cs/relay expects messages from functions");
+                context.Send(KafkaEgressMessage.ForEgress("relay/out").WithTopic(topic).WithUtf8Key(context.Self.Id)
+                    .WithUtf8Value($"{context.Self} got '{message.AsString()}' from {caller}").Build());
+                context.Send(OutgoingMessage.To(caller).WithString("hello from cs"));
+            }),
+            "/statefun");
 
     private static string ModuleYaml(string bootstrap, string group, string input, int jsPort, int csPort) => $"""
         kind: io.statefun.kafka.v1/ingress

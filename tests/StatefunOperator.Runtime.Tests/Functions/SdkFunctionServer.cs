@@ -11,7 +11,7 @@ namespace StatefunOperator.Runtime.Tests.Functions;
 
 /// <summary>
 /// Functions written with the C# SDK, served as a .NET team would serve them: ASP.NET Core's Kestrel on 127.0.0.1 (a free
-/// port), <c>MapStatefun</c> at <c>/functions/{name}</c>, the path the host tests' modules call.
+/// port), <c>MapStatefun</c> at <c>/functions/{name}</c> (the path the host tests' modules call) or another route.
 /// </summary>
 internal sealed class SdkFunctionServer : IAsyncDisposable
 {
@@ -25,13 +25,14 @@ internal sealed class SdkFunctionServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<SdkFunctionServer> StartAsync(Action<StatefulFunctions> bind)
+    /// <param name="pattern">The route the functions are served at (default: <c>/functions/{name}</c>).</param>
+    public static async Task<SdkFunctionServer> StartAsync(Action<StatefulFunctions> bind, string pattern = "/functions/{name}")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapStatefun("/functions/{name}", bind);
+        app.MapStatefun(pattern, bind);
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
         return new SdkFunctionServer(app, address.Port);
