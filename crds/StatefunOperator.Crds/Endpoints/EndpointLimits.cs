@@ -23,7 +23,7 @@ public sealed class EndpointLimits
     [JsonPropertyName("maxSpilledBytes")]
     [RegularExpression(Patterns.ByteSize)]
     [DefaultValue("1Gi")]
-    [Description("Bytes of the arguments of waiting messages beyond an address's maxNumBatchRequests, kept on the pod's local disk (/tmp, an emptyDir) instead of memory, per pod; over it the inbox pauses too.")]
+    [Description("Bytes on the pod's local disk (/tmp, an emptyDir) of the waiting messages beyond an address's maxNumBatchRequests, kept there instead of in memory, per pod; over it the inbox pauses too. Must be below resources.limits.ephemeral-storage where that is set.")]
     public string? MaxSpilledBytes { get; set; }
 
     [JsonPropertyName("maxCallsInFlight")]

@@ -1,5 +1,6 @@
 using StatefunOperator.Crds.Egress;
 using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Module.Formats;
 using StatefunOperator.Module.Validation;
 using StatefunOperator.Operator.Model;
 
@@ -73,5 +74,43 @@ public static class FunctionEndpointValidator
 
         checks.Quantities("spec.resources.requests", spec.Resources?.Requests);
         checks.Quantities("spec.resources.limits", spec.Resources?.Limits);
+        SpillFitsTheDisk(spec, checks);
+    }
+
+    /// <summary>
+    /// The spill files live on the pod's local disk: with an ephemeral-storage limit, the kubelet would evict the pod
+    /// before the host paused its inbox at <c>maxSpilledBytes</c>, so the bound must be below the limit.
+    /// </summary>
+    private static void SpillFitsTheDisk(FunctionEndpointSpec spec, FieldChecks checks)
+    {
+        if (spec.Resources?.Limits?.GetValueOrDefault("ephemeral-storage") is not { } storage
+            || !TryBytes(storage, out var limit)
+            || (spec.Limits?.MaxSpilledBytes is { } text && !ByteSize.TryParse(text, out _)))
+        {
+            return;
+        }
+
+        var spilled = spec.Limits?.MaxSpilledBytes is { } set && ByteSize.TryParse(set, out var bytes) ? bytes : HostLimits.DefaultMaxSpilledBytes;
+        if (spilled >= limit)
+        {
+            var shown = spec.Limits?.MaxSpilledBytes ?? "1Gi, the default";
+            checks.Add(
+                "spec.limits.maxSpilledBytes",
+                $"'{shown}' must be below spec.resources.limits.ephemeral-storage ({storage}): waiting messages beyond maxNumBatchRequests are kept on the pod's local disk up to this bound, and the kubelet would evict the pod first; lower it or raise the limit");
+        }
+    }
+
+    private static bool TryBytes(string quantity, out decimal bytes)
+    {
+        try
+        {
+            bytes = new k8s.Models.ResourceQuantity(quantity).ToDecimal();
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException)
+        {
+            bytes = 0;
+            return false;
+        }
     }
 }

@@ -17,7 +17,7 @@ public sealed record HostLimitsDefinition
     /// <summary>Bytes of message arguments: a whole number, or with a binary suffix (<c>Ki</c>, <c>Mi</c>, <c>Gi</c>) as Kubernetes writes them.</summary>
     public string? MaxBufferedBytes { get; init; }
 
-    /// <summary>Bytes of message arguments spilled to local disk, written as <see cref="MaxBufferedBytes"/> is.</summary>
+    /// <summary>Bytes of the spill files on local disk (messages with their addresses), written as <see cref="MaxBufferedBytes"/> is.</summary>
     public string? MaxSpilledBytes { get; init; }
 
     /// <summary>A whole number of calls.</summary>

@@ -10,7 +10,7 @@ namespace StatefunOperator.Module.Validation;
 /// </summary>
 public sealed record HostLimits(long MaxBufferedMessages, long MaxBufferedBytes, int MaxCallsInFlight)
 {
-    /// <summary>Bytes of message arguments a host pod may spill to its local disk (the pod's <c>/tmp</c>, an emptyDir) before it pauses its inbox.</summary>
+    /// <summary>Bytes of spill files (each waiting message's envelope and a 17-byte header) a host pod may keep on its local disk (the pod's <c>/tmp</c>, an emptyDir) before it pauses its inbox.</summary>
     public long MaxSpilledBytes { get; init; } = DefaultMaxSpilledBytes;
 
     /// <summary>1 GiB: a failing address's backlog of ten million 100-byte messages, within a node's usual ephemeral storage.</summary>

@@ -232,7 +232,7 @@ internal sealed class HostCheckpoint : ICheckpoint
         var limits = _host.Limits;
         var buffered = _dispatcher.Buffered;
         var bytes = _dispatcher.BufferedBytes;
-        var spilled = _dispatcher.SpilledBytes;
+        var spilled = _dispatcher.SpillFileBytes;
         if (buffered >= limits.MaxBufferedMessages || bytes >= limits.MaxBufferedBytes || spilled >= limits.MaxSpilledBytes)
         {
             var assigned = _consumer.Assignment;

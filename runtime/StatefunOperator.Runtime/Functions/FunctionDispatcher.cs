@@ -44,6 +44,7 @@ public sealed class FunctionDispatcher : IDisposable
     private long _outstandingBytes;
     private long _spilled;
     private long _spilledBytes;
+    private long _spillFileBytes;
     private string? _spillDirectory;
     private long _failedCalls;
     private TaskCompletionSource? _idle;
@@ -132,7 +133,19 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    /// <summary>Argument bytes of the waiting messages spilled to disk: what a host's <c>maxSpilledBytes</c> bounds.</summary>
+    /// <summary>Bytes the spill files take on disk (each message's envelope and a header): what a host's <c>maxSpilledBytes</c> bounds.</summary>
+    public long SpillFileBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _spillFileBytes;
+            }
+        }
+    }
+
+    /// <summary>Argument bytes of the waiting messages spilled to disk.</summary>
     public long SpilledBytes
     {
         get
@@ -235,6 +248,7 @@ public sealed class FunctionDispatcher : IDisposable
                 _mailboxes.Remove(mailbox.Address);
                 var spilled = mailbox.Spill?.Count ?? 0;
                 var spilledBytes = mailbox.Spill?.Bytes ?? 0;
+                _spillFileBytes -= mailbox.Spill?.FileBytes ?? 0;
                 _outstanding -= mailbox.Waiting + mailbox.InFlight;
                 _outstandingBytes -= mailbox.Pending.Sum(m => (long)m.Bytes) + mailbox.Overflow.Sum(m => (long)m.Bytes) + spilledBytes + mailbox.InFlightBytes;
                 dropped += mailbox.Waiting + mailbox.InFlight;
@@ -280,8 +294,9 @@ public sealed class FunctionDispatcher : IDisposable
                     try
                     {
                         mailbox.Spill ??= new MessageSpill(SpillDirectory());
-                        var before = (mailbox.Spill.Count, mailbox.Spill.Bytes);
+                        var before = (mailbox.Spill.Count, mailbox.Spill.Bytes, mailbox.Spill.FileBytes);
                         mailbox.Spill.Append(batch);
+                        _spillFileBytes += mailbox.Spill.FileBytes - before.FileBytes;
                         _spilled += mailbox.Spill.Count - before.Count;
                         _spilledBytes += mailbox.Spill.Bytes - before.Bytes;
                         _metrics.RecordSpilled(mailbox.Address, mailbox.Spill.Count - before.Count);
@@ -652,11 +667,13 @@ public sealed class FunctionDispatcher : IDisposable
         var room = mailbox.Bound - mailbox.Pending.Count;
         if (room > 0 && mailbox.Spill is { Count: > 0 } spill)
         {
-            var before = (spill.Count, spill.Bytes);
+            var before = (spill.Count, spill.Bytes, spill.FileBytes);
             foreach (var message in spill.Take(room))
             {
                 mailbox.Pending.Enqueue(message);
             }
+
+            _spillFileBytes -= before.FileBytes - spill.FileBytes;
 
             Unspilled(mailbox, before.Count - spill.Count, before.Bytes - spill.Bytes);
             room = mailbox.Bound - mailbox.Pending.Count;

@@ -32,6 +32,9 @@ internal sealed class MessageSpill : IDisposable
     /// <summary>Argument bytes of those messages (what <see cref="PendingInvocation.Bytes"/> counts).</summary>
     public long Bytes { get; private set; }
 
+    /// <summary>Bytes of the file not read yet (headers and envelopes): what the messages take on disk.</summary>
+    public long FileBytes { get; private set; }
+
     /// <summary>Appends the messages after those in the file.</summary>
     public void Append(IReadOnlyList<PendingInvocation> messages)
     {
@@ -52,6 +55,7 @@ internal sealed class MessageSpill : IDisposable
             BinaryPrimitives.WriteInt32LittleEndian(header[13..], envelope.CalculateSize());
             file.Write(header);
             envelope.WriteTo(file);
+            FileBytes += HeaderBytes + envelope.CalculateSize();
             Count++;
             Bytes += message.Bytes;
         }
@@ -76,6 +80,7 @@ internal sealed class MessageSpill : IDisposable
                 var length = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13));
                 var body = new byte[length];
                 file.ReadExactly(body);
+                FileBytes -= HeaderBytes + length;
                 var envelope = Envelope.Parser.ParseFrom(body);
                 InboxPosition? origin = (header[0] & HasOrigin) != 0
                     ? new InboxPosition(BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(1)), BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(5)))
@@ -103,6 +108,7 @@ internal sealed class MessageSpill : IDisposable
     {
         Count = 0;
         Bytes = 0;
+        FileBytes = 0;
         _readPosition = 0;
         File.Delete(_path);
     }

@@ -51,6 +51,31 @@ public class FunctionEndpointValidatorTests
     }
 
     [Theory]
+    [InlineData(null, "500Mi", "'1Gi, the default' must be below spec.resources.limits.ephemeral-storage (500Mi)")]
+    [InlineData("2Gi", "2Gi", "'2Gi' must be below spec.resources.limits.ephemeral-storage (2Gi)")]
+    [InlineData("256Mi", "500Mi", null)]
+    [InlineData(null, "4Gi", null)]
+    public void K3_SpillingMoreThanThePodsEphemeralStorageLimit_IsNamed(string? maxSpilled, string storage, string? expected)
+    {
+        var endpoint = TestResources.Endpoint();
+        endpoint.Spec.Limits = new EndpointLimits { MaxSpilledBytes = maxSpilled };
+        endpoint.Spec.Resources = new() { Limits = new() { ["ephemeral-storage"] = storage } };
+
+        var validation = FunctionEndpointValidator.Validate(endpoint);
+
+        if (expected is null)
+        {
+            Assert.True(validation.IsValid, validation.Message);
+        }
+        else
+        {
+            var error = Assert.Single(validation.Errors);
+            Assert.Equal("spec.limits.maxSpilledBytes", error.Field);
+            Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("a-name-that-is-far-too-long-to-name-a-statefulset-x")]
     [InlineData("1greeter")]
     public void K3_ANameNoStatefulSetOrServiceCanTake_IsNamed(string name)

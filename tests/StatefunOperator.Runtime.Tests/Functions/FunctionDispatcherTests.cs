@@ -367,6 +367,7 @@ public sealed class FunctionDispatcherTests
 
             Assert.InRange(dispatcher.Spilled, 2_000 - 50, 2_000 + 20);
             Assert.InRange(dispatcher.SpilledBytes, dispatcher.Spilled * 2, dispatcher.Spilled * 5);
+            Assert.True(dispatcher.SpillFileBytes > dispatcher.SpilledBytes + (17 * dispatcher.Spilled), "the files hold more than the arguments: addresses and headers");
             Assert.NotEmpty(Directory.GetFiles(directory, "*.spill", SearchOption.AllDirectories));
             var deadline = DateTime.UtcNow + Patience;
             while (dispatcher.FailingAddresses().Count == 0 && DateTime.UtcNow < deadline)
@@ -381,7 +382,7 @@ public sealed class FunctionDispatcherTests
 
             Assert.Equal(Enumerable.Range(0, 2_000).Select(i => "a" + i), aliceSeen);
             Assert.All(server.Requests.Where(r => r.Target.Id == "alice"), r => Assert.InRange(r.Invocations.Count, 1, 25));
-            Assert.Equal((0L, 0L, 0L), (dispatcher.Outstanding, dispatcher.Spilled, dispatcher.SpilledBytes));
+            Assert.Equal((0L, 0L, 0L, 0L), (dispatcher.Outstanding, dispatcher.Spilled, dispatcher.SpilledBytes, dispatcher.SpillFileBytes));
             Assert.Empty(Directory.GetFiles(directory, "*.spill", SearchOption.AllDirectories));
         }
 
@@ -404,7 +405,7 @@ public sealed class FunctionDispatcherTests
 
         Assert.Equal(100, dispatcher.Drop(_ => true));
 
-        Assert.Equal((0L, 0L, 0L, 0L), (dispatcher.Outstanding, dispatcher.Buffered, dispatcher.Spilled, dispatcher.SpilledBytes));
+        Assert.Equal((0L, 0L, 0L, 0L, 0L), (dispatcher.Outstanding, dispatcher.Buffered, dispatcher.Spilled, dispatcher.SpilledBytes, dispatcher.SpillFileBytes));
         Assert.Empty(Directory.GetFiles(directory, "*.spill", SearchOption.AllDirectories));
     }
 
