@@ -85,14 +85,25 @@ internal sealed class FieldChecks
     {
         foreach (var (resource, quantity) in quantities ?? [])
         {
-            try
-            {
-                _ = new ResourceQuantity(quantity).ToDecimal();
-            }
-            catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException)
+            if (!TryQuantity(quantity, out _))
             {
                 Add($"{field}.{resource}", $"\"{quantity}\" is not a resource quantity (e.g. 500m, 256Mi)");
             }
+        }
+    }
+
+    /// <summary>The value of a Kubernetes resource quantity (e.g. 500m, 256Mi); false when it is not one.</summary>
+    public static bool TryQuantity(string quantity, out decimal value)
+    {
+        try
+        {
+            value = new ResourceQuantity(quantity).ToDecimal();
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException)
+        {
+            value = 0;
+            return false;
         }
     }
 

@@ -83,34 +83,22 @@ public static class FunctionEndpointValidator
     /// </summary>
     private static void SpillFitsTheDisk(FunctionEndpointSpec spec, FieldChecks checks)
     {
+        var set = spec.Limits?.MaxSpilledBytes;
+        var spilled = HostLimits.DefaultMaxSpilledBytes;
         if (spec.Resources?.Limits?.GetValueOrDefault("ephemeral-storage") is not { } storage
-            || !TryBytes(storage, out var limit)
-            || (spec.Limits?.MaxSpilledBytes is { } text && !ByteSize.TryParse(text, out _)))
+            || !FieldChecks.TryQuantity(storage, out var limit)
+            || (set is not null && !ByteSize.TryParse(set, out spilled)))
         {
+            // No limit, or a value the other checks name already.
             return;
         }
 
-        var spilled = spec.Limits?.MaxSpilledBytes is { } set && ByteSize.TryParse(set, out var bytes) ? bytes : HostLimits.DefaultMaxSpilledBytes;
         if (spilled >= limit)
         {
-            var shown = spec.Limits?.MaxSpilledBytes ?? "1Gi, the default";
+            var shown = set ?? $"{HostLimits.DefaultMaxSpilledBytes >> 30}Gi, the default";
             checks.Add(
                 "spec.limits.maxSpilledBytes",
                 $"'{shown}' must be below spec.resources.limits.ephemeral-storage ({storage}): waiting messages beyond maxNumBatchRequests are kept on the pod's local disk up to this bound, and the kubelet would evict the pod first; lower it or raise the limit");
-        }
-    }
-
-    private static bool TryBytes(string quantity, out decimal bytes)
-    {
-        try
-        {
-            bytes = new k8s.Models.ResourceQuantity(quantity).ToDecimal();
-            return true;
-        }
-        catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException)
-        {
-            bytes = 0;
-            return false;
         }
     }
 }

@@ -246,14 +246,10 @@ public sealed class FunctionDispatcher : IDisposable
             {
                 mailbox.Dropped = true;
                 _mailboxes.Remove(mailbox.Address);
-                var spilled = mailbox.Spill?.Count ?? 0;
-                var spilledBytes = mailbox.Spill?.Bytes ?? 0;
-                _spillFileBytes -= mailbox.Spill?.FileBytes ?? 0;
                 _outstanding -= mailbox.Waiting + mailbox.InFlight;
-                _outstandingBytes -= mailbox.Pending.Sum(m => (long)m.Bytes) + mailbox.Overflow.Sum(m => (long)m.Bytes) + spilledBytes + mailbox.InFlightBytes;
+                _outstandingBytes -= mailbox.Pending.Sum(m => (long)m.Bytes) + mailbox.Overflow.Sum(m => (long)m.Bytes) + (mailbox.Spill?.Bytes ?? 0) + mailbox.InFlightBytes;
                 dropped += mailbox.Waiting + mailbox.InFlight;
-                Unspilled(mailbox, spilled, spilledBytes);
-                mailbox.Spill?.Clear();
+                ChangeSpill(mailbox, spill => spill.Clear());
                 mailbox.Pending.Clear();
                 mailbox.Overflow.Clear();
                 _overflowing.Remove(mailbox);
@@ -294,12 +290,7 @@ public sealed class FunctionDispatcher : IDisposable
                     try
                     {
                         mailbox.Spill ??= new MessageSpill(SpillDirectory());
-                        var before = (mailbox.Spill.Count, mailbox.Spill.Bytes, mailbox.Spill.FileBytes);
-                        mailbox.Spill.Append(batch);
-                        _spillFileBytes += mailbox.Spill.FileBytes - before.FileBytes;
-                        _spilled += mailbox.Spill.Count - before.Count;
-                        _spilledBytes += mailbox.Spill.Bytes - before.Bytes;
-                        _metrics.RecordSpilled(mailbox.Address, mailbox.Spill.Count - before.Count);
+                        ChangeSpill(mailbox, spill => spill.Append(batch));
                         for (var i = 0; i < batch.Count; i++)
                         {
                             mailbox.Overflow.Dequeue();
@@ -370,12 +361,9 @@ public sealed class FunctionDispatcher : IDisposable
             }
 
             _failing.Clear();
-            foreach (var mailbox in _mailboxes.Values)
-            {
-                mailbox.Spill?.Clear();
-            }
         }
 
+        // Every spill file is in this dispatcher's own directory.
         if (_spillDirectory is not null)
         {
             try
@@ -665,17 +653,15 @@ public sealed class FunctionDispatcher : IDisposable
     private void Refill(AddressMailbox mailbox)
     {
         var room = mailbox.Bound - mailbox.Pending.Count;
-        if (room > 0 && mailbox.Spill is { Count: > 0 } spill)
+        if (room > 0 && mailbox.Spill is { Count: > 0 })
         {
-            var before = (spill.Count, spill.Bytes, spill.FileBytes);
-            foreach (var message in spill.Take(room))
+            ChangeSpill(mailbox, spill =>
             {
-                mailbox.Pending.Enqueue(message);
-            }
-
-            _spillFileBytes -= before.FileBytes - spill.FileBytes;
-
-            Unspilled(mailbox, before.Count - spill.Count, before.Bytes - spill.Bytes);
+                foreach (var message in spill.Take(room))
+                {
+                    mailbox.Pending.Enqueue(message);
+                }
+            });
             room = mailbox.Bound - mailbox.Pending.Count;
         }
 
@@ -693,17 +679,23 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    /// <summary>Messages left the mailbox's spill (read back or forgotten), under the lock.</summary>
-    private void Unspilled(AddressMailbox mailbox, int count, long bytes)
+    /// <summary>Changes the mailbox's spill (if it has one) and carries the change into the dispatcher's totals and the gauge (under the lock).</summary>
+    private void ChangeSpill(AddressMailbox mailbox, Action<MessageSpill> change)
     {
-        if (count == 0)
+        if (mailbox.Spill is not { } spill)
         {
             return;
         }
 
-        _spilled -= count;
-        _spilledBytes -= bytes;
-        _metrics.RecordSpilled(mailbox.Address, -count);
+        var before = (spill.Count, spill.Bytes, spill.FileBytes);
+        change(spill);
+        _spilled += spill.Count - before.Count;
+        _spilledBytes += spill.Bytes - before.Bytes;
+        _spillFileBytes += spill.FileBytes - before.FileBytes;
+        if (spill.Count != before.Count)
+        {
+            _metrics.RecordSpilled(mailbox.Address, spill.Count - before.Count);
+        }
     }
 
     /// <summary>This dispatcher's own directory for spilled messages (under the lock).</summary>

@@ -52,10 +52,11 @@ internal sealed class MessageSpill : IDisposable
             header[0] = (byte)((message.Origin is null ? 0 : HasOrigin) | (message.Persisted ? WasPersisted : 0));
             BinaryPrimitives.WriteInt32LittleEndian(header[1..], message.Origin?.Partition ?? 0);
             BinaryPrimitives.WriteInt64LittleEndian(header[5..], message.Origin?.Offset ?? 0);
-            BinaryPrimitives.WriteInt32LittleEndian(header[13..], envelope.CalculateSize());
+            var size = envelope.CalculateSize();
+            BinaryPrimitives.WriteInt32LittleEndian(header[13..], size);
             file.Write(header);
             envelope.WriteTo(file);
-            FileBytes += HeaderBytes + envelope.CalculateSize();
+            FileBytes += HeaderBytes + size;
             Count++;
             Bytes += message.Bytes;
         }
