@@ -739,7 +739,6 @@ public sealed class FunctionDispatcher : IDisposable
 
     private async Task RetryLaterAsync(AddressMailbox mailbox, int batchSize, int attempt, string reason)
     {
-        Interlocked.Increment(ref _failedCalls);
         _metrics.RecordFailedCall(mailbox.Address);
         var delay = RetryBackoff.Delay(attempt, _options.InitialBackoff, _options.MaxBackoff);
         bool first;
@@ -769,6 +768,8 @@ public sealed class FunctionDispatcher : IDisposable
             }
         }
 
+        // Counted once the address shows as failing: whoever sees the count sees the address failing too.
+        Interlocked.Increment(ref _failedCalls);
         if (due && _warnings.TryTake(out var suppressed))
         {
             _logger.LogWarning(
