@@ -11,20 +11,15 @@ namespace StatefunOperator.Runtime.FunctionHost;
 /// </summary>
 internal sealed class AnswerQueue : IInvocationApplier
 {
-    private readonly ConcurrentQueue<(Action Apply, TaskCompletionSource Applied)> _waiting = new();
+    private readonly ConcurrentQueue<(Action Apply, Action<Exception> Failed)> _waiting = new();
 
     public bool IsEmpty => _waiting.IsEmpty;
 
-    public Task Post(Action apply)
-    {
-        var applied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting.Enqueue((apply, applied));
-        return applied.Task;
-    }
+    public void Post(Action apply, Action<Exception> failed) => _waiting.Enqueue((apply, failed));
 
     /// <summary>
     /// Applies the answers waiting now (not those posted meanwhile). A Kafka error goes to the caller (the checkpoint
-    /// decides: abort and rewind, or stop); the answer it interrupted is cancelled.
+    /// decides: abort and rewind, which gives up the addresses, or stop); the answer it interrupted goes no further.
     /// </summary>
     public int ApplyWaiting()
     {
@@ -35,16 +30,14 @@ internal sealed class AnswerQueue : IInvocationApplier
             try
             {
                 answer.Apply();
-                answer.Applied.TrySetResult();
             }
             catch (KafkaException)
             {
-                answer.Applied.TrySetCanceled();
                 throw;
             }
             catch (Exception e)
             {
-                answer.Applied.TrySetException(e);
+                answer.Failed(e);
             }
 
             applied++;

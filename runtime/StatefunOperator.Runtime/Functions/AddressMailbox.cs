@@ -1,7 +1,7 @@
 namespace StatefunOperator.Runtime.Functions;
 
 /// <summary>
-/// One function address's queue. At most one worker (one request in flight) per mailbox. Its waiting messages are, in
+/// One function address's queue. At most one request in flight per mailbox. Its waiting messages are, in
 /// order: <see cref="Pending"/> in memory (at most the endpoint's <c>maxNumBatchRequests</c>), then those spilled to
 /// disk (<see cref="Spill"/>), then <see cref="Overflow"/> in memory (arrived while the others were full, not spilled
 /// yet). Every member is guarded by the dispatcher's lock.
@@ -32,7 +32,14 @@ internal sealed class AddressMailbox
     /// <summary>The most waiting messages held in <see cref="Pending"/>: the endpoint's <c>maxNumBatchRequests</c>.</summary>
     public int Bound => Math.Max(1, Endpoint.MaxNumBatchRequests);
 
+    /// <summary>The address is in its endpoint's calls: ready for a call, in a call, waiting for its answer to be applied, or backing off.</summary>
     public bool Running { get; set; }
+
+    /// <summary>The batch taken for a call and not applied yet: called, retried after a failure, or waiting to be applied.</summary>
+    public List<PendingInvocation>? Batch { get; set; }
+
+    /// <summary>Failed calls of <see cref="Batch"/> so far (what its backoff grows with).</summary>
+    public int BatchAttempts { get; set; }
 
     /// <summary>Messages of the batch in flight (taken from <see cref="Pending"/>, not yet applied).</summary>
     public int InFlight { get; set; }

@@ -33,7 +33,7 @@ public sealed class FunctionDispatcher : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<FunctionAddress, AddressMailbox> _mailboxes = [];
-    private readonly Dictionary<FunctionEndpoint, SemaphoreSlim> _callSlots = [];
+    private readonly Dictionary<FunctionEndpoint, EndpointCalls> _calls = [];
     private readonly Dictionary<string, CancellationTokenSource> _cancellableDelays = new(StringComparer.Ordinal);
     private readonly HashSet<AddressMailbox> _failing = [];
     private readonly HashSet<AddressMailbox> _overflowing = [];
@@ -190,7 +190,7 @@ public sealed class FunctionDispatcher : IDisposable
     public void Send(PendingInvocation invocation)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        AddressMailbox? start = null;
+        EndpointCalls? start = null;
         lock (_gate)
         {
             if (_fault is not null)
@@ -221,14 +221,11 @@ public sealed class FunctionDispatcher : IDisposable
             if (!mailbox.Running)
             {
                 mailbox.Running = true;
-                start = mailbox;
+                start = EnqueueReady(mailbox);
             }
         }
 
-        if (start is not null)
-        {
-            _ = Task.Run(() => RunMailboxAsync(start));
-        }
+        StartRunner(start);
     }
 
     /// <summary>
@@ -393,61 +390,164 @@ public sealed class FunctionDispatcher : IDisposable
         return new ToFunction { Invocation = request };
     }
 
-    private async Task RunMailboxAsync(AddressMailbox mailbox)
+    /// <summary>
+    /// A runner of the endpoint's calls: takes the ready addresses one after the other, each for one call (and its
+    /// incomplete-context round trips). It does not wait for an answer to be applied, nor for a failed call's backoff:
+    /// those put the address back in the ready queue when they are done. Ends when no address is ready.
+    /// </summary>
+    private async Task RunCallsAsync(EndpointCalls calls)
     {
-        try
+        while (true)
         {
-            // Bounded by the work: every round takes at least one pending message.
-            while (!_stopping.IsCancellationRequested)
+            AddressMailbox? mailbox;
+            lock (_gate)
             {
-                var slots = SlotsFor(mailbox.Endpoint);
-                await slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                List<PendingInvocation>? batch;
-                try
-                {
-                    // Taken once a call may go: what arrived while the address waited for a slot goes in this batch.
-                    batch = TakeBatch(mailbox);
-                }
-                catch
-                {
-                    slots.Release();
-                    throw;
-                }
-
-                if (batch is null)
-                {
-                    slots.Release();
-                    return;
-                }
-
-                if (!await InvokeUntilAppliedAsync(mailbox, batch, slots).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                Completed(mailbox, batch.Count);
+                mailbox = _stopping.IsCancellationRequested ? null : calls.NextOrLeave();
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested || IsDropped(mailbox))
-        {
-        }
-        catch (Exception) when (IsDropped(mailbox))
-        {
-            // Given up while its answer was being applied (the host rewound): the next owner re-dispatches it.
-        }
-        catch (Exception e)
-        {
-            Fail(mailbox.Address, e);
+
+            if (mailbox is null)
+            {
+                return;
+            }
+
+            await CallOnceAsync(mailbox).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The next batch of the mailbox, or null (and the mailbox no longer running) when it has none or was dropped.</summary>
+    /// <summary>Puts a running address (back) in its endpoint's ready queue, and starts a runner when one may start.</summary>
+    private void MakeReady(AddressMailbox mailbox)
+    {
+        EndpointCalls? start;
+        lock (_gate)
+        {
+            if (mailbox.Dropped)
+            {
+                return;
+            }
+
+            start = EnqueueReady(mailbox);
+        }
+
+        StartRunner(start);
+    }
+
+    /// <summary>Queues the address as ready (under the lock); the endpoint's calls when a runner must be started for it.</summary>
+    private EndpointCalls? EnqueueReady(AddressMailbox mailbox)
+    {
+        if (!_calls.TryGetValue(mailbox.Endpoint, out var calls))
+        {
+            calls = new EndpointCalls(_options.MaxCallsInFlight);
+            _calls.Add(mailbox.Endpoint, calls);
+        }
+
+        return calls.Enqueue(mailbox) ? calls : null;
+    }
+
+    private void StartRunner(EndpointCalls? calls)
+    {
+        if (calls is not null)
+        {
+            _ = Task.Run(() => RunCallsAsync(calls));
+        }
+    }
+
+    /// <summary>
+    /// One call of the address's batch (the next one, or the one it retries), and then what the answer leads to: applied
+    /// where answers are applied (the address goes on from there), or, for a failure, a retry after a backoff (or the
+    /// dead-letter topic). Retries for ever: dropping or skipping would lose or reorder the address's messages.
+    /// </summary>
+    private async Task CallOnceAsync(AddressMailbox mailbox)
+    {
+        try
+        {
+            var batch = TakeBatch(mailbox);
+            if (batch is null)
+            {
+                return;
+            }
+
+            var incompleteRounds = 0;
+            while (true)
+            {
+                string? failure;
+                FromFunction? response = null;
+                try
+                {
+                    response = await CallAsync(mailbox, batch).ConfigureAwait(false);
+                    failure = null;
+                }
+                catch (FunctionCallException e)
+                {
+                    _metrics.RecordRetry(mailbox.Address);
+                    failure = e.Message;
+                }
+
+                if (IsDropped(mailbox))
+                {
+                    return;
+                }
+
+                if (response is not null)
+                {
+                    switch (response.ResponseCase)
+                    {
+                        case FromFunction.ResponseOneofCase.InvocationResult:
+                            failure = _effects?.Problem(mailbox.Address, response.InvocationResult);
+                            if (failure is null)
+                            {
+                                Answered(mailbox, batch, response.InvocationResult);
+                                return;
+                            }
+
+                            break;
+                        case FromFunction.ResponseOneofCase.IncompleteInvocationContext:
+                            if (++incompleteRounds <= _options.MaxIncompleteContextRounds)
+                            {
+                                Register(mailbox, response.IncompleteInvocationContext);
+                                lock (_gate)
+                                {
+                                    mailbox.BatchAttempts = 0;
+                                }
+
+                                continue;
+                            }
+
+                            failure = $"still asks for state after {incompleteRounds - 1} rounds of registering it";
+                            break;
+                        default:
+                            failure = "the answer has neither an invocation result nor an incomplete invocation context";
+                            break;
+                    }
+                }
+
+                CallFailed(mailbox, batch, failure!);
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            RunFailed(mailbox, e);
+        }
+    }
+
+    /// <summary>The batch the address calls with: the one it retries, else its next (null, and the address no longer running, when it has none or was dropped).</summary>
     private List<PendingInvocation>? TakeBatch(AddressMailbox mailbox)
     {
         lock (_gate)
         {
+            if (mailbox.Dropped)
+            {
+                mailbox.Running = false;
+                return null;
+            }
+
+            if (mailbox.Batch is { } retried)
+            {
+                return retried;
+            }
+
             Refill(mailbox);
-            if (mailbox.Dropped || mailbox.Pending.Count == 0)
+            if (mailbox.Pending.Count == 0)
             {
                 mailbox.Running = false;
                 return null;
@@ -465,100 +565,22 @@ public sealed class FunctionDispatcher : IDisposable
 
             mailbox.InFlight = size;
             mailbox.InFlightBytes = bytes;
+            mailbox.Batch = batch;
+            mailbox.BatchAttempts = 0;
             return batch;
         }
     }
 
-    /// <summary>
-    /// Calls until the batch is answered and applied; false when the mailbox was dropped meanwhile. Holds one of the
-    /// endpoint's call slots (taken by the caller) only while a call is in flight, not while it backs off.
-    /// </summary>
-    private async Task<bool> InvokeUntilAppliedAsync(AddressMailbox mailbox, List<PendingInvocation> batch, SemaphoreSlim slots)
+    /// <summary>Something other than a failed call ended the address's run: stopping or a dropped address end it quietly, anything else faults the dispatcher.</summary>
+    private void RunFailed(AddressMailbox mailbox, Exception failure)
     {
-        var incompleteRounds = 0;
-        var holding = true;
-        try
+        if ((failure is OperationCanceledException && _stopping.IsCancellationRequested) || IsDropped(mailbox))
         {
-            // Retries until answered or the dispatcher stops: dropping or skipping would lose or reorder
-            // the address's messages. The wait between attempts is capped (MaxBackoff).
-            for (var attempt = 1; ; attempt++)
-            {
-                _stopping.Token.ThrowIfCancellationRequested();
-                if (!holding)
-                {
-                    await slots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-                    holding = true;
-                }
-
-                if (IsDropped(mailbox))
-                {
-                    return false;
-                }
-
-                string? failure;
-                FromFunction? response = null;
-                try
-                {
-                    response = await CallAsync(mailbox, batch).ConfigureAwait(false);
-                    failure = null;
-                }
-                catch (FunctionCallException e)
-                {
-                    _metrics.RecordRetry(mailbox.Address);
-                    failure = e.Message;
-                }
-                finally
-                {
-                    slots.Release();
-                    holding = false;
-                }
-
-                if (response is not null)
-                {
-                    switch (response.ResponseCase)
-                    {
-                        case FromFunction.ResponseOneofCase.InvocationResult:
-                            failure = _effects?.Problem(mailbox.Address, response.InvocationResult);
-                            if (failure is null)
-                            {
-                                await ApplyAsync(mailbox, batch, response.InvocationResult).ConfigureAwait(false);
-                                return !IsDropped(mailbox);
-                            }
-
-                            break;
-                        case FromFunction.ResponseOneofCase.IncompleteInvocationContext:
-                            if (++incompleteRounds <= _options.MaxIncompleteContextRounds)
-                            {
-                                Register(mailbox, response.IncompleteInvocationContext);
-                                attempt = 0;
-                                continue;
-                            }
-
-                            failure = $"still asks for state after {incompleteRounds - 1} rounds of registering it";
-                            incompleteRounds = 0;
-                            break;
-                        default:
-                            failure = "the answer has neither an invocation result nor an incomplete invocation context";
-                            break;
-                    }
-                }
-
-                if (DeadLetterDue(mailbox, failure!) is { } expired)
-                {
-                    await DeadLetterAsync(mailbox, batch, expired).ConfigureAwait(false);
-                    return !IsDropped(mailbox);
-                }
-
-                await RetryLaterAsync(mailbox, batch.Count, attempt, failure!).ConfigureAwait(false);
-            }
+            // Stopping, or given up while its answer was on its way (the host rewound): the next owner re-dispatches it.
+            return;
         }
-        finally
-        {
-            if (holding)
-            {
-                slots.Release();
-            }
-        }
+
+        Fail(mailbox.Address, failure);
     }
 
     private async Task<FromFunction> CallAsync(AddressMailbox mailbox, List<PendingInvocation> batch)
@@ -578,16 +600,131 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    private async Task ApplyAsync(AddressMailbox mailbox, List<PendingInvocation> batch, FromFunction.Types.InvocationResponse result)
+    /// <summary>The batch was answered: its answer is applied where answers are applied (after the outputs that commit apart are safe).</summary>
+    private void Answered(AddressMailbox mailbox, List<PendingInvocation> batch, FromFunction.Types.InvocationResponse result)
     {
         if (_effects is not null)
         {
-            await _effects.BeforeApplyAsync(mailbox.Address, result, _stopping.Token).ConfigureAwait(false);
+            var before = _effects.BeforeApplyAsync(mailbox.Address, result, _stopping.Token);
+            if (!before.IsCompletedSuccessfully)
+            {
+                // Waits for another cluster's acknowledgement without holding a call in flight.
+                _ = AnsweredWhenSafeAsync(before, mailbox, batch, result);
+                return;
+            }
         }
 
-        await WhereAnswersApplyAsync(mailbox, () => Apply(mailbox, batch, result)).ConfigureAwait(false);
-        Recovered(mailbox);
-        _metrics.RecordInvoked(mailbox.Address, batch.Count);
+        ApplyThenGoOn(mailbox, batch, () => Apply(mailbox, batch, result), () =>
+        {
+            Recovered(mailbox);
+            _metrics.RecordInvoked(mailbox.Address, batch.Count);
+        });
+    }
+
+    private async Task AnsweredWhenSafeAsync(Task before, AddressMailbox mailbox, List<PendingInvocation> batch, FromFunction.Types.InvocationResponse result)
+    {
+        try
+        {
+            await before.ConfigureAwait(false);
+            ApplyThenGoOn(mailbox, batch, () => Apply(mailbox, batch, result), () =>
+            {
+                Recovered(mailbox);
+                _metrics.RecordInvoked(mailbox.Address, batch.Count);
+            });
+        }
+        catch (Exception e)
+        {
+            RunFailed(mailbox, e);
+        }
+    }
+
+    /// <summary>
+    /// Runs what ends a batch (applying its answer, or dead-lettering it) where answers are applied, unless the address
+    /// was dropped meanwhile; then, on the same thread, <paramref name="then"/>, the batch's completion and the address's
+    /// next batch (back in the ready queue, or the address no longer running when it has none).
+    /// </summary>
+    private void ApplyThenGoOn(AddressMailbox mailbox, List<PendingInvocation> batch, Action apply, Action then)
+    {
+        void Run()
+        {
+            if (IsDropped(mailbox))
+            {
+                return;
+            }
+
+            apply();
+            then();
+            Completed(mailbox, batch.Count);
+            GoOn(mailbox);
+        }
+
+        if (_applier is null)
+        {
+            try
+            {
+                Run();
+            }
+            catch (Exception e)
+            {
+                RunFailed(mailbox, e);
+            }
+
+            return;
+        }
+
+        _applier.Post(Run, e => RunFailed(mailbox, e));
+    }
+
+    /// <summary>The address's batch is done: it is ready again when more messages wait, else it stops running.</summary>
+    private void GoOn(AddressMailbox mailbox)
+    {
+        EndpointCalls? start = null;
+        lock (_gate)
+        {
+            mailbox.Batch = null;
+            mailbox.BatchAttempts = 0;
+            if (mailbox.Dropped)
+            {
+                return;
+            }
+
+            Refill(mailbox);
+            if (mailbox.Pending.Count > 0)
+            {
+                start = EnqueueReady(mailbox);
+            }
+            else
+            {
+                mailbox.Running = false;
+            }
+        }
+
+        StartRunner(start);
+    }
+
+    /// <summary>A call of the batch failed: dead-lettered when its endpoint allows no longer, else retried after a backoff (only this address waits).</summary>
+    private void CallFailed(AddressMailbox mailbox, List<PendingInvocation> batch, string failure)
+    {
+        if (DeadLetterDue(mailbox, failure) is { } expired)
+        {
+            DeadLetter(mailbox, batch, expired);
+            return;
+        }
+
+        var delay = RecordFailure(mailbox, batch.Count, failure);
+        _ = Task.Delay(delay, _stopping.Token).ContinueWith(
+            static (waited, state) =>
+            {
+                var (dispatcher, waiting) = ((FunctionDispatcher, AddressMailbox))state!;
+                if (waited.IsCompletedSuccessfully)
+                {
+                    dispatcher.MakeReady(waiting);
+                }
+            },
+            (this, mailbox),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>The failure to dead-letter the batch with, when its endpoint has a dead-letter topic and the batch has failed for longer than it allows.</summary>
@@ -607,46 +744,28 @@ public sealed class FunctionDispatcher : IDisposable
     }
 
     /// <summary>Writes the batch to the dead-letter topic where answers are applied (same commit), and the address goes on with its next messages.</summary>
-    private async Task DeadLetterAsync(AddressMailbox mailbox, List<PendingInvocation> batch, FailingAddress failure)
+    private void DeadLetter(AddressMailbox mailbox, List<PendingInvocation> batch, FailingAddress failure)
     {
         Interlocked.Increment(ref _failedCalls);
         _metrics.RecordFailedCall(mailbox.Address);
-        await WhereAnswersApplyAsync(mailbox, () => _effects!.DeadLetter(mailbox.Address, batch, failure)).ConfigureAwait(false);
-        lock (_gate)
+        ApplyThenGoOn(mailbox, batch, () => _effects!.DeadLetter(mailbox.Address, batch, failure), () =>
         {
-            // The next batch starts a failure run of its own.
-            StopFailing(mailbox);
-        }
-
-        _metrics.RecordDeadLettered(mailbox.Address, batch.Count);
-        _logger.LogWarning(
-            "function {Address}: {Count} message(s) failing since {Since:O} ({Attempts} attempts; last error: {Reason}) written to the dead-letter topic {Topic}; the address goes on with its next messages",
-            mailbox.Address,
-            batch.Count,
-            failure.FirstFailure,
-            failure.Attempts,
-            failure.LastError,
-            mailbox.Endpoint.Host!.DeadLetter!.Topic);
-    }
-
-    /// <summary>Runs what an answer does (apply it, or dead-letter its batch) where answers are applied, unless the mailbox was dropped meanwhile.</summary>
-    private Task WhereAnswersApplyAsync(AddressMailbox mailbox, Action apply)
-    {
-        void IfOwned()
-        {
-            if (!IsDropped(mailbox))
+            lock (_gate)
             {
-                apply();
+                // The next batch starts a failure run of its own.
+                StopFailing(mailbox);
             }
-        }
 
-        if (_applier is null)
-        {
-            IfOwned();
-            return Task.CompletedTask;
-        }
-
-        return _applier.Post(IfOwned);
+            _metrics.RecordDeadLettered(mailbox.Address, batch.Count);
+            _logger.LogWarning(
+                "function {Address}: {Count} message(s) failing since {Since:O} ({Attempts} attempts; last error: {Reason}) written to the dead-letter topic {Topic}; the address goes on with its next messages",
+                mailbox.Address,
+                batch.Count,
+                failure.FirstFailure,
+                failure.Attempts,
+                failure.LastError,
+                mailbox.Endpoint.Host!.DeadLetter!.Topic);
+        });
     }
 
     /// <summary>Fills the mailbox's in-memory queue up to its bound, from disk first, then from its overflow (under the lock).</summary>
@@ -714,21 +833,6 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    private SemaphoreSlim SlotsFor(FunctionEndpoint endpoint)
-    {
-        lock (_gate)
-        {
-            if (!_callSlots.TryGetValue(endpoint, out var slots))
-            {
-                var size = Math.Max(1, _options.MaxCallsInFlight);
-                slots = new SemaphoreSlim(size, size);
-                _callSlots.Add(endpoint, slots);
-            }
-
-            return slots;
-        }
-    }
-
     private bool IsDropped(AddressMailbox mailbox)
     {
         lock (_gate)
@@ -737,10 +841,11 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    private async Task RetryLaterAsync(AddressMailbox mailbox, int batchSize, int attempt, string reason)
+    /// <summary>Counts and shows a failed call of the address's batch (gauge, condition, a warning at a bounded rate); returns how long it backs off.</summary>
+    private TimeSpan RecordFailure(AddressMailbox mailbox, int batchSize, string reason)
     {
         _metrics.RecordFailedCall(mailbox.Address);
-        var delay = RetryBackoff.Delay(attempt, _options.InitialBackoff, _options.MaxBackoff);
+        TimeSpan delay;
         bool first;
         bool due;
         int attempts;
@@ -758,6 +863,8 @@ public sealed class FunctionDispatcher : IDisposable
             }
 
             mailbox.Attempts++;
+            mailbox.BatchAttempts++;
+            delay = RetryBackoff.Delay(mailbox.BatchAttempts, _options.InitialBackoff, _options.MaxBackoff);
             mailbox.LastError = reason;
             attempts = mailbox.Attempts;
             since = mailbox.FailingSince ?? now;
@@ -783,7 +890,7 @@ public sealed class FunctionDispatcher : IDisposable
                 suppressed > 0 ? $" ({suppressed} warning(s) about failing addresses left out)" : string.Empty);
         }
 
-        await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+        return delay;
     }
 
     private void Recovered(AddressMailbox mailbox)

@@ -3,8 +3,8 @@ using StatefunOperator.Runtime.Protocol;
 namespace StatefunOperator.Runtime.Functions;
 
 /// <summary>
-/// Where the dispatcher keeps function state. Called by the address's one running worker only (one
-/// request in flight per address), concurrently for different addresses.
+/// Where the dispatcher keeps function state. For one address, called by one call or answer at a time (one
+/// request in flight per address, its answer applied before its next call); concurrently for different addresses.
 /// </summary>
 public interface IFunctionState
 {

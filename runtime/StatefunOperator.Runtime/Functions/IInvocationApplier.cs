@@ -7,6 +7,9 @@ namespace StatefunOperator.Runtime.Functions;
 /// </summary>
 public interface IInvocationApplier
 {
-    /// <summary>Runs <paramref name="apply"/> where answers are applied; the task completes once it ran (or faults with what it threw).</summary>
-    Task Post(Action apply);
+    /// <summary>
+    /// Runs <paramref name="apply"/> where answers are applied. What it throws goes to <paramref name="failed"/>, except
+    /// what the applier handles itself (a function host's Kafka errors go to its checkpoint, which rewinds or stops).
+    /// </summary>
+    void Post(Action apply, Action<Exception> failed);
 }
