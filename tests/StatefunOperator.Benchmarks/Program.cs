@@ -133,7 +133,8 @@ if (Environment.GetEnvironmentVariable("VARIANTS") is { Length: > 0 } chosen)
     variants.RemoveAll(v => !labels.Contains(v.Label));
 }
 
-var runner = new RoundRunner(broker, limit);
+using var callCounter = new CallCounter();
+var runner = new RoundRunner(broker, limit, callCounter);
 var results = variants.ToDictionary(v => v.Label, _ => new List<Measurement>());
 var failed = new Dictionary<string, string>();
 for (var round = 0; round <= rounds; round++)
@@ -144,7 +145,7 @@ for (var round = 0; round <= rounds; round++)
         {
             var measurement = await runner.RunAsync(variant);
             var kept = round == 0 ? "warm-up, discarded" : $"round {round}";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kept,-18} ({variant.Label}) {measurement.RecordsPerSecond,10:N0} records/s {measurement.CpuMicrosPerRecord,8:F1} µs CPU/record {measurement.BytesAllocatedPerRecord,8:N0} B allocated/record"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kept,-18} ({variant.Label}) {measurement.RecordsPerSecond,10:N0} records/s {measurement.CpuMicrosPerRecord,8:F1} µs CPU/record {measurement.BytesAllocatedPerRecord,8:N0} B allocated/record{(measurement.CallsPerRecord > 0 ? $" {measurement.CallsPerRecord,6:F3} function calls/record {measurement.ChangelogWritesPerRecord,6:F3} changelog writes/record" : string.Empty)}"));
             if (round > 0)
             {
                 results[variant.Label].Add(measurement);
@@ -174,6 +175,11 @@ foreach (var variant in variants)
     Console.WriteLine($"({variant.Label}) {variant.Description,-42} records/s {rates.Format("N0")}");
     Console.WriteLine($"    {string.Empty,-42} µs CPU/record {cpu.Format("F1")}");
     Console.WriteLine($"    {string.Empty,-42} B allocated/record {allocated.Format("N0")}");
+    if (results[variant.Label].Any(m => m.CallsPerRecord > 0))
+    {
+        Console.WriteLine($"    {string.Empty,-42} function calls/record {Spread.Of(results[variant.Label].Select(m => m.CallsPerRecord).ToList()).Format("F3")}");
+        Console.WriteLine($"    {string.Empty,-42} changelog writes/record {Spread.Of(results[variant.Label].Select(m => m.ChangelogWritesPerRecord).ToList()).Format("F3")}");
+    }
 }
 
 Console.WriteLine();

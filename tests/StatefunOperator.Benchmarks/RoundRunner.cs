@@ -11,7 +11,7 @@ namespace StatefunOperator.Benchmarks;
 /// when the counter has seen every record. Then the variant is stopped. Group joins before the first record
 /// are outside both; the last commit (exactly-once: the last transaction becoming visible) is inside.
 /// </summary>
-internal sealed class RoundRunner(KafkaTestBroker broker, TimeSpan limit)
+internal sealed class RoundRunner(KafkaTestBroker broker, TimeSpan limit, CallCounter calls)
 {
     public async Task<Measurement> RunAsync(Variant variant)
     {
@@ -26,6 +26,8 @@ internal sealed class RoundRunner(KafkaTestBroker broker, TimeSpan limit)
             await UntilAsync(() => forwarder.Consuming, forwarder, done, bound.Token).ConfigureAwait(false);
             var cpuBefore = ProcessCpu.Now();
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+            var callsBefore = calls.Calls;
+            var changelogBefore = calls.ChangelogWrites;
             await UntilAsync(() => forwarder.Serving, forwarder, done, bound.Token).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();
             var startedAt = Stopwatch.GetTimestamp();
@@ -33,13 +35,15 @@ internal sealed class RoundRunner(KafkaTestBroker broker, TimeSpan limit)
             var elapsed = clock.Elapsed;
             var cpu = ProcessCpu.Now() - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+            var called = calls.Calls - callsBefore;
+            var changelog = calls.ChangelogWrites - changelogBefore;
             if (CountCommand.TimelineWanted)
             {
                 // CLOCK_MONOTONIC seconds (Stopwatch's clock on Linux), as `perf record -k CLOCK_MONOTONIC` stamps samples.
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"window ({variant.Label}) {(double)startedAt / Stopwatch.Frequency:F6} {(double)Stopwatch.GetTimestamp() / Stopwatch.Frequency:F6}"));
             }
 
-            return new Measurement(variant.Records / elapsed.TotalSeconds, cpu.TotalMicroseconds / variant.Records, (double)allocated / variant.Records);
+            return new Measurement(variant.Records / elapsed.TotalSeconds, cpu.TotalMicroseconds / variant.Records, (double)allocated / variant.Records, (double)called / variant.Records, (double)changelog / variant.Records);
         }
         finally
         {
