@@ -39,6 +39,19 @@ internal static class CountCommand
 
         var latencies = args.Count == 7 ? new List<double>() : null;
 
+        // Standard input is the benchmark's pipe, never written: it closes when the benchmark process ends (killed
+        // included), and a counter left alone would otherwise poll until its timeout.
+        var orphaned = new Thread(() =>
+        {
+            _ = Console.In.ReadToEnd();
+            Environment.Exit(3);
+        })
+        {
+            IsBackground = true,
+            Name = "parent watch",
+        };
+        orphaned.Start();
+
         var bootstrap = args[1];
         var topic = args[2];
         var partitions = int.Parse(args[3], CultureInfo.InvariantCulture);

@@ -20,6 +20,8 @@ internal sealed class CounterProcess : IDisposable
         var start = new ProcessStartInfo(self)
         {
             RedirectStandardOutput = true,
+            // Never written: it closes when this process ends, however it ends, and the counter ends with it.
+            RedirectStandardInput = true,
             RedirectStandardError = false,
             UseShellExecute = false,
         };

@@ -54,7 +54,6 @@ if (rounds < 5 || records < 2 || functionRecords < 2 || restoreAddresses < 1)
 
 const int ForwardValueSize = 1024;
 const int FunctionValueSize = 100;
-const int HostPartitions = FunctionPath.HostPartitions;
 var logLevel = Enum.Parse<LogLevel>(Environment.GetEnvironmentVariable("BENCH_LOG") is { Length: > 0 } level ? level : "Error", ignoreCase: true);
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel));
 var logger = loggers.CreateLogger("bench");
@@ -66,7 +65,10 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Enviro
 // The mock broker keeps about 5 MB per partition (older records are dropped): inputs are spread over as many
 // partitions as keep each under 4 MB.
 var forwardPartitions = Math.Max(1, (records + 3_999) / 4_000);
-var functionPartitions = Math.Max(HostPartitions, (int)(((long)functionRecords * (FunctionValueSize + 100) + (4 << 20) - 1) / (4 << 20)));
+var functionPartitions = Math.Max(FunctionPath.HostPartitions, (int)(((long)functionRecords * (FunctionValueSize + 100) + (4 << 20) - 1) / (4 << 20)));
+// The host's inbox envelopes (the argument, its target address and the record's overhead), its changelog (pending
+// entries) and the output likewise: past ~80,000 records 4 partitions would lose records the host has not read yet.
+var hostPartitions = Math.Max(FunctionPath.HostPartitions, (int)(((long)functionRecords * (FunctionValueSize + 200) + (4 << 20) - 1) / (4 << 20)));
 var forwardInput = KafkaTestBroker.UniqueName("bench-in");
 await broker.CreateTopicAsync(forwardInput, forwardPartitions);
 InputWriter.Write(broker, forwardInput, records, ForwardValueSize, keyCount: 0);
@@ -78,7 +80,7 @@ foreach (var addresses in new[] { 10, 10_000 })
     InputWriter.Write(broker, functionInputs[addresses], functionRecords, FunctionValueSize, addresses);
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"input: forwarding {records:N0} records of {ForwardValueSize} B in {forwardPartitions} partitions; function path {functionRecords:N0} records of {FunctionValueSize} B in {functionPartitions} partitions, host inbox/changelog {HostPartitions} partitions"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"input: forwarding {records:N0} records of {ForwardValueSize} B in {forwardPartitions} partitions; function path {functionRecords:N0} records of {FunctionValueSize} B in {functionPartitions} partitions, host inbox/changelog/output {hostPartitions} partitions"));
 Console.WriteLine($"rounds: 1 warm-up (discarded) + {rounds} measured per variant, interleaved; each round at most {limit.TotalSeconds:0} s");
 using var allocations = AllocationSampler.StartIfAsked();
 
@@ -105,7 +107,7 @@ RunningForwarder Forwarding(string semantic, string output, CancellationToken to
 await using var functionServer = await FunctionServerProcess.StartAsync(FunctionBenchModule.Egress);
 
 Task<RunningForwarder> Function(int addresses, string semantic, string output, CancellationToken token, string? failingId = null, string mode = "count") =>
-    FunctionPath.StartAsync(broker, loggers, functionServer, false, functionInputs[addresses], semantic, output, token, mode, failingId);
+    FunctionPath.StartAsync(broker, loggers, functionServer, false, functionInputs[addresses], semantic, output, token, mode, failingId, hostPartitions: hostPartitions);
 
 // The input's keys are user-(i mod addresses): the failing address's records never reach the output.
 var failingRecords = (functionRecords + 9_999) / 10_000;
@@ -115,14 +117,14 @@ var variants = new List<Variant>
     new("b", "runtime forwarding at-least-once, 1 KiB", records, forwardPartitions, "a", (o, t) => Task.FromResult(Forwarding("at-least-once", o, t))),
     new("c", "runtime forwarding exactly-once, 1 KiB", records, forwardPartitions, "a", (o, t) => Task.FromResult(Forwarding("exactly-once", o, t))),
     new("d", "plain consume->produce, 100 B", functionRecords, functionPartitions, null, (o, t) => Task.FromResult(Plain(functionInputs[10_000], o, t))),
-    new("e", "function at-least-once, 10 addresses", functionRecords, HostPartitions, "d", (o, t) => Function(10, "at-least-once", o, t)),
-    new("f", "function exactly-once, 10 addresses", functionRecords, HostPartitions, "d", (o, t) => Function(10, "exactly-once", o, t)),
-    new("g", "function at-least-once, 10,000 addresses", functionRecords, HostPartitions, "d", (o, t) => Function(10_000, "at-least-once", o, t)),
-    new("h", "function exactly-once, 10,000 addresses", functionRecords, HostPartitions, "d", (o, t) => Function(10_000, "exactly-once", o, t)),
-    new("i", "function at-least-once, 10,000, one failing", functionRecords - failingRecords, HostPartitions, "d", (o, t) => Function(10_000, "at-least-once", o, t, "user-0")),
-    new("j", "function exactly-once, 10,000, one failing", functionRecords - failingRecords, HostPartitions, "d", (o, t) => Function(10_000, "exactly-once", o, t, "user-0")),
-    new("k", "function at-least-once, 10, C# SDK server", functionRecords, HostPartitions, "d", (o, t) => Function(10, "at-least-once", o, t, mode: "sdk")),
-    new("l", "function at-least-once, 10,000, C# SDK server", functionRecords, HostPartitions, "d", (o, t) => Function(10_000, "at-least-once", o, t, mode: "sdk")),
+    new("e", "function at-least-once, 10 addresses", functionRecords, hostPartitions, "d", (o, t) => Function(10, "at-least-once", o, t)),
+    new("f", "function exactly-once, 10 addresses", functionRecords, hostPartitions, "d", (o, t) => Function(10, "exactly-once", o, t)),
+    new("g", "function at-least-once, 10,000 addresses", functionRecords, hostPartitions, "d", (o, t) => Function(10_000, "at-least-once", o, t)),
+    new("h", "function exactly-once, 10,000 addresses", functionRecords, hostPartitions, "d", (o, t) => Function(10_000, "exactly-once", o, t)),
+    new("i", "function at-least-once, 10,000, one failing", functionRecords - failingRecords, hostPartitions, "d", (o, t) => Function(10_000, "at-least-once", o, t, "user-0")),
+    new("j", "function exactly-once, 10,000, one failing", functionRecords - failingRecords, hostPartitions, "d", (o, t) => Function(10_000, "exactly-once", o, t, "user-0")),
+    new("k", "function at-least-once, 10, C# SDK server", functionRecords, hostPartitions, "d", (o, t) => Function(10, "at-least-once", o, t, mode: "sdk")),
+    new("l", "function at-least-once, 10,000, C# SDK server", functionRecords, hostPartitions, "d", (o, t) => Function(10_000, "at-least-once", o, t, mode: "sdk")),
 };
 
 // VARIANTS=a,b,c runs only those (a variant's baseline is added when left out): for profiling one path.
