@@ -438,6 +438,57 @@ public sealed class FunctionDispatcherTests
     }
 
     [Fact]
+    public async Task AnEndpointHasAtMostMaxCallsInFlight_AndAnAddressWaitingForACall_SendsWhatArrivedMeanwhileWithIt()
+    {
+        var endpoint = new FunctionEndpoint(TypeName.Parse("test/*"), "http://127.0.0.1:9/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 10);
+        var client = new GatedFunctionClient();
+        using var dispatcher = new FunctionDispatcher([endpoint], client, null, TestLogging.Logger("calls-in-flight"), FastRetries with { MaxCallsInFlight = 3 });
+        var users = Enumerable.Range(0, 10).Select(i => new FunctionAddress(new TypeName("test", "counter"), "user-" + i)).ToList();
+        foreach (var user in users)
+        {
+            dispatcher.Send(user, null, Text(user.Id + ":1"));
+        }
+
+        var deadline = DateTime.UtcNow + Patience;
+        while (client.InFlight < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"3 calls were expected in flight, {client.InFlight} are");
+            await Task.Delay(10);
+        }
+
+        // The endpoint's three calls are taken: user-9 waits for one, and its next message joins its first call.
+        dispatcher.Send(users[9], null, Text("user-9:2"));
+        await Task.Delay(100);
+        Assert.Equal(3, client.InFlight);
+        Assert.Equal(["user-0", "user-1", "user-2"], client.Requests.Select(r => r.Target.Id).Order(StringComparer.Ordinal));
+
+        client.Open();
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+        Assert.Equal(3, client.MostInFlight);
+        Assert.Equal(users.Select(u => u.Id), client.Requests.Select(r => r.Target.Id).Order(StringComparer.Ordinal));
+        var lastCall = client.Requests.Single(r => r.Target.Id == "user-9");
+        Assert.Equal(["user-9:1", "user-9:2"], lastCall.Invocations.Select(i => TextOf(i.Argument)));
+    }
+
+    [Fact]
+    public async Task AddressesWaitingForACall_GetItInTheOrderTheyBecameReady()
+    {
+        var endpoint = new FunctionEndpoint(TypeName.Parse("test/*"), "http://127.0.0.1:9/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 10);
+        var client = new GatedFunctionClient();
+        using var dispatcher = new FunctionDispatcher([endpoint], client, null, TestLogging.Logger("calls-in-order"), FastRetries with { MaxCallsInFlight = 1 });
+        var order = new[] { 4, 0, 3, 1, 2 };
+        foreach (var i in order)
+        {
+            dispatcher.Send(new FunctionAddress(new TypeName("test", "counter"), "user-" + i), null, Text("m"));
+        }
+
+        client.Open();
+        await dispatcher.WhenIdle().WaitAsync(Patience);
+        Assert.Equal(order.Select(i => "user-" + i), client.Requests.Select(r => r.Target.Id));
+        Assert.Equal(1, client.MostInFlight);
+    }
+
+    [Fact]
     public async Task CallsInFlight_CountsAddressesWaitingForAnAnswer_NotFailingOnes()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
