@@ -230,9 +230,7 @@ internal sealed class HostCheckpoint : ICheckpoint
         }
 
         var limits = _host.Limits;
-        var buffered = _dispatcher.Buffered;
-        var bytes = _dispatcher.BufferedBytes;
-        var spilled = _dispatcher.SpillFileBytes;
+        var (buffered, bytes, spilled) = _dispatcher.Load();
         if (buffered >= limits.MaxBufferedMessages || bytes >= limits.MaxBufferedBytes || spilled >= limits.MaxSpilledBytes)
         {
             var assigned = _consumer.Assignment;

@@ -42,10 +42,10 @@ internal sealed class AddressMailbox
     public int BatchAttempts { get; set; }
 
     /// <summary>Messages of the batch in flight (taken from <see cref="Pending"/>, not yet applied).</summary>
-    public int InFlight { get; set; }
+    public int InFlight => Batch?.Count ?? 0;
 
     /// <summary>Argument bytes of the batch in flight.</summary>
-    public long InFlightBytes { get; set; }
+    public long InFlightBytes => Batch?.Sum(m => (long)m.Bytes) ?? 0;
 
     /// <summary>The dispatcher gave the address up (its partition was revoked, or the host rewound): its answers are discarded.</summary>
     public bool Dropped { get; set; }

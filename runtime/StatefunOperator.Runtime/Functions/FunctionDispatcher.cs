@@ -121,6 +121,15 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
+    /// <summary><see cref="Buffered"/>, <see cref="BufferedBytes"/> and <see cref="SpillFileBytes"/> together, as of one moment.</summary>
+    public BufferedLoad Load()
+    {
+        lock (_gate)
+        {
+            return new BufferedLoad(_outstanding - _spilled, _outstandingBytes - _spilledBytes, _spillFileBytes);
+        }
+    }
+
     /// <summary>Waiting messages spilled to disk.</summary>
     public long Spilled
     {
@@ -250,8 +259,7 @@ public sealed class FunctionDispatcher : IDisposable
                 mailbox.Pending.Clear();
                 mailbox.Overflow.Clear();
                 _overflowing.Remove(mailbox);
-                mailbox.InFlight = 0;
-                mailbox.InFlightBytes = 0;
+                mailbox.Batch = null;
                 StopFailing(mailbox);
             }
 
@@ -555,16 +563,11 @@ public sealed class FunctionDispatcher : IDisposable
 
             var size = Math.Min(mailbox.Pending.Count, mailbox.Bound);
             var batch = new List<PendingInvocation>(size);
-            long bytes = 0;
             for (var i = 0; i < size; i++)
             {
-                var message = mailbox.Pending.Dequeue();
-                bytes += message.Bytes;
-                batch.Add(message);
+                batch.Add(mailbox.Pending.Dequeue());
             }
 
-            mailbox.InFlight = size;
-            mailbox.InFlightBytes = bytes;
             mailbox.Batch = batch;
             mailbox.BatchAttempts = 0;
             return batch;
@@ -614,11 +617,7 @@ public sealed class FunctionDispatcher : IDisposable
             }
         }
 
-        ApplyThenGoOn(mailbox, batch, () => Apply(mailbox, batch, result), () =>
-        {
-            Recovered(mailbox);
-            _metrics.RecordInvoked(mailbox.Address, batch.Count);
-        });
+        EndBatch(mailbox, () => ApplyAnswer(mailbox, batch, result));
     }
 
     private async Task AnsweredWhenSafeAsync(Task before, AddressMailbox mailbox, List<PendingInvocation> batch, FromFunction.Types.InvocationResponse result)
@@ -626,11 +625,7 @@ public sealed class FunctionDispatcher : IDisposable
         try
         {
             await before.ConfigureAwait(false);
-            ApplyThenGoOn(mailbox, batch, () => Apply(mailbox, batch, result), () =>
-            {
-                Recovered(mailbox);
-                _metrics.RecordInvoked(mailbox.Address, batch.Count);
-            });
+            EndBatch(mailbox, () => ApplyAnswer(mailbox, batch, result));
         }
         catch (Exception e)
         {
@@ -638,12 +633,18 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
+    private void ApplyAnswer(AddressMailbox mailbox, List<PendingInvocation> batch, FromFunction.Types.InvocationResponse result)
+    {
+        Apply(mailbox, batch, result);
+        Recovered(mailbox);
+        _metrics.RecordInvoked(mailbox.Address, batch.Count);
+    }
+
     /// <summary>
-    /// Runs what ends a batch (applying its answer, or dead-lettering it) where answers are applied, unless the address
-    /// was dropped meanwhile; then, on the same thread, <paramref name="then"/>, the batch's completion and the address's
-    /// next batch (back in the ready queue, or the address no longer running when it has none).
+    /// Runs what ends the address's batch (applying its answer, or dead-lettering it) where answers are applied, unless
+    /// the address was dropped meanwhile; then, on the same thread, completes the batch (<see cref="NextBatch"/>).
     /// </summary>
-    private void ApplyThenGoOn(AddressMailbox mailbox, List<PendingInvocation> batch, Action apply, Action then)
+    private void EndBatch(AddressMailbox mailbox, Action end)
     {
         void Run()
         {
@@ -652,10 +653,8 @@ public sealed class FunctionDispatcher : IDisposable
                 return;
             }
 
-            apply();
-            then();
-            Completed(mailbox, batch.Count);
-            GoOn(mailbox);
+            end();
+            NextBatch(mailbox);
         }
 
         if (_applier is null)
@@ -675,17 +674,29 @@ public sealed class FunctionDispatcher : IDisposable
         _applier.Post(Run, e => RunFailed(mailbox, e));
     }
 
-    /// <summary>The address's batch is done: it is ready again when more messages wait, else it stops running.</summary>
-    private void GoOn(AddressMailbox mailbox)
+    /// <summary>
+    /// The address's batch is done: its messages no longer count as outstanding, and the address is ready again when
+    /// more messages wait, else it stops running.
+    /// </summary>
+    private void NextBatch(AddressMailbox mailbox)
     {
+        TaskCompletionSource? idle = null;
         EndpointCalls? start = null;
         lock (_gate)
         {
-            mailbox.Batch = null;
-            mailbox.BatchAttempts = 0;
             if (mailbox.Dropped)
             {
+                // Drop took its messages off the count already.
                 return;
+            }
+
+            _outstanding -= mailbox.InFlight;
+            _outstandingBytes -= mailbox.InFlightBytes;
+            mailbox.Batch = null;
+            if (_outstanding == 0)
+            {
+                idle = _idle;
+                _idle = null;
             }
 
             Refill(mailbox);
@@ -699,6 +710,7 @@ public sealed class FunctionDispatcher : IDisposable
             }
         }
 
+        idle?.TrySetResult();
         StartRunner(start);
     }
 
@@ -748,8 +760,9 @@ public sealed class FunctionDispatcher : IDisposable
     {
         Interlocked.Increment(ref _failedCalls);
         _metrics.RecordFailedCall(mailbox.Address);
-        ApplyThenGoOn(mailbox, batch, () => _effects!.DeadLetter(mailbox.Address, batch, failure), () =>
+        EndBatch(mailbox, () =>
         {
+            _effects!.DeadLetter(mailbox.Address, batch, failure);
             lock (_gate)
             {
                 // The next batch starts a failure run of its own.
@@ -1009,7 +1022,7 @@ public sealed class FunctionDispatcher : IDisposable
                 }
 
                 cancel.Dispose();
-                Completed(null, 1);
+                DelayedDelivered();
             }
         });
     }
@@ -1032,26 +1045,13 @@ public sealed class FunctionDispatcher : IDisposable
         }
     }
 
-    private void Completed(AddressMailbox? mailbox, int count)
+    /// <summary>A delayed message was delivered (or cancelled): it no longer counts as outstanding.</summary>
+    private void DelayedDelivered()
     {
         TaskCompletionSource? idle = null;
         lock (_gate)
         {
-            if (mailbox is not null)
-            {
-                if (mailbox.Dropped)
-                {
-                    // Drop took its messages off the count already.
-                    return;
-                }
-
-                mailbox.InFlight = 0;
-                _outstandingBytes -= mailbox.InFlightBytes;
-                mailbox.InFlightBytes = 0;
-            }
-
-            _outstanding -= count;
-            if (_outstanding == 0)
+            if (--_outstanding == 0)
             {
                 idle = _idle;
                 _idle = null;

@@ -34,17 +34,9 @@ public sealed class FailingAddressHostTests
 
     private async Task RunAsync(string semantic)
     {
-        var broker = await KafkaTestBroker.GetAsync();
-        var input = KafkaTestBroker.UniqueName("s6-in");
-        var output = KafkaTestBroker.UniqueName("s6-out");
-        var group = KafkaTestBroker.UniqueName("s6");
-        await broker.CreateTopicAsync(input, 2);
-        await broker.CreateTopicAsync(output, 1);
-        await GreeterModule.CreateHostTopicsAsync(broker, "s6", group);
-        var poisonFails = true;
-        await using var function = new TestFunctionServer(request =>
-            Task.FromResult(request.Target.Id == "poison" && Volatile.Read(ref poisonFails) ? null : CounterHost.Count(request, "s6", output)));
-        var module = ModuleYamlLoader.Load(CounterHost.ModuleYaml("s6", broker.BootstrapServers, group, input, function.Port, semantic));
+        await using var counter = await PoisonedCounter.StartAsync("s6");
+        var (broker, input, output) = (counter.Broker, counter.Input, counter.Output);
+        var module = ModuleYamlLoader.Load(ModuleYaml("s6", broker.BootstrapServers, counter.Group, input, counter.Function.Port, semantic));
 
         using var workloads = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000));
         using var stop = new CancellationTokenSource();
@@ -81,7 +73,7 @@ public sealed class FailingAddressHostTests
         // What the runtime's /status reports, and the operator turns into the FunctionEndpoint's FunctionsHealthy condition.
         Assert.Contains(StatefunOperator.Runtime.Metrics.FailingAddressRegistry.Snapshot(), f => f.Host == host.Host.Id && f.Address.Address.Id == "poison");
 
-        Volatile.Write(ref poisonFails, false);
+        counter.Recover();
         var all = await TopicReader.ReadAsync(broker, output, 1, Users * PerUser + 1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
         Assert.Equal([1], CountsByUser(all)["poison"]);
         Assert.Equal(Users * PerUser + 1, all.Count);
@@ -94,17 +86,9 @@ public sealed class FailingAddressHostTests
     public async Task S6_S8_AFailingAddressWithThousandsOfMessages_KeepsMaxNumBatchRequestsInMemory_SpillsTheRest_AndAfterARestartAppliesThemOnceInOrder()
     {
         const int PoisonMessages = 3_000;
-        var broker = await KafkaTestBroker.GetAsync();
-        var input = KafkaTestBroker.UniqueName("s6s-in");
-        var output = KafkaTestBroker.UniqueName("s6s-out");
-        var group = KafkaTestBroker.UniqueName("s6s");
-        await broker.CreateTopicAsync(input, 2);
-        await broker.CreateTopicAsync(output, 1);
-        await GreeterModule.CreateHostTopicsAsync(broker, "s6", group);
-        var poisonFails = true;
-        await using var function = new TestFunctionServer(request =>
-            Task.FromResult(request.Target.Id == "poison" && Volatile.Read(ref poisonFails) ? null : Count(request, "s6", output)));
-        var module = ModuleYamlLoader.Load(ModuleYaml("s6", broker.BootstrapServers, group, input, function.Port, "at-least-once", maxBatch: 10));
+        await using var counter = await PoisonedCounter.StartAsync("s6s");
+        var (broker, input, output) = (counter.Broker, counter.Input, counter.Output);
+        var module = ModuleYamlLoader.Load(ModuleYaml("s6", broker.BootstrapServers, counter.Group, input, counter.Function.Port, "at-least-once", maxBatch: 10));
 
         using (var first = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000)))
         {
@@ -150,7 +134,7 @@ public sealed class FailingAddressHostTests
 
         // A new host (the old one stopped with poison's messages on its disk, which goes with the pod): they come back
         // from the changelog's pending entries, and the function answers now.
-        Volatile.Write(ref poisonFails, false);
+        counter.Recover();
         using (var second = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000)))
         {
             using var stop = new CancellationTokenSource();
@@ -166,18 +150,11 @@ public sealed class FailingAddressHostTests
     [Fact]
     public async Task S7_WithADeadLetterTopic_ABatchFailingLongerThanAllowed_LandsThereOnce_WithItsStory_AndTheAddressGoesOn()
     {
-        var broker = await KafkaTestBroker.GetAsync();
-        var input = KafkaTestBroker.UniqueName("s7dl-in");
-        var output = KafkaTestBroker.UniqueName("s7dl-out");
+        await using var counter = await PoisonedCounter.StartAsync("s7dl");
+        var (broker, input, output) = (counter.Broker, counter.Input, counter.Output);
         var dead = KafkaTestBroker.UniqueName("s7dl-dead");
-        var group = KafkaTestBroker.UniqueName("s7dl");
-        await broker.CreateTopicAsync(input, 2);
-        await broker.CreateTopicAsync(output, 1);
         await broker.CreateTopicAsync(dead, 1);
-        await GreeterModule.CreateHostTopicsAsync(broker, "s6", group);
-        await using var function = new TestFunctionServer(request =>
-            Task.FromResult(request.Target.Id == "poison" ? null : Count(request, "s6", output)));
-        var module = ModuleYamlLoader.Load(ModuleYaml("s6", broker.BootstrapServers, group, input, function.Port, "at-least-once", deadLetterTopic: dead));
+        var module = ModuleYamlLoader.Load(ModuleYaml("s6", broker.BootstrapServers, counter.Group, input, counter.Function.Port, "at-least-once", deadLetterTopic: dead));
         Assert.Equal(TimeSpan.FromSeconds(2), module.Endpoints[0].Host!.DeadLetter!.After);
 
         using var workloads = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000));
@@ -217,5 +194,56 @@ public sealed class FailingAddressHostTests
         Assert.DoesNotContain(workloads.Hosts[0].Dispatcher.FailingAddresses(), f => DateTimeOffset.UtcNow - f.FirstFailure > TimeSpan.FromSeconds(5));
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// One run's topics (input, output and the host's, named after <c>prefix</c>) and a counter function that answers
+    /// HTTP 500 for the address "poison" until <see cref="Recover"/>.
+    /// </summary>
+    private sealed class PoisonedCounter : IAsyncDisposable
+    {
+        private int _poisonFails = 1;
+
+        private PoisonedCounter(KafkaTestBroker broker, string prefix)
+        {
+            Broker = broker;
+            Input = KafkaTestBroker.UniqueName(prefix + "-in");
+            Output = KafkaTestBroker.UniqueName(prefix + "-out");
+            Group = KafkaTestBroker.UniqueName(prefix);
+            Function = new TestFunctionServer(request =>
+                Task.FromResult(request.Target.Id == "poison" && Volatile.Read(ref _poisonFails) == 1 ? null : Count(request, "s6", Output)));
+        }
+
+        public KafkaTestBroker Broker { get; }
+
+        public string Input { get; }
+
+        public string Output { get; }
+
+        public string Group { get; }
+
+        public TestFunctionServer Function { get; }
+
+        public static async Task<PoisonedCounter> StartAsync(string prefix)
+        {
+            var run = new PoisonedCounter(await KafkaTestBroker.GetAsync(), prefix);
+            try
+            {
+                await run.Broker.CreateTopicAsync(run.Input, 2);
+                await run.Broker.CreateTopicAsync(run.Output, 1);
+                await GreeterModule.CreateHostTopicsAsync(run.Broker, "s6", run.Group);
+                return run;
+            }
+            catch
+            {
+                await run.DisposeAsync();
+                throw;
+            }
+        }
+
+        /// <summary>From now on the function answers for poison too.</summary>
+        public void Recover() => Volatile.Write(ref _poisonFails, 0);
+
+        public ValueTask DisposeAsync() => Function.DisposeAsync();
     }
 }

@@ -412,7 +412,7 @@ public sealed class FunctionDispatcherTests
     [Fact]
     public void Spill_StopsAtTheFirstMessageItMayNotMove_SoThatTheOrderHolds()
     {
-        var endpoint = new FunctionEndpoint(TypeName.Parse("test/*"), "http://127.0.0.1:9/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 2);
+        var endpoint = ClientOnlyEndpoint(maxBatch: 2);
         using var dispatcher = new FunctionDispatcher([endpoint], new BlockingClient(), null, TestLogging.Logger("spill-order"), FastRetries with { SpillDirectory = Path.Combine(Path.GetTempPath(), "statefun-spill-test-" + Guid.NewGuid().ToString("N")) });
         var messages = Enumerable.Range(0, 10).Select(i => new PendingInvocation(Alice, null, Text("a" + i))).ToList();
         foreach (var message in messages)
@@ -427,6 +427,10 @@ public sealed class FunctionDispatcherTests
         Assert.Equal(10 - spilled, dispatcher.Buffered);
     }
 
+    /// <summary>An endpoint for the tests whose client answers in place of a server (its URL is never called).</summary>
+    private static FunctionEndpoint ClientOnlyEndpoint(int maxBatch) =>
+        new(TypeName.Parse("test/*"), "http://127.0.0.1:9/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), maxBatch);
+
     /// <summary>A client whose calls never return (until the dispatcher stops).</summary>
     private sealed class BlockingClient : IFunctionClient
     {
@@ -440,7 +444,7 @@ public sealed class FunctionDispatcherTests
     [Fact]
     public async Task AnEndpointHasAtMostMaxCallsInFlight_AndAnAddressWaitingForACall_SendsWhatArrivedMeanwhileWithIt()
     {
-        var endpoint = new FunctionEndpoint(TypeName.Parse("test/*"), "http://127.0.0.1:9/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 10);
+        var endpoint = ClientOnlyEndpoint(maxBatch: 10);
         var client = new GatedFunctionClient();
         using var dispatcher = new FunctionDispatcher([endpoint], client, null, TestLogging.Logger("calls-in-flight"), FastRetries with { MaxCallsInFlight = 3 });
         var users = Enumerable.Range(0, 10).Select(i => new FunctionAddress(new TypeName("test", "counter"), "user-" + i)).ToList();
@@ -473,7 +477,7 @@ public sealed class FunctionDispatcherTests
     [Fact]
     public async Task AddressesWaitingForACall_GetItInTheOrderTheyBecameReady()
     {
-        var endpoint = new FunctionEndpoint(TypeName.Parse("test/*"), "http://127.0.0.1:9/{function.name}", TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), 10);
+        var endpoint = ClientOnlyEndpoint(maxBatch: 10);
         var client = new GatedFunctionClient();
         using var dispatcher = new FunctionDispatcher([endpoint], client, null, TestLogging.Logger("calls-in-order"), FastRetries with { MaxCallsInFlight = 1 });
         var order = new[] { 4, 0, 3, 1, 2 };
