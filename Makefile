@@ -16,7 +16,9 @@ build:
 ## its compile does not compete with the tests), then the Ctrl-C check of
 ## `make run` with the local runner (scripts/check-run-interrupt.sh), then the end-to-end test on a real single-node
 ## cluster (scripts/e2e-node.sh: kubelet + containerd, the images built from the Dockerfiles; STATEFUN_E2E_NODE=0
-## skips it, aloud) and the Ctrl-C check of `make run` on that node. Prints the totals and how many tests need a real Kafka broker and did not run here.
+## skips it, aloud) and the Ctrl-C check of `make run` on that node. The real-broker tests run in a pass of their own on a broker
+## with real transactions (KAFKA_BOOTSTRAP_SERVERS, Docker, else the kfake binary: scripts/kafka-oracle.sh); the summary
+## says which broker, which build and how long the pass took, or counts them aloud where no such broker could be had.
 test: build
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@set -o pipefail; \
@@ -29,9 +31,14 @@ test: build
 	  export STATEFUN_NATIVE_OPERATOR="$$native"; \
 	fi; \
 	status=0; \
-	dotnet test $(SOLUTION) --no-build -nologo --filter "Category!=Benchmark" --logger "trx" --logger "console;verbosity=normal" --results-directory $(RESULTS) 2>&1 \
+	dotnet test $(SOLUTION) --no-build -nologo --filter "Category!=Benchmark&Category!=RealBroker" --logger "trx" --logger "console;verbosity=normal" --results-directory $(RESULTS) 2>&1 \
 	  | grep -v -E '^\s*(Passed|Skipped) ' || status=$$?; \
-	scripts/test-summary.sh $(RESULTS); \
+	echo "make test: the real-broker tests (Category=RealBroker), on a broker with real transactions (scripts/kafka-oracle.sh where no Kafka is named)"; \
+	mkdir -p $(RESULTS)/real-broker; real_start=$$(date +%s); \
+	STATEFUN_REAL_BROKER_RECORD=$(CURDIR)/$(RESULTS)/real-broker/brokers.txt \
+	  dotnet test $(SOLUTION) --no-build -nologo --filter "Category=RealBroker" --logger "trx" --logger "console;verbosity=normal" --results-directory $(RESULTS)/real-broker 2>&1 \
+	  | grep -v -E '^\s*(Passed|Skipped) |No test matches the given testcase filter' || status=$$?; \
+	scripts/test-summary.sh $(RESULTS) $(RESULTS)/real-broker $$(( $$(date +%s) - real_start )); \
 	if [[ $$status -eq 0 ]]; then STATEFUN_LOCAL_NODE=runner scripts/check-run-interrupt.sh || status=$$?; fi; \
 	if [[ "$${STATEFUN_E2E_NODE:-1}" == 0 ]]; then \
 	  echo "make test: the end-to-end test on a real node did NOT run (STATEFUN_E2E_NODE=0)"; \

@@ -16,6 +16,14 @@ up_limit=${RUN_UP_LIMIT_SECONDS:-600}
 ours() {
   pgrep -af "$here/(tests|runtime|operator)/.*/bin/.*/(statefun-mock-broker|statefun-operator|statefun-local-runner|statefun-runtime|statefun-cs-greeter)\.dll|$here/.local/|js-greeter/greeter.js ${GREETER_PORT:-18000}" \
     | grep -v -e "check-run-interrupt" -e "dotnet test" -e testhost -e vstest || true
+  pgrep -af "$here/scripts/kafka-oracle.sh start" || true
+  # A kfake broker writes its log under this checkout's .local (scripts/kafka-oracle.sh).
+  local pid bin
+  if bin=$("$here/scripts/kafka-oracle.sh" find 2>/dev/null); then
+    for pid in $(pgrep -f "^$bin" || true); do
+      if [[ "$(readlink "/proc/$pid/fd/1" 2>/dev/null)" == "$here/.local/"* ]]; then echo "$pid $bin (kfake)"; fi
+    done
+  fi
   "$here/scripts/kube-node.sh" status 2>/dev/null | grep ' running ' || true
 }
 echo "check-run-interrupt: make run with STATEFUN_LOCAL_NODE=${STATEFUN_LOCAL_NODE:-auto}"

@@ -31,7 +31,7 @@ cleanup() {
   rm -rf "$state"
 }
 trap cleanup EXIT
-bootstrap="$(STATEFUN_CACHE="$state" scripts/kafka-local.sh start | tail -n 1)"
+bootstrap="$(STATEFUN_CACHE="$state" scripts/kafka-local.sh start --parent-pid $$ | tail -n 1)"
 KAFKA_BOOTSTRAP_SERVERS="$bootstrap" STATEFUN_HEALTH_URLS="http://127.0.0.1:0" \
   dotnet runtime/StatefunOperator.Runtime.Host/bin/Release/net10.0/statefun-runtime.dll --module config/runtime/module.yaml \
   >"$state/runtime.log" 2>&1 &

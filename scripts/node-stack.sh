@@ -3,7 +3,8 @@
 # node_stack_down from its EXIT trap. Each step prints one line; what goes wrong says where its log is.
 #   node_stack_node      the node (scripts/kube-node.sh start, unless it runs: then it is reused and left running)
 #   node_stack_images    the images from the shipped Dockerfiles (scripts/build-images.sh), imported into the node
-#   node_stack_broker    KAFKA_BOOTSTRAP_SERVERS, else the mock broker advertised on the node's bridge address
+#   node_stack_broker    KAFKA_BOOTSTRAP_SERVERS, else kfake (scripts/kafka-oracle.sh) on the node's bridge address,
+#                        else the mock broker advertised there
 #   node_stack_install   kubectl apply -k config/local/node (config/default with the local images), operator Ready
 #   node_stack_demo      the JavaScript and C# greeters as Deployments + Services, then config/local/demo.yaml and
 #                        demo-csharp.yaml
@@ -70,8 +71,22 @@ node_stack_broker() {
     ns_log "Kafka: $KAFKA_BOOTSTRAP_SERVERS (KAFKA_BOOTSTRAP_SERVERS; pods must reach it)"
     return 0
   fi
-  [[ -f "$node_tools" ]] || { ns_log "FAILED: $node_tools is missing: run make build first"; return 1; }
   rm -f "$out/bootstrap"
+  local missing
+  if [[ "${STATEFUN_LOCAL_KAFKA:-auto}" != mock ]] && ! missing=$("$here/scripts/kafka-oracle.sh" find 2>&1 >/dev/null); then
+    # kfake, a broker with real transactions, listening on the node's bridge address so that pods reach it; its
+    # watchdog stops it when this script is gone (STATEFUN_E2E_KEEP: it stays until stopped by its PID).
+    local parent=$$
+    if [[ -n "${STATEFUN_E2E_KEEP:-}" ]]; then parent=1; fi
+    ORACLE_HOST=$node_ip "$here/scripts/kafka-oracle.sh" start --parent-pid "$parent" >"$out/broker.log" 2>&1 \
+      || { ns_log "FAILED: the kfake broker did not start (log: $out/broker.log)"; return 1; }
+    node_broker_pid=$(sed -n 's/^pid: //p' "$out/broker.log")
+    KAFKA_BOOTSTRAP_SERVERS=$(sed -n 's/^bootstrap: //p' "$out/broker.log")
+    export KAFKA_BOOTSTRAP_SERVERS
+    ns_log "Kafka: kfake, a broker with real transactions ($(sed -n 's/^build: //p' "$out/broker.log")) at $KAFKA_BOOTSTRAP_SERVERS (on the pod network); function hosts exactly-once"
+    return 0
+  fi
+  [[ -f "$node_tools" ]] || { ns_log "FAILED: $node_tools is missing: run make build first"; return 1; }
   dotnet "$node_tools" --kind mock --advertise "$node_ip" --bootstrap-file "$out/bootstrap" --parent-pid $$ \
     </dev/null >"$out/broker.log" 2>&1 &
   node_broker_pid=$!
@@ -82,7 +97,7 @@ node_stack_broker() {
   # The mock broker does not store offsets committed inside a transaction (README): the function host runs
   # at-least-once on it; the egresses stay exactly-once.
   host_semantic=at-least-once
-  ns_log "Kafka: the local mock broker at $KAFKA_BOOTSTRAP_SERVERS (advertised on the pod network); function host at-least-once"
+  ns_log "Kafka: the local mock broker at $KAFKA_BOOTSTRAP_SERVERS (advertised on the pod network; ${missing:-STATEFUN_LOCAL_KAFKA=mock}); function host at-least-once"
 }
 
 node_stack_install() {

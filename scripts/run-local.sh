@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make run: the whole system on one machine.
-#   a local Kafka broker (scripts/kafka-local.sh: a Kafka container where a Docker engine answers, else the mock
-#   broker; KAFKA_BOOTSTRAP_SERVERS to use yours)
+#   a local Kafka broker (scripts/kafka-local.sh: a Kafka container where a Docker engine answers, else the kfake
+#   binary where found (real transactions), else the mock broker; KAFKA_BOOTSTRAP_SERVERS to use yours)
 #   a local kube-apiserver + etcd (scripts/kube-local-apiserver.sh), with a kubeconfig in .local/kube
 #   the CRDs, the operator, and statefun-local-runner (a development stand-in for a kubelet that runs
 #   the operator's Deployments as local runtime processes)
@@ -40,6 +40,8 @@ case "${STATEFUN_LOCAL_NODE:-auto}" in
   *) echo "run: STATEFUN_LOCAL_NODE must be auto, kubelet or runner (not '${STATEFUN_LOCAL_NODE}')"; exit 2 ;;
 esac
 
+# shellcheck source=scripts/demo-checks.sh
+source "$here/scripts/demo-checks.sh"
 pids=()
 started_broker=
 started_apiserver=
@@ -64,20 +66,26 @@ fi
 
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
   started_broker=yes
-  KAFKA_BOOTSTRAP_SERVERS=$(scripts/kafka-local.sh start | tail -n 1)
-  if [[ "$(scripts/kafka-local.sh kind)" == container ]]; then
-    echo "run: Kafka is a local Kafka container (a Docker engine answered; STATEFUN_LOCAL_KAFKA=mock for the mock broker)"
-  else
-    host_semantic=at-least-once
-    cat <<'NOTE'
-run: Kafka is the LOCAL MOCK BROKER (librdkafka's mock cluster; no Docker engine answered). It does not store
-     offsets committed in a transaction, does not hide aborted records, cannot create topics through the admin
-     API, has no offsets-for-times and ignores static group membership. So this demo runs the greeter's function
-     host at-least-once (after a crash a count may skip ahead, never back), cannot show exactly-once, and a
-     restarted process waits for the broker to drop its dead predecessor. To see everything with a real broker:
-       KAFKA_BOOTSTRAP_SERVERS=host:9092 make run      (or start a Docker engine: make run then uses a container)
+  KAFKA_BOOTSTRAP_SERVERS=$(scripts/kafka-local.sh start --parent-pid $$ | tail -n 1)
+  case "$(scripts/kafka-local.sh kind)" in
+    container) echo "run: Kafka is a local Kafka container ($(scripts/kafka-local.sh why); STATEFUN_LOCAL_KAFKA=mock|kfake for another)" ;;
+    kfake)
+      echo "run: Kafka is kfake, a broker with real transactions ($(scripts/kafka-local.sh build); $(scripts/kafka-local.sh why);"
+      echo "     STATEFUN_LOCAL_KAFKA=mock for the mock broker): the function hosts run exactly-once" ;;
+    *)
+      host_semantic=at-least-once
+      echo "run: Kafka is the LOCAL MOCK BROKER (librdkafka's mock cluster) because $(scripts/kafka-local.sh why)."
+      cat <<'NOTE'
+     It does not store offsets committed in a transaction, does not hide aborted records, cannot create topics
+     through the admin API, has no offsets-for-times and ignores static group membership. So this demo runs the
+     greeter's function host at-least-once (after a crash a count may skip ahead, never back), cannot show
+     exactly-once, and a restarted process waits for the broker to drop its dead predecessor. To see everything
+     with a broker that has real transactions:
+       KAFKA_BOOTSTRAP_SERVERS=host:9092 make run      (your Kafka; or start a Docker engine: make run then uses a container)
+       STATEFUN_KAFKA_ORACLE=/path/to/kafka-oracle make run   (a kfake binary: ../shared/kafka-oracle/README.md)
 NOTE
-  fi
+      ;;
+  esac
 fi
 export KAFKA_BOOTSTRAP_SERVERS
 echo "run: Kafka at $KAFKA_BOOTSTRAP_SERVERS"
@@ -151,6 +159,7 @@ if [[ -s "$host_pid_file" ]]; then
        --until "Hello Alice, seen 3 times" --until "Hello Bob, seen 2 times"; then
     recovered=$(awk -v a="$killed_at" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
     echo "run: both greetings were visible ${recovered} s after the kill -9 (restart by the local runner, rejoin, changelog restore)"
+    demo_greetings_once "$local_dir/greetings.txt"
   else
     echo "run: the greetings after the kill were not all visible within 120 s; see $local_dir/runner/$ns/example-functions-host-0/runtime.log"
   fi

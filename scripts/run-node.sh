@@ -13,6 +13,8 @@ rm -rf "$out"; mkdir -p "$out"
 node_stack_prefix=run
 # shellcheck source=scripts/node-stack.sh
 source "$here/scripts/node-stack.sh"
+# shellcheck source=scripts/demo-checks.sh
+source "$here/scripts/demo-checks.sh"
 tools="$node_tools"
 ns=$node_ns
 
@@ -57,6 +59,7 @@ echo "run: greetings after the kill (the StatefulSet brings the pod back under i
 if dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic greetings --seconds 180 \
      --until "Hello Alice, seen 3 times" --until "Hello Bob, seen 2 times"; then
   echo "run: both greetings were visible $(ns_since "$killed_at") s after the kill (new pod, rejoin, changelog restore)"
+  demo_greetings_once "$out/greetings.txt"
 else
   echo "run: the greetings after the kill were not all visible within 180 s; see kubectl logs -n $ns example-functions-host-0"
 fi

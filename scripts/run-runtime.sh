@@ -9,7 +9,7 @@ runtime="$here/runtime/StatefunOperator.Runtime.Host/bin/Debug/net10.0/statefun-
 module="${STATEFUN_MODULE:-$here/config/runtime/module.yaml}"
 started_broker=
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
-  KAFKA_BOOTSTRAP_SERVERS=$("$here/scripts/kafka-local.sh" start | tail -n 1)
+  KAFKA_BOOTSTRAP_SERVERS=$("$here/scripts/kafka-local.sh" start --parent-pid $$ | tail -n 1)
   started_broker=yes
   echo "run: local Kafka broker ($("$here/scripts/kafka-local.sh" kind)) at $KAFKA_BOOTSTRAP_SERVERS"
 fi

@@ -23,26 +23,20 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
     /// K2: the operator runs the host and the ingress. S1 (at-least-once, as on the mock broker): the host's state
     /// survives kill -9 of its process: every user's counts go on with no gap (repeats allowed) and reach at least
     /// the names written. R1: records reach the function and its greetings the egress before, between and after the
-    /// kills. Prints the recovery time after kill -9 of the host and of the ingress.
+    /// kills. Prints the recovery time after kill -9 of the host and of the ingress (on the mock, held to a looser
+    /// bound: see <see cref="ReportRecovery"/>).
     /// </summary>
     [Fact]
-    public async Task K2_S1_R1_GreeterThroughTheOperator_CountsGoOnAfterKill9OfHostAndIngress_AtLeastOnce()
-    {
-        await using var journey = await GreeterJourney.StartAsync(server, output, DeliverySemanticTypes.AtLeastOnce, partitions: 4);
-        await journey.FlowAsync(Flow);
+    public async Task K2_S1_R1_GreeterThroughTheOperator_CountsGoOnAfterKill9OfHostAndIngress_AtLeastOnce() =>
+        await KillHostAndIngressAsync(await KafkaTestBroker.GetAsync());
 
-        var (hostKilled, hostFirst) = await journey.KillAsync(GreeterJourney.HostPod(0));
-        var host = await journey.RecoveryAsync("kill -9 of the host", hostKilled, hostFirst);
-        await journey.FlowAsync(Flow);
-
-        var (ingressKilled, ingressFirst) = await journey.KillAsync($"{GreeterJourney.IngressName}-runtime");
-        var ingress = await journey.RecoveryAsync("kill -9 of the ingress", ingressKilled, ingressFirst);
-        await journey.FlowAsync(Flow);
-
-        var counts = await journey.FinishAsync(GreeterJourney.Patience);
-        AssertNoGapAndNothingLost(journey, counts);
-        await ReportRecoveryAsync(host, ingress);
-    }
+    /// <summary>
+    /// The same journey on a broker with static membership (which the mock lacks): each recovery after kill -9 is held
+    /// to the 10 s target itself.
+    /// </summary>
+    [RealBrokerFact]
+    public async Task K2_S1_R1_GreeterThroughTheOperator_CountsGoOnAfterKill9OfHostAndIngress_AtLeastOnce_RecoveriesWithinTheTarget() =>
+        await KillHostAndIngressAsync(await KafkaTestBroker.GetRealAsync());
 
     /// <summary>
     /// S6 + K2: the greeter throws for the name "poison" (HTTP 500 from the JavaScript SDK): the endpoint reports it
@@ -52,7 +46,7 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
     [Fact]
     public async Task S6_K2_AnAddressWhoseFunctionThrows_IsReportedOnTheEndpoint_AndEveryOtherUserKeepsFlowing_AtLeastOnce()
     {
-        await using var journey = await GreeterJourney.StartAsync(server, output, DeliverySemanticTypes.AtLeastOnce, partitions: 4);
+        await using var journey = await GreeterJourney.StartAsync(server, output, await KafkaTestBroker.GetAsync(), DeliverySemanticTypes.AtLeastOnce, partitions: 4);
         await journey.WriteOnceAsync("poison");
         await journey.FlowAsync(Flow);
 
@@ -73,7 +67,7 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
     [Fact]
     public async Task K2_S2_ScalingTheEndpoint1To3To2_WhileRecordsFlow_KeepsEveryUsersCountsWithoutGaps_AtLeastOnce()
     {
-        await using var journey = await GreeterJourney.StartAsync(server, output, DeliverySemanticTypes.AtLeastOnce, partitions: 4);
+        await using var journey = await GreeterJourney.StartAsync(server, output, await KafkaTestBroker.GetAsync(), DeliverySemanticTypes.AtLeastOnce, partitions: 4);
         await journey.FlowAsync(Flow);
         await journey.ScaleAsync(3);
         await journey.FlowAsync(Flow);
@@ -95,7 +89,7 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
     [RealBrokerFact]
     public async Task K2_S1_S2_ExactlyOnce_KillAndScale_EveryCountOnceInOrder()
     {
-        await using var journey = await GreeterJourney.StartAsync(server, output, DeliverySemanticTypes.ExactlyOnce, partitions: 4);
+        await using var journey = await GreeterJourney.StartAsync(server, output, await KafkaTestBroker.GetRealAsync(), DeliverySemanticTypes.ExactlyOnce, partitions: 4);
         await journey.FlowAsync(Flow);
         var (hostKilled, hostFirst) = await journey.KillAsync(GreeterJourney.HostPod(0));
         var host = await journey.RecoveryAsync("kill -9 of the host", hostKilled, hostFirst);
@@ -113,7 +107,25 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
             Assert.Equal(Enumerable.Range(1, written[user]), seen);
         }
 
-        await ReportRecoveryAsync(host, ingress: null);
+        ReportRecovery(journey.Broker, host, ingress: null);
+    }
+
+    private async Task KillHostAndIngressAsync(KafkaTestBroker broker)
+    {
+        await using var journey = await GreeterJourney.StartAsync(server, output, broker, DeliverySemanticTypes.AtLeastOnce, partitions: 4);
+        await journey.FlowAsync(Flow);
+
+        var (hostKilled, hostFirst) = await journey.KillAsync(GreeterJourney.HostPod(0));
+        var host = await journey.RecoveryAsync("kill -9 of the host", hostKilled, hostFirst);
+        await journey.FlowAsync(Flow);
+
+        var (ingressKilled, ingressFirst) = await journey.KillAsync($"{GreeterJourney.IngressName}-runtime");
+        var ingress = await journey.RecoveryAsync("kill -9 of the ingress", ingressKilled, ingressFirst);
+        await journey.FlowAsync(Flow);
+
+        var counts = await journey.FinishAsync(GreeterJourney.Patience);
+        AssertNoGapAndNothingLost(journey, counts);
+        ReportRecovery(broker, host, ingress);
     }
 
     private static void AssertNoGapAndNothingLost(GreeterJourney journey, Dictionary<string, List<int>> counts)
@@ -136,9 +148,8 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
     /// member while the dead one holds its place until session.timeout.ms, and is even given partitions in between):
     /// there the bound is two session timeouts plus start-up, and the test says by how much the target is missed.
     /// </summary>
-    private async Task ReportRecoveryAsync(TimeSpan host, TimeSpan? ingress)
+    private void ReportRecovery(KafkaTestBroker broker, TimeSpan host, TimeSpan? ingress)
     {
-        var broker = await KafkaTestBroker.GetAsync();
         var bound = broker.IsMock ? MockRecoveryBound : RecoveryTarget;
         foreach (var (what, took) in new[] { ("host", host), ("ingress", ingress ?? TimeSpan.Zero) }.Where(r => r.Item2 > TimeSpan.Zero))
         {

@@ -77,16 +77,17 @@ public sealed partial class GreeterJourney : IAsyncDisposable
 
     public string HostId => $"{Namespace}/{EndpointName}";
 
+    public KafkaTestBroker Broker => _broker;
+
     public static string HostPod(int ordinal) => $"{EndpointName}-host-{ordinal}";
 
     /// <summary>
     /// Applies the three resources (the endpoint with <paramref name="partitions"/> inbox partitions, one replica, the
     /// given host semantic, 6 s session timeouts for both roles), waits until both are Ready and the first greeting
-    /// arrives, with the writer and reader running.
+    /// arrives, with the writer and reader running, on <paramref name="broker"/>.
     /// </summary>
-    public static async Task<GreeterJourney> StartAsync(KubeApiServerFixture server, ITestOutputHelper output, string hostSemantic, int partitions)
+    public static async Task<GreeterJourney> StartAsync(KubeApiServerFixture server, ITestOutputHelper output, KafkaTestBroker broker, string hostSemantic, int partitions)
     {
-        var broker = await KafkaTestBroker.GetAsync();
         var ns = await server.CreateNamespaceAsync("greeter-journey");
         var journey = new GreeterJourney(server.Client, output, broker, ns, Directory.CreateTempSubdirectory("statefun-journey-").FullName);
         try

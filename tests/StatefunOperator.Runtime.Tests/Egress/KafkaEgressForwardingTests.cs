@@ -63,7 +63,7 @@ public class KafkaEgressForwardingTests
     [RealBrokerFact]
     public async Task E6_ExactlyOnce_CommitsTheConsumedOffsetsWithTheTransaction()
     {
-        var input = await TestTopic.CreateAsync("eos-offsets", partitions: 1);
+        var input = await TestTopic.CreateAsync("eos-offsets", partitions: 1, await KafkaTestBroker.GetRealAsync());
         var output = KafkaTestBroker.UniqueName("eos-out");
         await input.Broker.CreateTopicAsync(output, 1);
         await input.ProduceAsync(10);

@@ -88,7 +88,7 @@ public class TransactionTimeoutBrokerTests
     [RealBrokerFact]
     public async Task ARealBroker_SaysItsLimit()
     {
-        var broker = await KafkaTestBroker.GetAsync();
+        var broker = await KafkaTestBroker.GetRealAsync();
 
         var limit = await TransactionTimeoutCheck.ReadBrokerLimitAsync(Egress(broker.BootstrapServers, 60_000), TestLogging.Logger("check"), TimeSpan.FromSeconds(10), CancellationToken.None);
 
@@ -99,7 +99,7 @@ public class TransactionTimeoutBrokerTests
     [RealBrokerFact]
     public async Task TheRuntime_ExitsWithCode2_NamingTheFieldAndBothValues_WhenTheTimeoutIsAboveTheBrokersLimit()
     {
-        var broker = await KafkaTestBroker.GetAsync();
+        var broker = await KafkaTestBroker.GetRealAsync();
         var input = KafkaTestBroker.UniqueName("txn-in");
         await broker.CreateTopicAsync(input, 1);
 

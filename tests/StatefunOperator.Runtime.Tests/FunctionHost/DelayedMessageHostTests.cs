@@ -38,7 +38,7 @@ public sealed class DelayedMessageHostTests
     [InlineData("sdk")]
     public async Task S3_AtLeastOnce_DelayedMessage_FiresAfterItsDelay_AcrossAHostKill_CancelledOnesNever_AndCommitsAreNotHeldBack(string function)
     {
-        var fired = await RunAsync("at-least-once", function);
+        var fired = await RunAsync(await KafkaTestBroker.GetAsync(), "at-least-once", function);
 
         Assert.True(fired >= 1, "the delayed message was lost");
     }
@@ -46,7 +46,7 @@ public sealed class DelayedMessageHostTests
     [RealBrokerFact]
     public async Task S3_ExactlyOnce_DelayedMessage_FiresExactlyOnceAfterItsDelay_AcrossAHostKill_CancelledOnesNever()
     {
-        var fired = await RunAsync("exactly-once", "protocol");
+        var fired = await RunAsync(await KafkaTestBroker.GetRealAsync(), "exactly-once", "protocol");
 
         Assert.Equal(1, fired);
     }
@@ -54,16 +54,15 @@ public sealed class DelayedMessageHostTests
     [RealBrokerFact]
     public async Task S3_ExactlyOnce_CSharpSdk_DelayedMessage_FiresExactlyOnceAfterItsDelay_AcrossAHostKill_CancelledOnesNever()
     {
-        var fired = await RunAsync("exactly-once", "sdk");
+        var fired = await RunAsync(await KafkaTestBroker.GetRealAsync(), "exactly-once", "sdk");
 
         Assert.Equal(1, fired);
     }
 
     /// <summary>Runs the scenario; returns how many times alice's delayed message reached the egress (read_committed).</summary>
-    private async Task<int> RunAsync(string semantic, string function)
+    private async Task<int> RunAsync(KafkaTestBroker broker, string semantic, string function)
     {
-        var input = await TestTopic.CreateAsync("remind", partitions: 1);
-        var broker = input.Broker;
+        var input = await TestTopic.CreateAsync("remind", partitions: 1, broker);
         var output = KafkaTestBroker.UniqueName("reminders");
         await broker.CreateTopicAsync(output, 1);
         var scheduled = new ConcurrentDictionary<string, DateTime>(StringComparer.Ordinal);

@@ -37,7 +37,7 @@ public sealed class ScaleOutHostTests
     [Fact]
     public async Task S2_AtLeastOnce_HostsShareTheInbox_OneKilledOneJoining_CountsHaveNoGapAndLoseNothing_OneOwnerAtATime()
     {
-        var (counts, rounds) = await RunAsync("at-least-once");
+        var (counts, rounds) = await RunAsync(await KafkaTestBroker.GetAsync(), "at-least-once");
 
         foreach (var (user, seen) in counts)
         {
@@ -51,7 +51,7 @@ public sealed class ScaleOutHostTests
     [RealBrokerFact]
     public async Task S2_ExactlyOnce_HostsShareTheInbox_OneKilledOneJoining_CountsAreExact_OneOwnerAtATime()
     {
-        var (counts, rounds) = await RunAsync("exactly-once");
+        var (counts, rounds) = await RunAsync(await KafkaTestBroker.GetRealAsync(), "exactly-once");
 
         foreach (var (user, seen) in counts)
         {
@@ -61,10 +61,9 @@ public sealed class ScaleOutHostTests
     }
 
     /// <summary>Runs the scenario; returns per user the (round, count) pairs on the egress (read_committed) and how many rounds were written.</summary>
-    private async Task<(Dictionary<string, List<(int Round, int Count)>> Counts, int Rounds)> RunAsync(string semantic)
+    private async Task<(Dictionary<string, List<(int Round, int Count)>> Counts, int Rounds)> RunAsync(KafkaTestBroker broker, string semantic)
     {
-        var input = await TestTopic.CreateAsync("visits", partitions: 1);
-        var broker = input.Broker;
+        var input = await TestTopic.CreateAsync("visits", partitions: 1, broker);
         var output = KafkaTestBroker.UniqueName("counts");
         await broker.CreateTopicAsync(output, 1);
         var hostName = KafkaTestBroker.UniqueName("host");

@@ -23,9 +23,10 @@ internal sealed class TestTopic
 
     public int Partitions { get; }
 
-    public static async Task<TestTopic> CreateAsync(string prefix, int partitions)
+    /// <summary>A new topic on <paramref name="broker"/>, by default the broker of the tests that run on any broker.</summary>
+    public static async Task<TestTopic> CreateAsync(string prefix, int partitions, KafkaTestBroker? broker = null)
     {
-        var broker = await KafkaTestBroker.GetAsync();
+        broker ??= await KafkaTestBroker.GetAsync();
         var name = KafkaTestBroker.UniqueName(prefix);
         await broker.CreateTopicAsync(name, partitions);
         return new TestTopic(broker, name, partitions);

@@ -4,20 +4,30 @@ using Confluent.Kafka.Admin;
 namespace StatefunOperator.Testing.Kafka;
 
 /// <summary>
-/// The broker every Kafka test of a test run shares (see <see cref="KafkaBrokerChoice"/> for which).
-/// Tests isolate themselves with their own topics and groups (<see cref="UniqueName"/>). When no broker
-/// can be had, using it throws with a message saying what was tried: the test fails, it is not skipped.
+/// The brokers the Kafka tests of a test run share (see <see cref="KafkaBrokerChoice"/> for which): one for every
+/// test (<see cref="GetAsync"/>) and one with real transactions for the real-broker tests (<see cref="GetRealAsync"/>;
+/// the same one where the first is a real Kafka). Tests isolate themselves with their own topics and groups
+/// (<see cref="UniqueName"/>). When a broker cannot be had, using it throws with a message saying what was tried:
+/// the test fails, it is not skipped.
 /// </summary>
 public sealed class KafkaTestBroker
 {
-    private static readonly Lazy<Task<KafkaTestBroker>> Shared = new(StartAsync);
+    /// <summary>
+    /// A file (set by <c>make test</c>) to which each test process appends the real-broker tests' broker, one line
+    /// each, for the run's summary.
+    /// </summary>
+    public const string RealBrokerRecordVariable = "STATEFUN_REAL_BROKER_RECORD";
+
+    private static readonly Lazy<Task<KafkaTestBroker>> Shared = new(() => StartAsync(KafkaBrokerChoice.Decide()));
+    private static readonly Lazy<Task<KafkaTestBroker>> Real = new(StartRealAsync);
     private readonly LocalMockBrokerProcess? _mock;
 
-    private KafkaTestBroker(KafkaBrokerKind kind, string bootstrapServers, bool isMock, LocalMockBrokerProcess? mock)
+    private KafkaTestBroker(KafkaBrokerKind kind, string bootstrapServers, bool isMock, string description, LocalMockBrokerProcess? mock)
     {
         Kind = kind;
         BootstrapServers = bootstrapServers;
         IsMock = isMock;
+        Description = description;
         _mock = mock;
     }
 
@@ -28,7 +38,17 @@ public sealed class KafkaTestBroker
     /// <summary>True on librdkafka's mock cluster (no offsets-for-times, no read_committed filtering).</summary>
     public bool IsMock { get; }
 
+    /// <summary>Which broker and where, e.g. <c>kfake 9b1d94b9+5 (sha256 ...) at 127.0.0.1:40123</c>.</summary>
+    public string Description { get; }
+
+    /// <summary>The broker of the tests that run on any broker (the mock where nothing else is named).</summary>
     public static Task<KafkaTestBroker> GetAsync() => Shared.Value;
+
+    /// <summary>
+    /// The broker with real transactions of the real-broker tests; throws where there is none (such tests are
+    /// skipped there by <see cref="RealBrokerFactAttribute"/> and counted aloud).
+    /// </summary>
+    public static Task<KafkaTestBroker> GetRealAsync() => Real.Value;
 
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
@@ -64,15 +84,35 @@ public sealed class KafkaTestBroker
             IsolationLevel = readCommitted ? IsolationLevel.ReadCommitted : IsolationLevel.ReadUncommitted,
         }).Build();
 
-    private static async Task<KafkaTestBroker> StartAsync()
+    private static async Task<KafkaTestBroker> StartRealAsync()
     {
-        var kind = KafkaBrokerChoice.Decide();
+        var kind = KafkaBrokerChoice.DecideReal()
+            ?? throw new InvalidOperationException(
+                $"no broker with real transactions for the real-broker tests: KAFKA_BOOTSTRAP_SERVERS is not a real Kafka, no Docker engine answered, and {KafkaOracle.Find().Why}");
+        var broker = kind == KafkaBrokerChoice.Decide()
+            ? await GetAsync().ConfigureAwait(false)
+            : await StartAsync(kind).ConfigureAwait(false);
+        if (Environment.GetEnvironmentVariable(RealBrokerRecordVariable) is { Length: > 0 } record)
+        {
+            await File.AppendAllTextAsync(record, broker.Description + Environment.NewLine).ConfigureAwait(false);
+        }
+
+        return broker;
+    }
+
+    private static async Task<KafkaTestBroker> StartAsync(KafkaBrokerKind kind)
+    {
         switch (kind)
         {
             case KafkaBrokerKind.External:
             case KafkaBrokerKind.LocalMock when Environment.GetEnvironmentVariable(KafkaBrokerChoice.BootstrapVariable) is { Length: > 0 }:
                 var external = Environment.GetEnvironmentVariable(KafkaBrokerChoice.BootstrapVariable)!;
-                return new KafkaTestBroker(kind, external, KafkaBrokerChoice.ExternalIsMock, null);
+                var isMock = KafkaBrokerChoice.ExternalIsMock;
+                return new KafkaTestBroker(kind, external, isMock, $"{(isMock ? "a mock broker" : "Kafka")} at {external} (KAFKA_BOOTSTRAP_SERVERS)", null);
+            case KafkaBrokerKind.KafkaOracle:
+                var oracle = KafkaOracleProcess.Start();
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => oracle.Dispose();
+                return new KafkaTestBroker(kind, oracle.BootstrapServers, false, $"{oracle.Build} at {oracle.BootstrapServers}", null);
             case KafkaBrokerKind.Testcontainers:
                 var container = KafkaContainerFactory.Create();
                 try
@@ -87,11 +127,12 @@ public sealed class KafkaTestBroker
                 }
 
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                return new KafkaTestBroker(kind, container.GetBootstrapAddress(), false, null);
+                var address = container.GetBootstrapAddress();
+                return new KafkaTestBroker(kind, address, false, $"a Kafka container ({KafkaContainerFactory.Image}) at {address}", null);
             default:
                 var mock = LocalMockBrokerProcess.Start();
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => mock.Dispose();
-                return new KafkaTestBroker(kind, mock.BootstrapServers, true, mock);
+                return new KafkaTestBroker(kind, mock.BootstrapServers, true, $"librdkafka's mock cluster at {mock.BootstrapServers}", mock);
         }
     }
 }

@@ -1,23 +1,29 @@
 using Xunit;
+using Xunit.Sdk;
 
 namespace StatefunOperator.Testing.Kafka;
 
 /// <summary>
-/// A test that needs broker behaviour the local mock broker lacks (offsets-for-times, read_committed
-/// filtering of aborted transactions, transactional offset commits, DescribeConfigs). It runs wherever a real broker is
-/// reachable (<c>KAFKA_BOOTSTRAP_SERVERS</c>, or Docker for Testcontainers); on the mock broker it is
-/// reported as not run, with <see cref="SkipReason"/>, and <c>make test</c> counts such tests aloud.
-/// It is never counted as passed.
+/// A test that needs broker behaviour the local mock broker lacks (transactions as Kafka has them: read_committed
+/// and the last stable offset, offsets sent to a transaction, transaction-timeout aborts; offsets-for-times,
+/// DescribeConfigs, static membership). It gets its broker from <see cref="KafkaTestBroker.GetRealAsync"/>: your
+/// Kafka (<c>KAFKA_BOOTSTRAP_SERVERS</c>), a Docker Kafka, or a kfake binary (<see cref="KafkaOracle"/>). Only where
+/// none of the three can be had is it reported as not run, with <see cref="SkipReason"/>, and <c>make test</c>
+/// counts it aloud; it is never counted as passed. Its trait <c>Category=RealBroker</c> lets the summary count the
+/// ones that ran (and <c>dotnet test --filter Category=RealBroker</c> run only them).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class RealBrokerFactAttribute : FactAttribute
+[TraitDiscoverer("StatefunOperator.Testing.Kafka.RealBrokerTraitDiscoverer", "StatefunOperator.Testing")]
+public sealed class RealBrokerFactAttribute : FactAttribute, ITraitAttribute
 {
+    public const string Category = "RealBroker";
+
     public const string SkipReason =
-        "needs a real broker: the local mock broker lacks offsets-for-times, read_committed filtering, transactional offset commits and DescribeConfigs; set KAFKA_BOOTSTRAP_SERVERS or provide a Docker engine to run it";
+        "needs a real broker: no broker with real transactions here (KAFKA_BOOTSTRAP_SERVERS unset or a mock, no Docker engine, no kfake binary: STATEFUN_KAFKA_ORACLE or ../shared/kafka-oracle/kafka-oracle)";
 
     public RealBrokerFactAttribute()
     {
-        if (KafkaBrokerChoice.Decide() == KafkaBrokerKind.LocalMock)
+        if (KafkaBrokerChoice.DecideReal() is null)
         {
             Skip = SkipReason;
         }
