@@ -55,6 +55,14 @@ public sealed class ProgressPositions
             .Select(h => new TopicPartitionOffset(h.Key, new Offset(h.Value.Value)))
             .ToArray();
 
+    /// <summary>
+    /// The committed position of every partition owned now (absolute offsets only: librdkafka drops the others), for a
+    /// transaction that carries no new progress: sent with the group's metadata, they still fence it (KIP-447), so a
+    /// member the group has moved on from cannot commit answers, timers or expiry for partitions it lost.
+    /// </summary>
+    public IReadOnlyCollection<TopicPartitionOffset> CommittedPositions() =>
+        _committed.Where(c => c.Value >= 0).Select(c => new TopicPartitionOffset(c.Key, new Offset(c.Value))).ToArray();
+
     /// <summary>The offsets to commit at a boundary whose commit waits (for deliveries); counting starts again.</summary>
     public IReadOnlyCollection<TopicPartitionOffset> Seal()
     {

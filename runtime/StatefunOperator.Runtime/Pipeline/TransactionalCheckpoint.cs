@@ -9,7 +9,8 @@ namespace StatefunOperator.Runtime.Pipeline;
 /// <summary>
 /// Exactly-once checkpoints (consume-transform-produce): every record is handled inside a producer
 /// transaction; on a time/size boundary, on revocation and on close the consumed offsets (the next
-/// offset of every handled record) are sent to the transaction and it commits, so output and progress
+/// offset of every handled record; with none, the committed positions of the owned partitions, so that every
+/// transaction is fenced by the group) are sent to the transaction and it commits, so output and progress
 /// commit atomically. An abortable error aborts the transaction and rewinds the consumer to the last
 /// committed offsets; a lost partition aborts it too; a fatal error stops the pipeline (the platform
 /// restarts it, and the restarted instance, with the same transactional id, fences this one).
@@ -159,9 +160,13 @@ public sealed class TransactionalCheckpoint : ICheckpoint
         var started = Stopwatch.GetTimestamp();
         _participant?.BeforeBoundary();
         var offsets = _positions.Uncommitted();
-        if (offsets.Count > 0)
+        // Every transaction goes through the group (KIP-447): one with nothing newly consumed (a function host's
+        // answers, fired timers, expiry) carries the committed positions again, so that the broker refuses it from a
+        // member the group has moved on from.
+        var fence = offsets.Count > 0 ? offsets : _positions.CommittedPositions();
+        if (fence.Count > 0)
         {
-            _producer.SendOffsetsToTransaction(offsets, consumer.GroupMetadata, CheckpointOptions.OperationTimeout);
+            _producer.SendOffsetsToTransaction(fence, consumer.GroupMetadata, CheckpointOptions.OperationTimeout);
         }
 
         for (var attempt = 1; ; attempt++)

@@ -151,4 +151,18 @@ public class TransactionalCheckpointTests
 
         Assert.Equal(["send-offsets 1@21", "commit"], _producer.Calls.TakeLast(2));
     }
+
+    [Fact]
+    public void S9_ATransactionWithNothingNewlyConsumed_StillGoesThroughTheGroup_WithTheCommittedPositions()
+    {
+        Handle(P0, 10);
+        Handle(P0, 11);
+        Handle(P0, 12); // committed: P0 at 13, P1 still at its start 20
+        _checkpoint.BeforeRecord(); // e.g. a function's answer: outputs, no consumed offset
+        _producer.Produce(new KafkaEgressRecord("out", null, []), _ => { });
+
+        _checkpoint.OnClose();
+
+        Assert.Equal(["begin", "produce out", "send-offsets 0@13,1@20", "commit"], _producer.Calls.TakeLast(4));
+    }
 }
