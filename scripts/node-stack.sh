@@ -73,7 +73,7 @@ node_stack_broker() {
   fi
   rm -f "$out/bootstrap"
   local missing
-  if [[ "${STATEFUN_LOCAL_KAFKA:-auto}" != mock ]] && ! missing=$("$here/scripts/kafka-oracle.sh" find 2>&1 >/dev/null); then
+  if [[ "${STATEFUN_LOCAL_KAFKA:-auto}" != mock ]] && missing=$("$here/scripts/kafka-oracle.sh" find 2>&1 >/dev/null); then
     # kfake, a broker with real transactions, listening on the node's bridge address so that pods reach it; its
     # watchdog stops it when this script is gone (STATEFUN_E2E_KEEP: it stays until stopped by its PID).
     local parent=$$

@@ -206,7 +206,10 @@ foreach (var variant in variants.Where(v => v.Baseline is not null && !failed.Co
 Console.WriteLine();
 try
 {
-    await RestoreBenchmark.RunAsync(broker, restoreAddresses, FunctionValueSize, rounds, logger);
+    // Where a broker with real transactions can be had (kfake keeps everything; the mock ~5 MB per partition).
+    var stateBroker = KafkaBrokerChoice.DecideReal() is null ? broker : await KafkaTestBroker.GetRealAsync();
+    Console.WriteLine($"restore broker: {stateBroker.Description}");
+    await RestoreBenchmark.RunAsync(stateBroker, restoreAddresses, FunctionValueSize, rounds, logger);
 }
 catch (Exception e) when (e is not OutOfMemoryException)
 {

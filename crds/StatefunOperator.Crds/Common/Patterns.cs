@@ -22,7 +22,7 @@ public static class Patterns
     public const string FunctionTypePattern = "^\\S+/[^/\\s]+$";
 
     /// <summary>Bytes as Kubernetes writes memory with binary suffixes (module model: <c>ByteSize</c>).</summary>
-    public const string ByteSize = "^[0-9]+(Ki|Mi|Gi)?$";
+    public const string ByteSize = "^[0-9]+(Ki|Mi|Gi|Ti)?$";
 
     /// <summary>A duration as StateFun writes it: a number and a unit, <c>2m</c>, <c>15min</c>, <c>20s</c>, <c>500ms</c>.</summary>
     public const string Duration = "^[0-9]+(\\.[0-9]+)?\\s*[A-Za-z]*$";

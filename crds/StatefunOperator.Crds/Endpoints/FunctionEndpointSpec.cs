@@ -62,6 +62,10 @@ public sealed class FunctionEndpointSpec
     [Description("How much each host pod buffers and calls at once; absent fields take the defaults shown.")]
     public EndpointLimits? Limits { get; set; }
 
+    [JsonPropertyName("storage")]
+    [Description("Where each host pod keeps its state stores (a volume of its own, or its emptyDir) and their memory.")]
+    public EndpointStorage? Storage { get; set; }
+
     [JsonPropertyName("properties")]
     [Description("Kafka client properties of the function host's internal topics; the named settings above take precedence.")]
     public Dictionary<string, string>? Properties { get; set; }

@@ -45,6 +45,11 @@ public sealed class FunctionEndpointReconciler(
         }
 
         var statefulSet = caches.StatefulSets.Get(namespaceName, HostWorkloadNames.StatefulSetName(name));
+        if (StateVolume.RefusalMessage(endpoint, statefulSet) is { } storageRefusal)
+        {
+            validation = SecretReferenceValidator.Combine(validation, [new FieldError("spec.storage", storageRefusal, ValidationReasons.StorageImmutable)]);
+        }
+
         string? appliedHash = null;
         if (validation.IsValid)
         {

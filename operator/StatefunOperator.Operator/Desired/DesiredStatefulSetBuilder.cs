@@ -32,6 +32,12 @@ public static class DesiredStatefulSetBuilder
             spec.Resources,
             module);
 
+        var claims = StateVolume.Claims(spec.Storage, HostWorkloadNames.SelectorLabels(name));
+        if (claims.Count > 0)
+        {
+            StateVolume.Mount(template);
+        }
+
         return new V1StatefulSet
         {
             ApiVersion = "apps/v1",
@@ -52,6 +58,7 @@ public static class DesiredStatefulSetBuilder
                 UpdateStrategy = new V1StatefulSetUpdateStrategy { Type = "RollingUpdate" },
                 Selector = new V1LabelSelector { MatchLabels = HostWorkloadNames.SelectorLabels(name) },
                 Template = template,
+                VolumeClaimTemplates = claims.Count > 0 ? claims : null,
             },
         };
     }

@@ -101,6 +101,9 @@ public static class CustomResourceModel
                         MaxCallsInFlight = limits.MaxCallsInFlight?.ToString(CultureInfo.InvariantCulture),
                     }
                     : null,
+                Storage = spec.Storage is { } storage
+                    ? new HostStorageDefinition { Size = storage.Size, StorageClassName = storage.StorageClassName, Memory = storage.Memory }
+                    : null,
                 Properties = (spec.Properties ?? []).ToList(),
             },
         };

@@ -13,4 +13,7 @@ public static class ValidationReasons
 
     /// <summary><c>spec.partitions</c> differs from the partitions the function host was created with; the change is refused.</summary>
     public const string PartitionsImmutable = "PartitionsImmutable";
+
+    /// <summary><c>spec.storage</c> asks for another state volume than the host's StatefulSet has (volumeClaimTemplates are immutable).</summary>
+    public const string StorageImmutable = "StorageImmutable";
 }

@@ -26,6 +26,9 @@ public sealed record FunctionHostDefinition
     /// <summary>How much the host buffers and calls at once; absent: <see cref="Validation.HostLimits.Default"/>.</summary>
     public HostLimitsDefinition? Limits { get; init; }
 
+    /// <summary>The state stores' volume and memory; absent: <see cref="Validation.HostStorage.Default"/>.</summary>
+    public HostStorageDefinition? Storage { get; init; }
+
     /// <summary>Kafka client properties for the internal topics (e.g. security).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Properties { get; init; } = [];
 }

@@ -15,6 +15,9 @@ public sealed record FunctionHostSettings(
     /// <summary>How much the host buffers and calls at once.</summary>
     public HostLimits Limits { get; init; } = HostLimits.Default;
 
+    /// <summary>The state stores' volume (none: the pod's emptyDir) and memory.</summary>
+    public HostStorage Storage { get; init; } = HostStorage.Default;
+
     public string InboxTopic => FunctionHosts.InboxTopic(Id);
 
     public string ChangelogTopic => FunctionHosts.ChangelogTopic(Id);

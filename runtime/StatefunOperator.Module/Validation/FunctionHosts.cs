@@ -105,6 +105,11 @@ public static class FunctionHosts
             HostLimits.Validate(limits, problems);
         }
 
+        if (host.Storage is { } storage)
+        {
+            HostStorage.Validate(storage, problems);
+        }
+
         problems.Properties("host.properties", host.Properties);
         return problems.Problems;
     }
@@ -136,6 +141,7 @@ public static class FunctionHosts
                 ? new DeadLetterSettings(topic, duration)
                 : null,
             Limits = HostLimits.Resolve(host.Limits),
+            Storage = HostStorage.Resolve(host.Storage),
         };
     }
 

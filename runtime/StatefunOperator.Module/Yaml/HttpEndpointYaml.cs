@@ -42,6 +42,14 @@ internal static class HttpEndpointYaml
                             MaxCallsInFlight = limits.String("maxCallsInFlight"),
                         }
                         : null,
+                    Storage = host.Section("storage") is { } storage
+                        ? new HostStorageDefinition
+                        {
+                            Size = storage.String("size"),
+                            StorageClassName = storage.String("storageClassName"),
+                            Memory = storage.String("memory"),
+                        }
+                        : null,
                     Properties = host.Pairs("properties"),
                 }
                 : null,

@@ -146,6 +146,15 @@ public static class ModuleYamlWriter
             document["limits"] = Limits(limits);
         }
 
+        if (host.Storage is { } storage)
+        {
+            var written = new YamlMapping();
+            Put(written, "size", storage.Size);
+            Put(written, "storageClassName", storage.StorageClassName);
+            Put(written, "memory", storage.Memory);
+            document["storage"] = written;
+        }
+
         if (host.Properties.Count > 0)
         {
             document["properties"] = Pairs(host.Properties);

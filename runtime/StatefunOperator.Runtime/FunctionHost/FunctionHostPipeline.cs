@@ -3,6 +3,7 @@ using StatefunOperator.Module;
 using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Configuration;
 using StatefunOperator.Runtime.Egress;
+using StatefunOperator.Runtime.FunctionHost.Store;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Ingress;
 using StatefunOperator.Runtime.Pipeline;
@@ -29,6 +30,8 @@ public sealed class FunctionHostPipeline : IDisposable
     private readonly FunctionDispatcher _dispatcher;
     private readonly HttpFunctionClient? _client;
     private readonly HostEffects _effects;
+    private readonly HostFunctionState _state;
+    private readonly StoreResources _stores;
 
     /// <summary>
     /// How long the inbox consumer waits for a record while idle: answers are applied on its thread, so this bounds how
@@ -36,8 +39,10 @@ public sealed class FunctionHostPipeline : IDisposable
     /// </summary>
     private static readonly TimeSpan AnswerPoll = TimeSpan.FromMilliseconds(5);
 
-    private FunctionHostPipeline(FunctionHostSettings host, KafkaIngress<Envelope> inbox, IEgressProducer producer, FunctionDispatcher dispatcher, HttpFunctionClient? client, HostEffects effects)
+    private FunctionHostPipeline(FunctionHostSettings host, KafkaIngress<Envelope> inbox, IEgressProducer producer, FunctionDispatcher dispatcher, HttpFunctionClient? client, HostEffects effects, HostFunctionState state, StoreResources stores)
     {
+        _state = state;
+        _stores = stores;
         Host = host;
         _inbox = inbox;
         _producer = producer;
@@ -73,11 +78,15 @@ public sealed class FunctionHostPipeline : IDisposable
         var producer = new KafkaEgressProducer(ProducerConfigFactory.Create(hostOutput, transactionalId), logger);
         var failures = new DeliveryFailures();
         Action<Confluent.Kafka.Error> onFailure = failures.Record;
+        var delivered = new DeliveredChangelog();
         Action<ChangelogWrite> produceChangelog = write => producer.Produce(
-            new KafkaEgressRecord(host.ChangelogTopic, write.Key, write.Value, Partition: write.Partition), onFailure);
+            new KafkaEgressRecord(host.ChangelogTopic, write.Key, write.Value, Partition: write.Partition),
+            onFailure,
+            offset => delivered.Delivered(write.Partition, offset));
         // Exactly-once: a change joins the transaction of its outputs. At-least-once: it waits for their acknowledgement.
         var deferred = host.ExactlyOnce ? null : new DeferredChangelog(produceChangelog);
-        var state = new HostFunctionState(host.Partitions, deferred is null ? produceChangelog : deferred.Add);
+        var state = new HostFunctionState(host.Partitions, deferred is null ? produceChangelog : deferred.Add, delivered: delivered);
+        var stores = StoreResources.For(host, instanceId);
         var effects = new HostEffects(
             host,
             new InboxRouter(module.Endpoints),
@@ -98,7 +107,9 @@ public sealed class FunctionHostPipeline : IDisposable
         ICheckpoint inner = host.ExactlyOnce
             ? new TransactionalCheckpoint(producer, options, logger, hostOutput, boundary)
             : new CommitCheckpoint(producer, failures, options, logger, deferred, boundary);
-        var checkpoint = new HostCheckpoint(inner, host, state, effects, dispatcher, answers, unfinished, logger, deferred);
+        // What decides whether a store is trusted, asked while the host joins its group.
+        var facts = Task.Run(() => ChangelogFacts.ReadAsync(host, logger));
+        var checkpoint = new HostCheckpoint(inner, host, state, effects, dispatcher, answers, unfinished, logger, deferred, stores, facts);
 
         var properties = host.PropertyMap();
         if (instanceId is not null)
@@ -129,7 +140,7 @@ public sealed class FunctionHostPipeline : IDisposable
             host.Partitions,
             host.Address,
             host.ExactlyOnce ? "exactly-once" : "at-least-once");
-        return new FunctionHostPipeline(host, inbox, producer, dispatcher, httpClient, effects);
+        return new FunctionHostPipeline(host, inbox, producer, dispatcher, httpClient, effects, state, stores);
     }
 
     public Task RunAsync(CancellationToken cancellationToken) => _inbox.RunAsync(cancellationToken);
@@ -142,5 +153,7 @@ public sealed class FunctionHostPipeline : IDisposable
         _client?.Dispose();
         _effects.Dispose();
         _producer.Dispose();
+        _state.Dispose();
+        _stores.Dispose();
     }
 }

@@ -34,5 +34,9 @@ internal sealed class HostBoundary : IBoundaryParticipant
         _answers.ApplyWaiting();
         Persisted += _unfinished.PersistUnapplied(_state);
         _dispatcher.Spill(message => message.Persisted);
+        _state.Seal();
     }
+
+    /// <summary>The boundary's changelog records are durable: its changes go to the partitions' stores.</summary>
+    public void AfterBoundary(bool all) => _state.Flush(all);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Module.Validation;
+using StatefunOperator.Runtime.FunctionHost.Store;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Pipeline;
 
@@ -17,8 +18,8 @@ namespace StatefunOperator.Runtime.FunctionHost;
 /// The boundary itself (<see cref="HostBoundary"/>) waits for no call. A revoked partition waits at most 2 s for the
 /// answers of its calls in flight, is committed, then its addresses are dropped (answers arriving later are discarded:
 /// the next owner re-dispatches those messages). After
-/// an abort, or a lost partition under exactly-once, every owned partition is dropped and restored again, so memory
-/// matches what was committed.
+/// an abort, or a lost partition under exactly-once, every owned partition is dropped (with the changes not durable
+/// yet) and opened again from its store, which holds only what was committed: only the changelog after it is read.
 /// </summary>
 internal sealed class HostCheckpoint : ICheckpoint
 {
@@ -36,6 +37,8 @@ internal sealed class HostCheckpoint : ICheckpoint
     private readonly UnfinishedMessages _unfinished;
     private readonly ILogger _logger;
     private readonly DeferredChangelog? _deferred;
+    private readonly StoreResources _stores;
+    private readonly Task<ChangelogFacts> _facts;
     private readonly CoarseTimer _sinceSweep = CoarseTimer.StartNew();
     private IIngressConsumerControl? _consumer;
     private bool _paused;
@@ -49,8 +52,12 @@ internal sealed class HostCheckpoint : ICheckpoint
         AnswerQueue answers,
         UnfinishedMessages unfinished,
         ILogger logger,
-        DeferredChangelog? deferred)
+        DeferredChangelog? deferred,
+        StoreResources stores,
+        Task<ChangelogFacts> facts)
     {
+        _stores = stores;
+        _facts = facts;
         _inner = inner;
         _host = host;
         _state = state;
@@ -174,7 +181,7 @@ internal sealed class HostCheckpoint : ICheckpoint
         return true;
     }
 
-    /// <summary>Memory is ahead of what was committed (the transaction aborted): start every owned partition again from the changelog.</summary>
+    /// <summary>Memory is ahead of what was committed (the transaction aborted): start every owned partition again from its store.</summary>
     private void Reset(string reason)
     {
         var owned = _state.OwnedPartitions.ToArray();
@@ -200,11 +207,14 @@ internal sealed class HostCheckpoint : ICheckpoint
 
     private void Restore(IReadOnlyCollection<int> partitions)
     {
-        foreach (var restored in ChangelogRestorer.Restore(_host, partitions, _logger, RestoreTimeout))
+        // Read once, while the host joined its group (bounded by the admin client's own timeout).
+        var facts = _facts.IsCompletedSuccessfully ? _facts.Result : _facts.Wait(TimeSpan.FromSeconds(10)) ? _facts.Result : ChangelogFacts.Unknown;
+        foreach (var restored in ChangelogRestorer.Restore(_host, partitions, _stores, facts, _logger, RestoreTimeout))
         {
             _state.Own(restored);
         }
 
+        StaleStores.Clean(_stores, _state.OwnedPartitions, _logger, DateTime.UtcNow);
         var pending = _state.TakeRestoredPending(partitions);
         if (pending.Count > 0)
         {

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using StatefunOperator.Module;
+using StatefunOperator.Runtime.FunctionHost.Store;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Protocol;
 using StatefunOperator.Runtime.Routing;
@@ -8,12 +9,14 @@ namespace StatefunOperator.Runtime.FunctionHost;
 
 /// <summary>
 /// The state of the addresses a function host owns: one <see cref="PartitionState"/> per owned inbox
-/// partition (an address lives in the partition its key hashes to), the value specs each function type
-/// declared, and expiration as declared. Every change is handed to <c>write</c> as a changelog record at
-/// once: with exactly-once it joins the transaction that also carries the invocation's other outputs; with
-/// at-least-once the host defers it until those are acknowledged (<see cref="DeferredChangelog"/>).
+/// partition (an address lives in the partition its key hashes to; its values in that partition's store), the value
+/// specs each function type declared, and expiration as declared. Every change is handed to <c>write</c> as a
+/// changelog record at once: with exactly-once it joins the transaction that also carries the invocation's other
+/// outputs; with at-least-once the host defers it until those are acknowledged (<see cref="DeferredChangelog"/>). It
+/// reaches the stores only once its changelog record is durable: <see cref="Seal"/> at each commit boundary,
+/// <see cref="Flush"/> once a boundary's changelog records are (<see cref="DeliveredChangelog"/> tells how far).
 /// </summary>
-internal sealed class HostFunctionState : IFunctionState
+internal sealed class HostFunctionState : IFunctionState, IDisposable
 {
     private readonly int _partitions;
     private readonly Action<ChangelogWrite> _write;
@@ -22,12 +25,16 @@ internal sealed class HostFunctionState : IFunctionState
     private readonly Dictionary<int, PartitionState> _owned = [];
     private readonly Dictionary<TypeName, Dictionary<string, FromFunction.Types.PersistedValueSpec>> _specs = [];
 
-    public HostFunctionState(int partitions, Action<ChangelogWrite> write, TimeProvider? clock = null)
+    public HostFunctionState(int partitions, Action<ChangelogWrite> write, TimeProvider? clock = null, DeliveredChangelog? delivered = null)
     {
         _partitions = partitions;
         _write = write;
         _clock = clock ?? TimeProvider.System;
+        Delivered = delivered ?? new DeliveredChangelog();
     }
+
+    /// <summary>How far the broker acknowledged each changelog partition (fed by the changelog's delivery reports).</summary>
+    public DeliveredChangelog Delivered { get; }
 
     public long NowMs => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -44,25 +51,69 @@ internal sealed class HostFunctionState : IFunctionState
 
     public int PartitionOf(FunctionAddress address) => InboxPartitioner.Partition(AddressKey.Of(address), _partitions);
 
-    /// <summary>Takes ownership of a restored partition.</summary>
+    /// <summary>Takes ownership of a restored partition (and of its store).</summary>
     public void Own(PartitionState state)
     {
+        ArgumentNullException.ThrowIfNull(state);
         lock (_gate)
         {
+            if (_owned.Remove(state.Partition, out var previous))
+            {
+                previous.Dispose();
+            }
+
             _owned[state.Partition] = state;
         }
     }
 
+    /// <summary>Gives partitions up: their changes not durable yet are dropped and their stores closed (kept on disk).</summary>
     public void Drop(IEnumerable<int> partitions)
     {
+        ArgumentNullException.ThrowIfNull(partitions);
         lock (_gate)
         {
             foreach (var partition in partitions)
             {
-                _owned.Remove(partition);
+                if (_owned.Remove(partition, out var state))
+                {
+                    state.Dispose();
+                }
+
+                Delivered.Forget(partition);
             }
         }
     }
+
+    /// <summary>A commit boundary: every owned partition's changes so far commit with it.</summary>
+    public void Seal()
+    {
+        lock (_gate)
+        {
+            foreach (var state in _owned.Values)
+            {
+                state.Seal();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The changelog records of the oldest sealed boundary (<paramref name="all"/>: of every sealed one) are durable:
+    /// their changes go to the stores. Only when all are (nothing produced is unacknowledged) do the stores' positions
+    /// move, as far as the broker acknowledged.
+    /// </summary>
+    public void Flush(bool all)
+    {
+        lock (_gate)
+        {
+            var now = NowMs;
+            foreach (var state in _owned.Values)
+            {
+                state.Flush(all, all ? Delivered.Next(state.Partition) : null, now);
+            }
+        }
+    }
+
+    public void Dispose() => Drop(OwnedPartitions);
 
     /// <summary>
     /// The declared values of the address as its function sees them now (expired ones absent). Writes nothing: it is
@@ -73,14 +124,15 @@ internal sealed class HostFunctionState : IFunctionState
         List<ToFunction.Types.PersistedValue> values;
         lock (_gate)
         {
-            var stored = Owned(address).Live(address, NowMs);
+            var partition = Owned(address);
+            var now = NowMs;
             var specs = _specs.GetValueOrDefault(address.Type);
             values = (specs?.Values ?? Enumerable.Empty<FromFunction.Types.PersistedValueSpec>())
                 .OrderBy(s => s.StateName, StringComparer.Ordinal)
                 .Select(spec => new ToFunction.Types.PersistedValue
                 {
                     StateName = spec.StateName,
-                    StateValue = stored.TryGetValue(spec.StateName, out var value)
+                    StateValue = partition.Live(address, spec.StateName, now) is { } value
                         ? new TypedValue { Typename = value.TypeName, HasValue = true, Value = value.Value }
                         : new TypedValue { Typename = spec.TypeTypename, HasValue = false },
                 })
@@ -114,8 +166,13 @@ internal sealed class HostFunctionState : IFunctionState
         {
             var partition = Owned(address);
             var now = NowMs;
-            partition.Touch(address, now, writes);
             var specs = _specs.GetValueOrDefault(address.Type);
+            var expiring = specs?.Values.Where(s => ExpirationPolicy.From(s.ExpirationSpec) != ExpirationPolicy.Never).Select(s => s.StateName).ToList();
+            if (expiring is { Count: > 0 })
+            {
+                partition.Touch(address, expiring, now, writes);
+            }
+
             foreach (var mutation in mutations)
             {
                 if (mutation.MutationType == FromFunction.Types.PersistedValueMutation.Types.MutationType.Modify)
@@ -147,15 +204,18 @@ internal sealed class HostFunctionState : IFunctionState
             return false;
         }
 
+        ChangelogWrite write;
         lock (_gate)
         {
-            if (!_owned.ContainsKey(origin.Partition))
+            if (!_owned.TryGetValue(origin.Partition, out var state))
             {
                 return false;
             }
+
+            write = state.AddPending(message.Target, origin.Offset, message.ToEnvelope().ToByteArray());
         }
 
-        _write(new ChangelogWrite(origin.Partition, ChangelogCodec.PendingKey(message.Target, origin.Offset), message.ToEnvelope().ToByteArray()));
+        _write(write);
         message.Persisted = true;
         return true;
     }
@@ -164,14 +224,20 @@ internal sealed class HostFunctionState : IFunctionState
     public void Completed(IReadOnlyList<PendingInvocation> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        foreach (var message in batch)
+        var writes = new List<ChangelogWrite>();
+        lock (_gate)
         {
-            message.Done = true;
-            if (message.Persisted && message.Origin is { } origin)
+            foreach (var message in batch)
             {
-                _write(new ChangelogWrite(origin.Partition, ChangelogCodec.PendingKey(message.Target, origin.Offset), null));
+                message.Done = true;
+                if (message.Persisted && message.Origin is { } origin && _owned.TryGetValue(origin.Partition, out var state))
+                {
+                    writes.Add(state.RemovePending(message.Target, origin.Offset));
+                }
             }
         }
+
+        Emit(writes);
     }
 
     /// <summary>Takes the pending messages restored for these partitions, in inbox order.</summary>

@@ -1,79 +1,64 @@
 using Google.Protobuf;
+using StatefunOperator.Runtime.FunctionHost.Store;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Protocol;
 
 namespace StatefunOperator.Runtime.FunctionHost;
 
 /// <summary>
-/// The state of the function addresses of one inbox partition: persisted values and delayed messages,
-/// in memory, each change also returned as a changelog write (same partition) for the caller to produce.
-/// Restored by replaying the changelog partition. Not thread-safe: <see cref="HostFunctionState"/> locks it.
+/// The state of the function addresses of one inbox partition: persisted values (in the partition's RocksDB store,
+/// read through the layers of changes not durable yet), delayed messages and pending messages (also in the store, and
+/// indexed in memory by due time and token). Each change is also returned as a changelog write (same partition) for
+/// the caller to produce, and kept in the open layer until its boundary is durable (<see cref="Flush"/>).
+/// Not thread-safe: <see cref="HostFunctionState"/> locks it.
 /// </summary>
-internal sealed class PartitionState
+internal sealed class PartitionState : IDisposable
 {
-    private readonly Dictionary<FunctionAddress, Dictionary<string, StoredValue>> _values = [];
+    private const int SweepBatch = 10_000;
+    private readonly PartitionStore _store;
+    private readonly StateLayers _layers = new();
     private readonly Dictionary<string, DelayedMessage> _delayed = new(StringComparer.Ordinal);
     private readonly Dictionary<(FunctionAddress Owner, string Token), string> _byToken = [];
     private readonly PriorityQueue<string, long> _due = new();
     private readonly SortedDictionary<long, Envelope> _pending = [];
-    private int _expiring;
 
-    public PartitionState(int partition)
+    /// <summary>Takes the partition's store (restored); loads its delayed and pending messages into memory.</summary>
+    public PartitionState(int partition, PartitionStore store)
     {
+        ArgumentNullException.ThrowIfNull(store);
         Partition = partition;
+        _store = store;
+        foreach (var (key, value) in store.Scan(StoreColumn.Delayed))
+        {
+            var parsed = ChangelogCodec.ReadKey(key);
+            AddDelayed(new DelayedMessage(parsed.DelayId, FunctionAddress.FromProto(parsed.Address), DelayedEntry.Parser.ParseFrom(value)));
+        }
+
+        foreach (var (key, value) in store.Scan(StoreColumn.Pending))
+        {
+            _pending[ChangelogCodec.ReadKey(key).PendingOffset] = Envelope.Parser.ParseFrom(value);
+        }
     }
 
     public int Partition { get; }
 
-    public int AddressCount => _values.Count;
+    public PartitionStore Store => _store;
 
     public int DelayedCount => _delayed.Count;
 
     /// <summary>Messages restored as pending (read, not yet applied when a commit passed them), until taken.</summary>
     public int PendingCount => _pending.Count;
 
+    /// <summary>Changes not durable yet (in the layers).</summary>
+    public int LayeredChanges => _layers.Count;
+
     /// <summary>When the next delayed message is due (Unix ms), if any (cancelled ones may still be counted).</summary>
     public long? NextDueMs => _due.TryPeek(out _, out var fireAt) ? fireAt : null;
 
-    /// <summary>Whether a value has expired; free while no value expires at all (the usual case).</summary>
-    public bool AnyExpired(long nowMs) => _expiring > 0 && _values.Values.Any(v => v.Values.Any(x => x.IsExpired(nowMs)));
-
-    /// <summary>Applies one changelog record (restore); a null value removes the entry.</summary>
-    public void Restore(byte[] key, byte[]? value)
-    {
-        var parsed = ChangelogCodec.ReadKey(key);
-        var address = FunctionAddress.FromProto(parsed.Address);
-        if (parsed.EntryCase == ChangelogKey.EntryOneofCase.StateName)
-        {
-            if (value is null)
-            {
-                RemoveValue(address, parsed.StateName);
-            }
-            else
-            {
-                SetValue(address, parsed.StateName, ChangelogCodec.ReadState(value));
-            }
-        }
-        else if (parsed.EntryCase == ChangelogKey.EntryOneofCase.PendingOffset)
-        {
-            if (value is null)
-            {
-                _pending.Remove(parsed.PendingOffset);
-            }
-            else
-            {
-                _pending[parsed.PendingOffset] = Envelope.Parser.ParseFrom(value.AsSpan());
-            }
-        }
-        else if (parsed.EntryCase == ChangelogKey.EntryOneofCase.DelayId)
-        {
-            RemoveDelayed(parsed.DelayId);
-            if (value is not null)
-            {
-                AddDelayed(new DelayedMessage(parsed.DelayId, address, DelayedEntry.Parser.ParseFrom(value.AsSpan())));
-            }
-        }
-    }
+    /// <summary>Whether a value may have expired: the earliest in the store's expiry index or in the layers is due.</summary>
+    public bool AnyExpired(long nowMs) =>
+        _store.FirstExpiry() is { } first && first <= nowMs
+        || _layers.All().Any(w => w.Column == StoreColumn.Values && w.Value is not null && w.ExpiresAtMs != 0 && w.ExpiresAtMs <= nowMs);
 
     /// <summary>The restored pending messages in inbox order (their changelog entries stay until each is applied); empties the list.</summary>
     public List<PendingInvocation> TakePending()
@@ -88,86 +73,83 @@ internal sealed class PartitionState
         return taken;
     }
 
-    /// <summary>The address's values that have not expired at <paramref name="nowMs"/>; changes nothing (a sweep removes expired ones).</summary>
-    public IReadOnlyDictionary<string, StoredValue> Live(FunctionAddress address, long nowMs)
-    {
-        if (!_values.TryGetValue(address, out var values))
-        {
-            return new Dictionary<string, StoredValue>();
-        }
-
-        return _expiring == 0 || !values.Values.Any(v => v.IsExpired(nowMs))
-            ? values
-            : values.Where(v => !v.Value.IsExpired(nowMs)).ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
-    }
-
-    /// <summary>The address's live values; expired ones are removed (their tombstones added to <paramref name="writes"/>).</summary>
-    public IReadOnlyDictionary<string, StoredValue> Read(FunctionAddress address, long nowMs, List<ChangelogWrite> writes)
-    {
-        if (!_values.TryGetValue(address, out var values))
-        {
-            return new Dictionary<string, StoredValue>();
-        }
-
-        foreach (var expired in values.Where(v => v.Value.IsExpired(nowMs)).Select(v => v.Key).ToList())
-        {
-            RemoveValue(address, expired);
-            writes.Add(new ChangelogWrite(Partition, ChangelogCodec.StateKey(address, expired), null));
-        }
-
-        return values;
-    }
+    /// <summary>The value <paramref name="name"/> of the address as it is now (null: none, or expired); changes nothing.</summary>
+    public StoredValue? Live(FunctionAddress address, string name, long nowMs) =>
+        Current(ChangelogCodec.StateKey(address, name)) is { } value && !value.IsExpired(nowMs) ? value : null;
 
     public void Write(FunctionAddress address, string name, string typeName, ByteString value, ExpirationPolicy expiration, long nowMs, List<ChangelogWrite> writes)
     {
         var stored = new StoredValue(typeName, value, expiration, expiration.ExpiresAt(nowMs));
-        SetValue(address, name, stored);
-        writes.Add(new ChangelogWrite(Partition, ChangelogCodec.StateKey(address, name), ChangelogCodec.StateValue(stored)));
+        Put(ChangelogCodec.StateKey(address, name), stored, writes);
     }
 
     public void Delete(FunctionAddress address, string name, List<ChangelogWrite> writes)
     {
-        if (RemoveValue(address, name))
+        var key = ChangelogCodec.StateKey(address, name);
+        if (Current(key) is not null)
         {
-            writes.Add(new ChangelogWrite(Partition, ChangelogCodec.StateKey(address, name), null));
+            Remove(StoreColumn.Values, key, writes);
         }
     }
 
-    /// <summary>The address was invoked: values that expire after a call live on from now.</summary>
-    public void Touch(FunctionAddress address, long nowMs, List<ChangelogWrite> writes)
+    /// <summary>
+    /// The address was invoked: of its values named (those its function declared with an expiration), expired ones are
+    /// removed (not renewed), and those that expire after a call live on from now.
+    /// </summary>
+    public void Touch(FunctionAddress address, IEnumerable<string> expiringNames, long nowMs, List<ChangelogWrite> writes)
     {
-        if (_expiring == 0 || !_values.TryGetValue(address, out _))
+        ArgumentNullException.ThrowIfNull(expiringNames);
+        foreach (var name in expiringNames)
         {
-            return;
-        }
+            var key = ChangelogCodec.StateKey(address, name);
+            if (Current(key) is not { } value)
+            {
+                continue;
+            }
 
-        // What expired before the call stays expired: removed, not renewed.
-        Read(address, nowMs, writes);
-        if (!_values.TryGetValue(address, out var values))
-        {
-            return;
-        }
-
-        foreach (var (name, value) in values.Where(v => v.Value.Expiration.AfterCall).ToList())
-        {
-            var touched = value with { ExpiresAtMs = value.Expiration.ExpiresAt(nowMs) };
-            values[name] = touched;
-            writes.Add(new ChangelogWrite(Partition, ChangelogCodec.StateKey(address, name), ChangelogCodec.StateValue(touched)));
+            if (value.IsExpired(nowMs))
+            {
+                Remove(StoreColumn.Values, key, writes);
+            }
+            else if (value.Expiration.AfterCall)
+            {
+                Put(key, value with { ExpiresAtMs = value.Expiration.ExpiresAt(nowMs) }, writes);
+            }
         }
     }
 
-    /// <summary>Removes every expired value (a sweep, so that values of addresses never invoked again go too).</summary>
+    /// <summary>
+    /// Removes expired values (so that values of addresses never invoked again go too): the store's index up to now
+    /// (at most <see cref="SweepBatch"/> entries per sweep) and the layers. Index entries that name no such value in the
+    /// store any more are dropped.
+    /// </summary>
     public int Sweep(long nowMs, List<ChangelogWrite> writes)
     {
-        var removed = 0;
-        foreach (var address in _values.Keys.ToList())
+        var before = writes.Count;
+        var stale = new List<byte[]>();
+        foreach (var (indexKey, stateKey, at) in _store.ExpiringBy(nowMs, SweepBatch))
         {
-            var before = writes.Count;
-            Read(address, nowMs, writes);
-            removed += writes.Count - before;
+            if (_store.Get(StoreColumn.Values, stateKey) is not { } stored || ChangelogCodec.ReadState(stored).ExpiresAtMs != at)
+            {
+                stale.Add(indexKey);
+            }
+
+            if (Current(stateKey) is { } value && value.IsExpired(nowMs))
+            {
+                Remove(StoreColumn.Values, stateKey, writes);
+            }
         }
 
-        return removed;
+        foreach (var write in _layers.All().Where(w => w.Column == StoreColumn.Values && w.Value is not null && w.ExpiresAtMs != 0 && w.ExpiresAtMs <= nowMs).ToList())
+        {
+            if (Current(write.Key) is { } value && value.IsExpired(nowMs))
+            {
+                Remove(StoreColumn.Values, write.Key, writes);
+            }
+        }
+
+        _store.RemoveFromIndex(stale);
+        return writes.Count - before;
     }
 
     public void Schedule(DelayedMessage message, List<ChangelogWrite> writes)
@@ -179,7 +161,7 @@ internal sealed class PartitionState
         }
 
         AddDelayed(message);
-        writes.Add(new ChangelogWrite(Partition, ChangelogCodec.DelayKey(message.Owner, message.Id), message.Entry.ToByteArray()));
+        Change(StoreColumn.Delayed, ChangelogCodec.DelayKey(message.Owner, message.Id), message.Entry.ToByteArray(), 0, writes);
     }
 
     /// <summary>Cancels the owner's pending message with this token; false when there is none (already fired or unknown).</summary>
@@ -190,7 +172,7 @@ internal sealed class PartitionState
             return false;
         }
 
-        writes.Add(new ChangelogWrite(Partition, ChangelogCodec.DelayKey(owner, id), null));
+        Remove(StoreColumn.Delayed, ChangelogCodec.DelayKey(owner, id), writes);
         return true;
     }
 
@@ -204,7 +186,7 @@ internal sealed class PartitionState
             if (_delayed.TryGetValue(id, out var message) && message.Entry.FireAtMs == fireAt)
             {
                 RemoveDelayed(id);
-                writes.Add(new ChangelogWrite(Partition, ChangelogCodec.DelayKey(message.Owner, id), null));
+                Remove(StoreColumn.Delayed, ChangelogCodec.DelayKey(message.Owner, id), writes);
                 due.Add(message);
             }
         }
@@ -212,51 +194,64 @@ internal sealed class PartitionState
         return due;
     }
 
-    private Dictionary<string, StoredValue> ValuesOf(FunctionAddress address)
+    /// <summary>A message passed unapplied by a commit boundary: its pending entry (keyed by its inbox offset).</summary>
+    public ChangelogWrite AddPending(FunctionAddress target, long inboxOffset, byte[] envelope)
     {
-        if (!_values.TryGetValue(address, out var values))
-        {
-            values = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
-            _values.Add(address, values);
-        }
-
-        return values;
+        var writes = new List<ChangelogWrite>(1);
+        Change(StoreColumn.Pending, ChangelogCodec.PendingKey(target, inboxOffset), envelope, 0, writes);
+        return writes[0];
     }
 
-    /// <summary>Sets a value, counting the values that expire (a touched value keeps its count).</summary>
-    private void SetValue(FunctionAddress address, string name, StoredValue value)
+    /// <summary>A pending message was applied: its entry goes.</summary>
+    public ChangelogWrite RemovePending(FunctionAddress target, long inboxOffset)
     {
-        var values = ValuesOf(address);
-        if (values.TryGetValue(name, out var previous) && previous.ExpiresAtMs != 0)
-        {
-            _expiring--;
-        }
-
-        values[name] = value;
-        if (value.ExpiresAtMs != 0)
-        {
-            _expiring++;
-        }
+        var writes = new List<ChangelogWrite>(1);
+        Remove(StoreColumn.Pending, ChangelogCodec.PendingKey(target, inboxOffset), writes);
+        return writes[0];
     }
 
-    private bool RemoveValue(FunctionAddress address, string name)
+    /// <summary>A commit boundary: the changes made so far commit with it.</summary>
+    public void Seal() => _layers.Seal();
+
+    /// <summary>
+    /// The changelog records of the oldest sealed boundary (or of all of them) are durable: their changes go to the
+    /// store in one batch with the position they bring it to (<paramref name="nextOffset"/>, when known: never more
+    /// than the changelog offsets they cover).
+    /// </summary>
+    public void Flush(bool all, long? nextOffset, long nowMs)
     {
-        if (!_values.TryGetValue(address, out var values) || !values.Remove(name, out var removed))
+        var writes = _layers.TakeSealed(all);
+        var position = _store.Position ?? throw new InvalidOperationException($"the store of partition {Partition} was not restored");
+        var next = nextOffset is { } offset && offset > position.NextOffset ? offset : position.NextOffset;
+        if (writes.Count == 0 && next == position.NextOffset)
         {
-            return false;
+            return;
         }
 
-        if (removed.ExpiresAtMs != 0)
+        _store.Write(writes, position with { NextOffset = next, WrittenAtMs = nowMs });
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    private StoredValue? Current(byte[] key)
+    {
+        if (_layers.TryGet(key, out var layered))
         {
-            _expiring--;
+            return layered.Value is null ? null : ChangelogCodec.ReadState(layered.Value);
         }
 
-        if (values.Count == 0)
-        {
-            _values.Remove(address);
-        }
+        return _store.Get(StoreColumn.Values, key) is { } stored ? ChangelogCodec.ReadState(stored) : null;
+    }
 
-        return true;
+    private void Put(byte[] key, StoredValue value, List<ChangelogWrite> writes) =>
+        Change(StoreColumn.Values, key, ChangelogCodec.StateValue(value), value.ExpiresAtMs, writes);
+
+    private void Remove(StoreColumn column, byte[] key, List<ChangelogWrite> writes) => Change(column, key, null, 0, writes);
+
+    private void Change(StoreColumn column, byte[] key, byte[]? value, long expiresAtMs, List<ChangelogWrite> writes)
+    {
+        _layers.Put(new StoreWrite(column, key, value, expiresAtMs));
+        writes.Add(new ChangelogWrite(Partition, key, value));
     }
 
     private void AddDelayed(DelayedMessage message)

@@ -148,6 +148,7 @@ public sealed class CommitCheckpoint : ICheckpoint
             }
 
             _sealed.Dequeue();
+            _participant?.AfterBoundary(all: false);
             var offsets = _positions.StillAhead(head.Offsets);
             if (offsets.Count > 0)
             {
@@ -201,6 +202,8 @@ public sealed class CommitCheckpoint : ICheckpoint
             // (or, for partitions left out, at the next boundary).
             _sealed.Clear();
         }
+
+        _participant?.AfterBoundary(all: true);
 
         var offsets = _positions.Uncommitted(only);
         if (offsets.Count > 0)

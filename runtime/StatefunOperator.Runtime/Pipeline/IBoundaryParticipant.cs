@@ -8,4 +8,11 @@ namespace StatefunOperator.Runtime.Pipeline;
 public interface IBoundaryParticipant
 {
     void BeforeBoundary();
+
+    /// <summary>
+    /// What the oldest boundary not told yet wrote is durable (exactly-once: its transaction committed; at-least-once:
+    /// its deferred writes were acknowledged); <paramref name="all"/>: every boundary so far is, and nothing produced
+    /// is unacknowledged. On the consumer thread, in boundary order.
+    /// </summary>
+    void AfterBoundary(bool all);
 }

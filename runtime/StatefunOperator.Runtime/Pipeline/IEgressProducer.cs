@@ -16,6 +16,12 @@ public interface IEgressProducer : IDisposable
     /// </summary>
     void Produce(KafkaEgressRecord record, Action<Error> onFailure);
 
+    /// <summary>
+    /// As <see cref="Produce(KafkaEgressRecord, Action{Error})"/>, and once the broker acknowledged the record,
+    /// <paramref name="onDelivered"/> gets its offset (on a client thread; before its epoch counts it as answered).
+    /// </summary>
+    void Produce(KafkaEgressRecord record, Action<Error> onFailure, Action<long> onDelivered) => Produce(record, onFailure);
+
     void SendOffsetsToTransaction(IEnumerable<TopicPartitionOffset> offsets, IConsumerGroupMetadata groupMetadata, TimeSpan timeout);
 
     void CommitTransaction(TimeSpan timeout);

@@ -57,13 +57,21 @@ public sealed class KafkaEgressProducer : IEgressProducer
 
     public void BeginTransaction() => _producer.BeginTransaction();
 
-    public void Produce(KafkaEgressRecord record, Action<Error> onFailure)
+    public void Produce(KafkaEgressRecord record, Action<Error> onFailure) => Produce(record, onFailure, null);
+
+    public void Produce(KafkaEgressRecord record, Action<Error> onFailure, Action<long>? onDelivered)
     {
         ArgumentNullException.ThrowIfNull(record);
         var message = record.ToMessage();
         if (_transactional)
         {
-            ProduceWithBackPressure(record, message, null);
+            ProduceWithBackPressure(record, message, onDelivered is null ? null : delivery =>
+            {
+                if (!delivery.Error.IsError)
+                {
+                    onDelivered(delivery.Offset.Value);
+                }
+            });
             lock (_epochGate)
             {
                 CountInTransaction(record.Topic);
@@ -80,6 +88,20 @@ public sealed class KafkaEgressProducer : IEgressProducer
             epoch = _epoch;
             epoch.Queued();
             report = ReportFor(onFailure, epoch);
+        }
+
+        if (onDelivered is not null)
+        {
+            var answer = report;
+            report = delivery =>
+            {
+                if (!delivery.Error.IsError)
+                {
+                    onDelivered(delivery.Offset.Value);
+                }
+
+                answer(delivery);
+            };
         }
 
         try

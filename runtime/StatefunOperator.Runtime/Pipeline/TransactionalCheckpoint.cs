@@ -184,6 +184,7 @@ public sealed class TransactionalCheckpoint : ICheckpoint
 
         _inTransaction = false;
         _positions.Committed(offsets);
+        _participant?.AfterBoundary(all: true);
         Commits++;
         RuntimeMetrics.RecordCommit("exactly-once", Stopwatch.GetElapsedTime(started));
         _sinceCommit.Restart();

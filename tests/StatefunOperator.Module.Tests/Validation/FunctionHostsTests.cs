@@ -1,5 +1,6 @@
 using StatefunOperator.Module.Model;
 using StatefunOperator.Module.Validation;
+using StatefunOperator.Module.Yaml;
 
 namespace StatefunOperator.Module.Tests.Validation;
 
@@ -115,6 +116,43 @@ public class FunctionHostsTests
     public void BadLimits_AreNamed(string? messages, string? bytes, string? calls, string expected, string? spilled = null)
     {
         var host = new FunctionHostDefinition { Limits = new HostLimitsDefinition { MaxBufferedMessages = messages, MaxBufferedBytes = bytes, MaxCallsInFlight = calls, MaxSpilledBytes = spilled } };
+
+        var problem = Assert.Single(HttpEndpointRules.Validate(new HttpEndpointDefinition { Functions = "a/b", UrlPathTemplate = "http://f/", Host = host }));
+
+        Assert.StartsWith(expected, problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void S10_Storage_IsReadFromYaml_Resolved_AndWrittenBack()
+    {
+        var yaml = """
+            kind: io.statefun.endpoints.v2/http
+            spec:
+              functions: a/*
+              urlPathTemplate: http://f/{function.name}
+              host:
+                address: k:9092
+                storage:
+                  size: 10Gi
+                  storageClassName: fast-ssd
+                  memory: 128Mi
+            """;
+        var endpoint = ModuleYamlReader.Read(yaml).Module.Endpoints.Single();
+
+        Assert.Empty(HttpEndpointRules.Validate(endpoint));
+        Assert.Equal(new HostStorage("10Gi", "fast-ssd", 128L << 20), FunctionHosts.Resolve(endpoint, null, out _)!.Storage);
+        Assert.Equal(HostStorage.Default, FunctionHosts.Resolve(endpoint with { Host = endpoint.Host! with { Storage = null } }, null, out _)!.Storage);
+        Assert.Contains("storageClassName: fast-ssd", ModuleYamlWriter.Write(ModuleDefinition.Empty with { Endpoints = [endpoint] }), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10GB", null, null, "host.storage.size: '10GB' is not a positive amount of bytes as Kubernetes writes it (e.g. 10Gi, 500Mi)")]
+    [InlineData("1Gi", "Fast_SSD", null, "host.storage.storageClassName: 'Fast_SSD' is not a StorageClass name")]
+    [InlineData(null, "fast", null, "host.storage.storageClassName: is set without host.storage.size")]
+    [InlineData(null, null, "4Mi", "host.storage.memory: '4Mi' is not an amount of bytes of at least 8Mi")]
+    public void S10_BadStorage_IsNamed(string? size, string? storageClass, string? memory, string expected)
+    {
+        var host = new FunctionHostDefinition { Storage = new HostStorageDefinition { Size = size, StorageClassName = storageClass, Memory = memory } };
 
         var problem = Assert.Single(HttpEndpointRules.Validate(new HttpEndpointDefinition { Functions = "a/b", UrlPathTemplate = "http://f/", Host = host }));
 

@@ -1,4 +1,6 @@
+using k8s.Models;
 using StatefunOperator.Crds.Common;
+using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Tests.Support;
 
@@ -73,5 +75,55 @@ public class DesiredStatefulSetBuilderTests
         Assert.NotEqual(WorkloadNames.ConfigMapName("users-host"), configMap.Metadata.Name);
         Assert.Equal(module.Yaml, configMap.Data[WorkloadNames.ModuleFileName]);
         Assert.Equal("FunctionEndpoint", Assert.Single(configMap.Metadata.OwnerReferences).Kind);
+    }
+
+    [Fact]
+    public void S10_WithStorageSize_EveryPodGetsAVolumeOfItsOwn_ForItsStores_WritableThroughTheFsGroup()
+    {
+        var endpoint = TestResources.Endpoint("shop", "greeter");
+        endpoint.Spec.Storage = new EndpointStorage { Size = "10Gi", StorageClassName = "fast" };
+
+        var statefulSet = DesiredStatefulSetBuilder.Build(endpoint, ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, [], [])), Options);
+
+        var claim = Assert.Single(statefulSet.Spec.VolumeClaimTemplates);
+        Assert.Equal(("state", "fast", "10Gi"), (claim.Metadata.Name, claim.Spec.StorageClassName, claim.Spec.Resources.Requests["storage"].ToString()));
+        Assert.Equal(["ReadWriteOnce"], claim.Spec.AccessModes);
+        var container = statefulSet.Spec.Template.Spec.Containers[0];
+        Assert.Equal("/var/lib/statefun", container.VolumeMounts.Single(m => m.Name == "state").MountPath);
+        Assert.Equal("/var/lib/statefun/stores", container.Env.Single(e => e.Name == "STATEFUN_STATE_DIR").Value);
+        Assert.Equal(1654, statefulSet.Spec.Template.Spec.SecurityContext.FsGroup);
+    }
+
+    [Fact]
+    public void S10_WithoutStorageSize_TheStoresLiveOnThePodsEmptyDir()
+    {
+        var endpoint = TestResources.Endpoint();
+
+        var statefulSet = DesiredStatefulSetBuilder.Build(endpoint, ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, [], [])), Options);
+
+        Assert.Null(statefulSet.Spec.VolumeClaimTemplates);
+        Assert.DoesNotContain(statefulSet.Spec.Template.Spec.Containers[0].Env, e => e.Name == "STATEFUN_STATE_DIR");
+    }
+
+    [Fact]
+    public void S10_AChangeOfStorage_OnceTheStatefulSetExists_IsRefused_NamingBothAndTheWayOut()
+    {
+        var endpoint = TestResources.Endpoint("shop", "greeter");
+        endpoint.Spec.Storage = new EndpointStorage { Size = "10Gi" };
+        var existing = DesiredStatefulSetBuilder.Build(endpoint, ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, [], [])), Options);
+
+        Assert.Null(StateVolume.RefusalMessage(endpoint, existing));
+        Assert.Null(StateVolume.RefusalMessage(endpoint, observed: null));
+        endpoint.Spec.Storage = new EndpointStorage { Size = "20Gi" };
+        var refusal = StateVolume.RefusalMessage(endpoint, existing);
+        Assert.Contains("10737418240 bytes", refusal, StringComparison.Ordinal);
+        Assert.Contains("21474836480 bytes", refusal, StringComparison.Ordinal);
+        Assert.Contains("--cascade=orphan", refusal, StringComparison.Ordinal);
+        endpoint.Spec.Storage = null;
+        Assert.Contains("none (the pod's emptyDir)", StateVolume.RefusalMessage(endpoint, existing), StringComparison.Ordinal);
+        var added = TestResources.Endpoint("shop", "greeter");
+        added.Spec.Storage = new EndpointStorage { Size = "1Gi" };
+        var withoutVolume = new V1StatefulSet { Metadata = new V1ObjectMeta { Name = "greeter-host" }, Spec = new V1StatefulSetSpec() };
+        Assert.Contains("from none (the pod's emptyDir) to 1073741824 bytes", StateVolume.RefusalMessage(added, withoutVolume), StringComparison.Ordinal);
     }
 }

@@ -22,6 +22,10 @@ public class FunctionEndpointValidatorTests
         { "spec.limits.maxBufferedBytes", spec => spec.Limits = new EndpointLimits { MaxBufferedBytes = "64MB" } },
         { "spec.limits.maxSpilledBytes", spec => spec.Limits = new EndpointLimits { MaxSpilledBytes = "1GB" } },
         { "spec.limits.maxCallsInFlight", spec => spec.Limits = new EndpointLimits { MaxCallsInFlight = 100_000 } },
+        { "spec.storage.size", spec => spec.Storage = new EndpointStorage { Size = "10GB" } },
+        { "spec.storage.storageClassName", spec => spec.Storage = new EndpointStorage { Size = "1Gi", StorageClassName = "Fast_SSD" } },
+        { "spec.storage.storageClassName", spec => spec.Storage = new EndpointStorage { StorageClassName = "fast" } },
+        { "spec.storage.memory", spec => spec.Storage = new EndpointStorage { Memory = "4Mi" } },
         { "spec.resources.limits.memory", spec => spec.Resources = new() { Limits = new() { ["memory"] = "lots" } } },
     };
 

@@ -1,7 +1,9 @@
 using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StatefunOperator.Module;
 using StatefunOperator.Runtime.FunctionHost;
+using StatefunOperator.Runtime.FunctionHost.Store;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Protocol;
 using Mutation = StatefunOperator.Runtime.Protocol.FromFunction.Types.PersistedValueMutation;
@@ -9,9 +11,11 @@ using Spec = StatefunOperator.Runtime.Protocol.FromFunction.Types.PersistedValue
 
 namespace StatefunOperator.Runtime.Tests.FunctionHost;
 
-/// <summary>S1, S3, S4 in memory: the host's state store, its changelog writes, and restore from them.</summary>
-public class HostFunctionStateTests
+/// <summary>S1, S3, S4: the host's state (partition stores in a temporary directory), its changelog writes, and restore from them.</summary>
+public sealed class HostFunctionStateTests : IDisposable
 {
+    private readonly StoreResources _stores = new(Directory.CreateTempSubdirectory("statefun-state-test-").FullName, 16L << 20);
+    private readonly List<HostFunctionState> _states = [];
     private const int Partitions = 4;
     private static readonly FunctionAddress Alice = new(new TypeName("test", "greeter"), "alice");
     private static readonly FunctionAddress Bob = new(new TypeName("test", "greeter"), "bob");
@@ -156,33 +160,60 @@ public class HostFunctionStateTests
     [Fact]
     public void AnAddressOfAPartitionNotOwned_IsRefused()
     {
-        var state = new HostFunctionState(Partitions, _changelog.Add, _clock);
+        var state = Track(new HostFunctionState(Partitions, _changelog.Add, _clock));
 
         Assert.Throws<InvalidOperationException>(() => state.Apply(Alice, []));
     }
 
+    public void Dispose()
+    {
+        _states.ForEach(s => s.Dispose());
+        _stores.Dispose();
+        Directory.Delete(_stores.Directory, recursive: true);
+    }
+
     private HostFunctionState Owning()
     {
-        var state = new HostFunctionState(Partitions, _changelog.Add, _clock);
+        var state = Track(new HostFunctionState(Partitions, _changelog.Add, _clock));
+        var directory = Guid.NewGuid().ToString("N");
         for (var p = 0; p < Partitions; p++)
         {
-            state.Own(new PartitionState(p));
+            state.Own(new PartitionState(p, NewStore(directory, p)));
         }
 
         return state;
     }
 
-    /// <summary>A new store restored from everything written so far (as a host restores its changelog).</summary>
+    /// <summary>New stores restored from everything written to the changelog so far (as a host restores it).</summary>
     private HostFunctionState Restored()
     {
-        var partitions = Enumerable.Range(0, Partitions).Select(p => new PartitionState(p)).ToList();
+        var directory = Guid.NewGuid().ToString("N");
+        var stores = Enumerable.Range(0, Partitions).Select(p => NewStore(directory, p)).ToList();
         foreach (var write in _changelog.ToList())
         {
-            partitions[write.Partition].Restore(write.Key, write.Value);
+            var store = stores[write.Partition];
+            store.Write([ChangelogRestorer.ToStoreWrite(write.Key, write.Value)], store.Position!);
         }
 
-        var state = new HostFunctionState(Partitions, _changelog.Add, _clock);
-        partitions.ForEach(state.Own);
+        var state = Track(new HostFunctionState(Partitions, _changelog.Add, _clock));
+        for (var p = 0; p < Partitions; p++)
+        {
+            state.Own(new PartitionState(p, stores[p]));
+        }
+
+        return state;
+    }
+
+    private PartitionStore NewStore(string directory, int partition)
+    {
+        var store = PartitionStore.Open(Path.Combine(_stores.Directory, directory, partition.ToString(System.Globalization.CultureInfo.InvariantCulture)), _stores, NullLogger.Instance, TimeSpan.FromSeconds(10));
+        store.Write([], new StorePosition(string.Empty, 0, 0));
+        return store;
+    }
+
+    private HostFunctionState Track(HostFunctionState state)
+    {
+        _states.Add(state);
         return state;
     }
 

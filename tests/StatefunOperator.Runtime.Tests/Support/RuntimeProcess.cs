@@ -35,6 +35,8 @@ internal sealed class RuntimeProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
         start.Environment["STATEFUN_HEALTH_URLS"] = "http://127.0.0.1:0";
+        // The function host's stores beside the test's logs (a test may name another directory).
+        start.Environment["STATEFUN_STATE_DIR"] = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(logPath))!, "state");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
