@@ -18,8 +18,9 @@ internal static class ChangelogRestorer
 {
     private const int BatchRecords = 10_000;
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan FactsWait = TimeSpan.FromSeconds(10);
 
-    public static IReadOnlyList<PartitionState> Restore(FunctionHostSettings host, IReadOnlyCollection<int> partitions, StoreResources stores, ChangelogFacts facts, ILogger logger, TimeSpan timeout)
+    public static IReadOnlyList<PartitionState> Restore(FunctionHostSettings host, IReadOnlyCollection<int> partitions, StoreResources stores, ChangelogFactsSource facts, ILogger logger, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(host);
@@ -125,15 +126,21 @@ internal static class ChangelogRestorer
     /// <summary>Records read per partition by the last restore of this process (what a restart had to read).</summary>
     public static IReadOnlyDictionary<int, long> LastRestored { get; private set; } = new Dictionary<int, long>();
 
-    private static PartitionStore OpenTrusted(FunctionHostSettings host, int partition, StoreResources stores, ChangelogFacts facts, IConsumer<byte[], byte[]> consumer, ILogger logger, long now)
+    private static PartitionStore OpenTrusted(FunctionHostSettings host, int partition, StoreResources stores, ChangelogFactsSource source, IConsumer<byte[], byte[]> consumer, ILogger logger, long now)
     {
         var directory = stores.PartitionDirectory(partition);
         var store = PartitionStore.Open(directory, stores, logger, LockWait);
         if (store.Position is { } position)
         {
+            var facts = source.Get(FactsWait);
             var marks = consumer.QueryWatermarkOffsets(new TopicPartition(host.ChangelogTopic, partition), TimeSpan.FromSeconds(30));
             if (facts.Distrust(position, marks.Low.Value, marks.High.Value, now) is not { } why)
             {
+                if (position.ChangelogTopicId.Length == 0 && facts.TopicId.Length > 0)
+                {
+                    store.Write([], position with { ChangelogTopicId = facts.TopicId });
+                }
+
                 return store;
             }
 
@@ -143,7 +150,7 @@ internal static class ChangelogRestorer
             store = PartitionStore.Open(directory, stores, logger, LockWait);
         }
 
-        store.Write([], new StorePosition(facts.TopicId, 0, now));
+        store.Write([], new StorePosition(source.IfKnown?.TopicId ?? string.Empty, 0, now));
         return store;
     }
 

@@ -107,8 +107,8 @@ public sealed class FunctionHostPipeline : IDisposable
         ICheckpoint inner = host.ExactlyOnce
             ? new TransactionalCheckpoint(producer, options, logger, hostOutput, boundary)
             : new CommitCheckpoint(producer, failures, options, logger, deferred, boundary);
-        // What decides whether a store is trusted, asked while the host joins its group.
-        var facts = Task.Run(() => ChangelogFacts.ReadAsync(host, logger));
+        // What decides whether a store is trusted: asked while the host joins its group where it has stores already.
+        var facts = new ChangelogFactsSource(() => ChangelogFacts.ReadAsync(host, logger), startNow: stores.HasStores);
         var checkpoint = new HostCheckpoint(inner, host, state, effects, dispatcher, answers, unfinished, logger, deferred, stores, facts);
 
         var properties = host.PropertyMap();

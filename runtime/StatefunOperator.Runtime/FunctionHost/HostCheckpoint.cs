@@ -38,7 +38,7 @@ internal sealed class HostCheckpoint : ICheckpoint
     private readonly ILogger _logger;
     private readonly DeferredChangelog? _deferred;
     private readonly StoreResources _stores;
-    private readonly Task<ChangelogFacts> _facts;
+    private readonly ChangelogFactsSource _facts;
     private readonly CoarseTimer _sinceSweep = CoarseTimer.StartNew();
     private IIngressConsumerControl? _consumer;
     private bool _paused;
@@ -54,7 +54,7 @@ internal sealed class HostCheckpoint : ICheckpoint
         ILogger logger,
         DeferredChangelog? deferred,
         StoreResources stores,
-        Task<ChangelogFacts> facts)
+        ChangelogFactsSource facts)
     {
         _stores = stores;
         _facts = facts;
@@ -207,9 +207,7 @@ internal sealed class HostCheckpoint : ICheckpoint
 
     private void Restore(IReadOnlyCollection<int> partitions)
     {
-        // Read once, while the host joined its group (bounded by the admin client's own timeout).
-        var facts = _facts.IsCompletedSuccessfully ? _facts.Result : _facts.Wait(TimeSpan.FromSeconds(10)) ? _facts.Result : ChangelogFacts.Unknown;
-        foreach (var restored in ChangelogRestorer.Restore(_host, partitions, _stores, facts, _logger, RestoreTimeout))
+        foreach (var restored in ChangelogRestorer.Restore(_host, partitions, _stores, _facts, _logger, RestoreTimeout))
         {
             _state.Own(restored);
         }

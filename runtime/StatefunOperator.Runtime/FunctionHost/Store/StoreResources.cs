@@ -45,6 +45,9 @@ internal sealed class StoreResources : IDisposable
         return new StoreResources(directory, host.Storage.MemoryBytes, ephemeral: instanceId is null);
     }
 
+    /// <summary>Whether the directory holds stores already (a restarted replica's).</summary>
+    public bool HasStores => System.IO.Directory.Exists(Directory) && System.IO.Directory.EnumerateDirectories(Directory).Any();
+
     public string PartitionDirectory(int partition) => Path.Combine(Directory, partition.ToString(CultureInfo.InvariantCulture));
 
     public DbOptions DatabaseOptions()
