@@ -154,7 +154,7 @@ if [[ -s "$host_pid_file" ]]; then
   kill -9 "$host_pid" 2>/dev/null || true
   killed_at=$(date +%s.%N)
   dotnet "$tools" produce --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic names 'alice=Alice' 'bob=Bob'
-  echo "run: greetings after the kill (state restored from the changelog; before it alice was at 2, bob at 1):"
+  echo "run: greetings after the kill (state from its stores and the changelog written after them; before it alice was at 2, bob at 1):"
   if dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic greetings --seconds 120 \
        --until "Hello Alice, seen 3 times" --until "Hello Bob, seen 2 times"; then
     recovered=$(awk -v a="$killed_at" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
