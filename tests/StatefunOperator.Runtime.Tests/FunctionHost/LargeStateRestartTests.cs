@@ -14,6 +14,7 @@ namespace StatefunOperator.Runtime.Tests.FunctionHost;
 /// S10: a function host keeps its addresses' state in a store per inbox partition on its data directory. Killed with
 /// SIGKILL and started again on the same directory (a StatefulSet pod with its volume), it reads only the changelog
 /// written after what its store covers; with its store deleted (a lost volume), all of it. Every count stays exact.
+/// Prints how long each restore took and when the revisits were visible.
 /// </summary>
 public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
 {
@@ -47,14 +48,14 @@ public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
         first.Dispose();
 
         // Killed with its store kept: the restart reads what the store does not cover, not the whole changelog.
-        var kept = await RestartAndRevisitAsync(broker, module, hostLog, hostEnvironment, input, outputTopic, Users + Revisiting, dir);
-        output.WriteLine($"restart with the store kept: {kept} changelog records read (the changelog holds over {Users} values)");
+        var (kept, keptRestoring, keptRecovery) = await RestartAndRevisitAsync(broker, module, hostLog, hostEnvironment, input, outputTopic, Users + Revisiting, dir);
+        output.WriteLine($"restart with the store kept: {kept} changelog records read (the changelog holds over {Users} values); restoring took {keptRestoring.TotalSeconds:F1} s; the revisits visible (the whole output read from its start) {keptRecovery.TotalSeconds:F1} s after the restart began");
         Assert.True(kept < Users / 10, $"the restart read {kept} changelog records, about the whole changelog; see {hostLog}");
 
         // The store lost: everything is read again.
         Directory.Delete(state, recursive: true);
-        var lost = await RestartAndRevisitAsync(broker, module, hostLog, hostEnvironment, input, outputTopic, Users + (2 * Revisiting), dir);
-        output.WriteLine($"restart with the store deleted: {lost} changelog records read");
+        var (lost, lostRestoring, lostRecovery) = await RestartAndRevisitAsync(broker, module, hostLog, hostEnvironment, input, outputTopic, Users + (2 * Revisiting), dir);
+        output.WriteLine($"restart with the store deleted: {lost} changelog records read; restoring took {lostRestoring.TotalSeconds:F1} s; the revisits visible (the whole output read from its start) {lostRecovery.TotalSeconds:F1} s after the restart began");
         Assert.True(lost >= Users, $"the restart without a store read only {lost} changelog records; see {hostLog}");
 
         var counts = CountsByUser(await TopicReader.ReadAsync(broker, outputTopic, 1, Users + (2 * Revisiting), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(3)));
@@ -63,14 +64,20 @@ public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
         Assert.False(ingress.HasExited, $"the ingress worker exited; see {dir}");
     }
 
-    /// <summary>Starts the host again, kills it once the first users' next visits are counted; returns the changelog records its restores read.</summary>
-    private static async Task<long> RestartAndRevisitAsync(KafkaTestBroker broker, string module, string hostLog, Dictionary<string, string> environment, string input, string outputTopic, int outputs, string dir)
+    /// <summary>
+    /// Starts the host again, kills it once the first users' next visits are counted; returns the changelog records its
+    /// restores read and how long from the start until those visits were all visible.
+    /// </summary>
+    private static async Task<(long Records, TimeSpan Restoring, TimeSpan Recovery)> RestartAndRevisitAsync(KafkaTestBroker broker, string module, string hostLog, Dictionary<string, string> environment, string input, string outputTopic, int outputs, string dir)
     {
         var before = new FileInfo(hostLog).Length;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan recovery;
         using (var host = RuntimeProcess.Start(module, hostLog, environment, ["--role", "host"]))
         {
             await WriteAsync(broker, input, Enumerable.Range(0, Revisiting));
             await ExpectOutputsAsync(broker, outputTopic, outputs, dir);
+            recovery = started.Elapsed;
             host.Kill();
         }
 
@@ -79,7 +86,8 @@ public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
         var text = await new StreamReader(log).ReadToEndAsync();
         var restores = Restored().Matches(text);
         Assert.NotEmpty(restores);
-        return restores.Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        var restoring = TimeSpan.FromMilliseconds(restores.Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+        return (restores.Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)), restoring, recovery);
     }
 
     private static async Task WriteAsync(KafkaTestBroker broker, string input, IEnumerable<int> users)
@@ -99,6 +107,6 @@ public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
         Assert.True(records.Count >= count, $"{records.Count} of {count} outputs visible; see {dir}");
     }
 
-    [GeneratedRegex(@"restored partitions [0-9, ]+ from ([0-9]+) changelog records")]
+    [GeneratedRegex(@"restored partitions [0-9, ]+ from ([0-9]+) changelog records in ([0-9]+) ms")]
     private static partial Regex Restored();
 }
