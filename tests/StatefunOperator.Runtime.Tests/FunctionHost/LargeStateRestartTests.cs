@@ -41,11 +41,12 @@ public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
         var hostLog = Path.Combine(dir, "host.log");
         using var ingress = RuntimeProcess.Start(module, Path.Combine(dir, "ingress.log"), arguments: ["--role", "ingress"]);
 
-        var first = RuntimeProcess.Start(module, hostLog, hostEnvironment, ["--role", "host"]);
-        await WriteAsync(broker, input, Enumerable.Range(0, Users));
-        await ExpectOutputsAsync(broker, outputTopic, Users, dir);
-        first.Kill();
-        first.Dispose();
+        using (var first = RuntimeProcess.Start(module, hostLog, hostEnvironment, ["--role", "host"]))
+        {
+            await WriteAsync(broker, input, Enumerable.Range(0, Users));
+            await ExpectOutputsAsync(broker, outputTopic, Users, dir);
+            first.Kill();
+        }
 
         // Killed with its store kept: the restart reads what the store does not cover, not the whole changelog.
         var (kept, keptRestoring, keptRecovery) = await RestartAndRevisitAsync(broker, module, hostLog, hostEnvironment, input, outputTopic, Users + Revisiting, dir);
