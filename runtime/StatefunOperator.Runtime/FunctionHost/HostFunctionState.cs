@@ -25,6 +25,9 @@ internal sealed class HostFunctionState : IFunctionState, IDisposable
     private readonly Dictionary<int, PartitionState> _owned = [];
     private readonly Dictionary<TypeName, Dictionary<string, FromFunction.Types.PersistedValueSpec>> _specs = [];
 
+    // Per function type, the declared values that expire: worked out when it registers, not on every call.
+    private readonly Dictionary<TypeName, string[]> _expiring = [];
+
     public HostFunctionState(int partitions, Action<ChangelogWrite> write, TimeProvider? clock = null, DeliveredChangelog? delivered = null)
     {
         _partitions = partitions;
@@ -156,6 +159,8 @@ internal sealed class HostFunctionState : IFunctionState, IDisposable
             {
                 known[spec.StateName] = spec;
             }
+
+            _expiring[address.Type] = known.Values.Where(s => ExpirationPolicy.From(s.ExpirationSpec) != ExpirationPolicy.Never).Select(s => s.StateName).ToArray();
         }
     }
 
@@ -167,8 +172,7 @@ internal sealed class HostFunctionState : IFunctionState, IDisposable
             var partition = Owned(address);
             var now = NowMs;
             var specs = _specs.GetValueOrDefault(address.Type);
-            var expiring = specs?.Values.Where(s => ExpirationPolicy.From(s.ExpirationSpec) != ExpirationPolicy.Never).Select(s => s.StateName).ToList();
-            if (expiring is { Count: > 0 })
+            if (_expiring.GetValueOrDefault(address.Type) is { Length: > 0 } expiring)
             {
                 partition.Touch(address, expiring, now, writes);
             }

@@ -25,16 +25,8 @@ public sealed class StableOffsetFetchTests(ITestOutputHelper output)
         var group = KafkaTestBroker.UniqueName("stable");
         var partition = new TopicPartition(input.Name, 0);
         IConsumerGroupMetadata membership;
-        using (var owner = new ConsumerBuilder<byte[], byte[]>(Config(broker, group)).Build())
+        using (var owner = GroupMember.Join(broker, group, input.Name))
         {
-            owner.Subscribe(input.Name);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (owner.Assignment.Count == 0 && DateTime.UtcNow < deadline)
-            {
-                owner.Consume(TimeSpan.FromMilliseconds(100));
-            }
-
-            Assert.NotEmpty(owner.Assignment);
             membership = owner.ConsumerGroupMetadata;
 
             using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
@@ -52,7 +44,7 @@ public sealed class StableOffsetFetchTests(ITestOutputHelper output)
                 producer.CommitTransaction(TimeSpan.FromSeconds(30));
             });
 
-            using var next = new ConsumerBuilder<byte[], byte[]>(Config(broker, group)).Build();
+            using var next = new ConsumerBuilder<byte[], byte[]>(GroupMember.Config(broker, group)).Build();
             var clock = Stopwatch.StartNew();
             var committed = await Task.Run(() => next.Committed([partition], TimeSpan.FromSeconds(30)));
             var waited = clock.Elapsed;
@@ -63,14 +55,4 @@ public sealed class StableOffsetFetchTests(ITestOutputHelper output)
             Assert.True(waited >= Pending - TimeSpan.FromMilliseconds(500), $"the fetch returned after {waited.TotalSeconds:F1} s, before the transaction committed");
         }
     }
-
-    private static ConsumerConfig Config(KafkaTestBroker broker, string group) => new()
-    {
-        BootstrapServers = broker.BootstrapServers,
-        GroupId = group,
-        EnableAutoCommit = false,
-        AutoOffsetReset = AutoOffsetReset.Earliest,
-        IsolationLevel = IsolationLevel.ReadCommitted,
-        SessionTimeoutMs = 6000,
-    };
 }

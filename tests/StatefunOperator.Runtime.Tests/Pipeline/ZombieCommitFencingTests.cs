@@ -27,13 +27,13 @@ public sealed class ZombieCommitFencingTests(ITestOutputHelper output)
         var group = KafkaTestBroker.UniqueName("s9");
 
         IConsumerGroupMetadata zombieMembership;
-        using (var zombie = Member(broker, group, input.Name))
+        using (var zombie = GroupMember.Join(broker, group, input.Name))
         {
             zombieMembership = zombie.ConsumerGroupMetadata;
             zombie.Close();
         }
 
-        using var successor = Member(broker, group, input.Name);
+        using var successor = GroupMember.Join(broker, group, input.Name);
         var partition = new TopicPartition(input.Name, 0);
         using var producer = new KafkaEgressProducer(
             new ProducerConfig { BootstrapServers = broker.BootstrapServers, TransactionalId = KafkaTestBroker.UniqueName("s9-zombie"), EnableIdempotence = true },
@@ -56,30 +56,6 @@ public sealed class ZombieCommitFencingTests(ITestOutputHelper output)
         var visible = await TopicReader.ReadAsync(broker, outputTopic, partitions: 1, expected: 1, TimeSpan.FromSeconds(5), TimeSpan.Zero);
         Assert.Empty(visible);
         Assert.Equal(0, checkpoint.Commits);
-    }
-
-    /// <summary>A member of <paramref name="group"/> that owns the topic's partition (after its first assignment).</summary>
-    private static IConsumer<byte[], byte[]> Member(KafkaTestBroker broker, string group, string topic)
-    {
-        var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = broker.BootstrapServers,
-            GroupId = group,
-            EnableAutoCommit = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            IsolationLevel = IsolationLevel.ReadCommitted,
-            SessionTimeoutMs = 6000,
-            HeartbeatIntervalMs = 500,
-        }).Build();
-        consumer.Subscribe(topic);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (consumer.Assignment.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            consumer.Consume(TimeSpan.FromMilliseconds(100));
-        }
-
-        Assert.NotEmpty(consumer.Assignment);
-        return consumer;
     }
 
     /// <summary>The consumer side of a member that has left its group: its last group metadata, its old assignment.</summary>

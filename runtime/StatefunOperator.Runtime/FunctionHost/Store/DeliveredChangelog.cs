@@ -11,8 +11,24 @@ internal sealed class DeliveredChangelog
 {
     private readonly ConcurrentDictionary<int, long> _highest = new();
 
-    public void Delivered(int partition, long offset) =>
-        _highest.AddOrUpdate(partition, offset, (_, known) => Math.Max(known, offset));
+    public void Delivered(int partition, long offset)
+    {
+        // On the client's delivery thread for every changelog record: no closure, a compare-and-swap loop.
+        while (true)
+        {
+            if (_highest.TryGetValue(partition, out var known))
+            {
+                if (known >= offset || _highest.TryUpdate(partition, offset, known))
+                {
+                    return;
+                }
+            }
+            else if (_highest.TryAdd(partition, offset))
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>The offset after the highest acknowledged one of <paramref name="partition"/>, if any.</summary>
     public long? Next(int partition) => _highest.TryGetValue(partition, out var offset) ? offset + 1 : null;
