@@ -101,8 +101,11 @@ internal sealed class HostFunctionState : IFunctionState, IDisposable
 
     /// <summary>
     /// The changelog records of the oldest sealed boundary (<paramref name="all"/>: of every sealed one) are durable:
-    /// their changes go to the stores. Only when all are (nothing produced is unacknowledged) do the stores' positions
-    /// move, as far as the broker acknowledged.
+    /// their changes go to the stores, and the stores' positions move as far as the broker acknowledged. That is
+    /// safe in both cases because no changelog record of a later boundary has been produced yet: exactly-once tells
+    /// only <paramref name="all"/> (after its transaction committed); at-least-once produces a boundary's deferred
+    /// writes only once every boundary before it was told (<see cref="DeferredChangelog"/>, CommitCheckpoint), so an
+    /// acknowledged offset never covers a change that is still in a layer.
     /// </summary>
     public void Flush(bool all)
     {
@@ -111,7 +114,7 @@ internal sealed class HostFunctionState : IFunctionState, IDisposable
             var now = NowMs;
             foreach (var state in _owned.Values)
             {
-                state.Flush(all, all ? Delivered.Next(state.Partition) : null, now);
+                state.Flush(all, Delivered.Next(state.Partition), now);
             }
         }
     }

@@ -11,8 +11,9 @@ public interface IBoundaryParticipant
 
     /// <summary>
     /// What the oldest boundary not told yet wrote is durable (exactly-once: its transaction committed; at-least-once:
-    /// its deferred writes were acknowledged); <paramref name="all"/>: every boundary so far is, and nothing produced
-    /// is unacknowledged. On the consumer thread, in boundary order.
+    /// its deferred writes were acknowledged, and no deferred write of a later boundary has been produced yet);
+    /// <paramref name="all"/>: every boundary so far is, and nothing produced is unacknowledged. On the consumer
+    /// thread, in boundary order.
     /// </summary>
     void AfterBoundary(bool all);
 }

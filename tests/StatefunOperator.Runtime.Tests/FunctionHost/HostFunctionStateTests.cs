@@ -172,6 +172,29 @@ public sealed class HostFunctionStateTests : IDisposable
         Directory.Delete(_stores.Directory, recursive: true);
     }
 
+    [Fact]
+    public void S10_AtLeastOnce_TheOldestBoundaryFlushed_MovesItsStoreAsFarAsTheBrokerAcknowledged()
+    {
+        // At-least-once tells one boundary at a time (all: false): the next boundary's changelog records are produced
+        // only after this, so the acknowledged offset covers nothing still in a layer, and a kill -9 later reads only
+        // what came after it.
+        var state = Track(new HostFunctionState(Partitions, _changelog.Add, _clock));
+        var directory = Guid.NewGuid().ToString("N");
+        var partitions = Enumerable.Range(0, Partitions).Select(p => new PartitionState(p, NewStore(directory, p))).ToList();
+        partitions.ForEach(state.Own);
+        state.Register(Alice, [Seen()]);
+        state.Apply(Alice, [Modify("seen", "1")]);
+        state.Seal();
+        var partition = state.PartitionOf(Alice);
+        state.Delivered.Delivered(partition, 41);
+
+        state.Flush(all: false);
+
+        Assert.Equal(42, partitions[partition].Store.Position!.NextOffset);
+        Assert.Equal(0, partitions[partition].LayeredChanges);
+        Assert.All(partitions.Where(p => p.Partition != partition), p => Assert.Equal(0, p.Store.Position!.NextOffset));
+    }
+
     private HostFunctionState Owning()
     {
         var state = Track(new HostFunctionState(Partitions, _changelog.Add, _clock));

@@ -55,7 +55,7 @@ public sealed class PartitionStoreLayerTests : IDisposable
     }
 
     [Fact]
-    public void S10_AtLeastOnce_TheOldestBoundaryFlushes_WithoutMovingTheOffset()
+    public void S10_TheOldestBoundaryFlushed_WithoutAnAcknowledgedOffset_KeepsItsPosition()
     {
         using var state = Open(2);
         var writes = new List<ChangelogWrite>();
