@@ -9,8 +9,17 @@ public sealed record OperatorOptions
     /// <summary>Runtime image used when a KafkaIngress names none.</summary>
     public string RuntimeImage { get; init; } = "statefun-runtime:latest";
 
-    /// <summary>Namespace to watch; all namespaces when null.</summary>
-    public string? WatchNamespace { get; init; }
+    /// <summary>
+    /// The namespaces to watch, each with watches of its own (a namespaced install grants a Role in each); empty: all
+    /// namespaces, one cluster-wide watch per kind (a ClusterRole).
+    /// </summary>
+    public IReadOnlyList<string> WatchNamespaces { get; init; } = [];
+
+    /// <summary>What each kind is watched in: the namespaces, or null once for all of them.</summary>
+    public IReadOnlyList<string?> WatchScopes => WatchNamespaces.Count == 0 ? [null] : WatchNamespaces.Cast<string?>().ToList();
+
+    /// <summary>How often a namespace the operator may not list is tried again (it is reported once, not at each try).</summary>
+    public TimeSpan ForbiddenRetryPeriod { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Identity of this instance in the leader election (the pod name in a cluster).</summary>
     public string Identity { get; init; } = Environment.MachineName;
@@ -63,6 +72,11 @@ public sealed record OperatorOptions
         if (LeaderElection && !(RetryPeriod < RenewDeadline && RenewDeadline < LeaseDuration))
         {
             problems.Add($"leader election needs retry period ({RetryPeriod}) < renew deadline ({RenewDeadline}) < lease duration ({LeaseDuration})");
+        }
+
+        foreach (var name in WatchNamespaces.Where(n => !NamespaceNames.IsValid(n)))
+        {
+            problems.Add($"--namespaces (WATCH_NAMESPACES): \"{name}\" is not a namespace name (lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit)");
         }
 
         if (Workers < 1)

@@ -94,8 +94,8 @@ Console.CancelKeyPress += (_, eventArgs) =>
 };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
 
-logger.LogInformation("statefun-operator {Identity} starting against {Host} (namespace {Namespace}, runtime image {Image})",
-    options.Identity, configuration.Host, options.WatchNamespace ?? "<all>", options.RuntimeImage);
+logger.LogInformation("statefun-operator {Identity} starting against {Host} (watching {Namespaces}, runtime image {Image})",
+    options.Identity, configuration.Host, options.WatchNamespaces.Count == 0 ? "all namespaces" : "namespaces " + string.Join(", ", options.WatchNamespaces), options.RuntimeImage);
 var tasks = new List<Task> { new OperatorInstance(client, options, loggers).RunAsync(shutdown.Token) };
 if (commandLine.Get("health-prefix", "HEALTH_PREFIX") is { } healthPrefix)
 {

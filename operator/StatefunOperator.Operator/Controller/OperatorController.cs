@@ -26,12 +26,9 @@ public sealed class OperatorController : IDisposable
     private readonly KafkaIngressReconciler _ingresses;
     private readonly KafkaEgressReconciler _egresses;
     private readonly FunctionEndpointReconciler _endpoints;
-    private readonly ResourceWatcher<KafkaIngress> _ingressWatcher;
-    private readonly ResourceWatcher<KafkaEgress> _egressWatcher;
-    private readonly ResourceWatcher<FunctionEndpoint> _endpointWatcher;
-    private readonly ResourceWatcher<V1Deployment> _deploymentWatcher;
-    private readonly ResourceWatcher<V1StatefulSet> _statefulSetWatcher;
-    private readonly ResourceWatcher<V1Secret> _secretWatcher;
+
+    /// <summary>Each kind the operator watches, once per watched namespace (or once for all of them).</summary>
+    private readonly List<IResourceWatcher> _watchers = [];
 
     /// <summary>The consumer group each ingress had when last seen, so a change of group re-reconciles the old group's ingresses too.</summary>
     private readonly Dictionary<(string Namespace, string Name), string> _consumerGroups = [];
@@ -59,14 +56,17 @@ public sealed class OperatorController : IDisposable
         _endpoints = new FunctionEndpointReconciler(_caches, applier, events, options, clock, _logger, lags);
 
         var watchLogger = loggers.CreateLogger("StatefunOperator.Watch");
-        var ns = options.WatchNamespace;
         var timeout = options.WatchTimeoutSeconds;
-        _ingressWatcher = new(new CustomResourceWatchSource<KafkaIngress>(client, KafkaIngress.Plural, ns, timeout), _caches.Ingresses, OnIngress, watchLogger);
-        _egressWatcher = new(new CustomResourceWatchSource<KafkaEgress>(client, KafkaEgress.Plural, ns, timeout), _caches.Egresses, OnEgress, watchLogger);
-        _endpointWatcher = new(new CustomResourceWatchSource<FunctionEndpoint>(client, FunctionEndpoint.Plural, ns, timeout), _caches.Endpoints, OnEndpoint, watchLogger);
-        _deploymentWatcher = new(WatchSources.Deployments(client, ns, timeout), _caches.Deployments, OnDeployment, watchLogger);
-        _statefulSetWatcher = new(WatchSources.StatefulSets(client, ns, timeout), _caches.StatefulSets, OnStatefulSet, watchLogger);
-        _secretWatcher = new(WatchSources.Secrets(client, ns, timeout), _caches.Secrets, OnSecret, watchLogger);
+        var retry = options.ForbiddenRetryPeriod;
+        foreach (var ns in options.WatchScopes)
+        {
+            _watchers.Add(new ResourceWatcher<KafkaIngress>(new CustomResourceWatchSource<KafkaIngress>(client, KafkaIngress.Plural, ns, timeout), _caches.Ingresses, OnIngress, watchLogger, ns, retry));
+            _watchers.Add(new ResourceWatcher<KafkaEgress>(new CustomResourceWatchSource<KafkaEgress>(client, KafkaEgress.Plural, ns, timeout), _caches.Egresses, OnEgress, watchLogger, ns, retry));
+            _watchers.Add(new ResourceWatcher<FunctionEndpoint>(new CustomResourceWatchSource<FunctionEndpoint>(client, FunctionEndpoint.Plural, ns, timeout), _caches.Endpoints, OnEndpoint, watchLogger, ns, retry));
+            _watchers.Add(new ResourceWatcher<V1Deployment>(WatchSources.Deployments(client, ns, timeout), _caches.Deployments, OnDeployment, watchLogger, ns, retry));
+            _watchers.Add(new ResourceWatcher<V1StatefulSet>(WatchSources.StatefulSets(client, ns, timeout), _caches.StatefulSets, OnStatefulSet, watchLogger, ns, retry));
+            _watchers.Add(new ResourceWatcher<V1Secret>(WatchSources.Secrets(client, ns, timeout), _caches.Secrets, OnSecret, watchLogger, ns, retry));
+        }
     }
 
     public long Reconciles => Interlocked.Read(ref _reconciles);
@@ -75,25 +75,19 @@ public sealed class OperatorController : IDisposable
 
     public int Pending => _queue.Pending;
 
-    public int Relists => _ingressWatcher.Lists + _egressWatcher.Lists + _endpointWatcher.Lists + _deploymentWatcher.Lists + _statefulSetWatcher.Lists + _secretWatcher.Lists;
+    public int Relists => _watchers.Sum(w => w.Lists);
+
+    /// <summary>Lists the API server refused (403), over every kind and watched namespace.</summary>
+    public int ForbiddenLists => _watchers.Sum(w => w.ForbiddenLists);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var watchers = new[]
-        {
-            Task.Run(() => _ingressWatcher.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => _egressWatcher.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => _endpointWatcher.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => _deploymentWatcher.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => _statefulSetWatcher.RunAsync(stop.Token), CancellationToken.None),
-            Task.Run(() => _secretWatcher.RunAsync(stop.Token), CancellationToken.None),
-        };
+        var watchers = _watchers.Select(w => Task.Run(() => w.RunAsync(stop.Token), CancellationToken.None)).ToArray();
 
         try
         {
-            await Task.WhenAll(_ingressWatcher.Synced, _egressWatcher.Synced, _endpointWatcher.Synced, _deploymentWatcher.Synced, _statefulSetWatcher.Synced, _secretWatcher.Synced)
-                .WaitAsync(stop.Token).ConfigureAwait(false);
+            await Task.WhenAll(_watchers.Select(w => w.Synced)).WaitAsync(stop.Token).ConfigureAwait(false);
             _logger.LogInformation("Caches synced ({Ingresses} ingresses, {Egresses} egresses, {Endpoints} endpoints, {Deployments} deployments, {StatefulSets} statefulsets, {Secrets} secrets); starting {Workers} workers",
                 _caches.Ingresses.Count, _caches.Egresses.Count, _caches.Endpoints.Count, _caches.Deployments.Count, _caches.StatefulSets.Count, _caches.Secrets.Count, _options.Workers);
             var workers = Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stop.Token), CancellationToken.None)).ToList();

@@ -149,11 +149,17 @@ public sealed class ResourceCache<T>(Func<T, T>? trim = null, Func<T, string?>? 
         }
     }
 
-    /// <summary>Replaces the content with a fresh list; returns the objects that disappeared.</summary>
-    public IReadOnlyList<T> Replace(IReadOnlyList<T> items)
+    /// <summary>
+    /// Replaces the content of one namespace (<paramref name="namespaceName"/>; null: all of it) with a fresh list of
+    /// it; returns the objects that disappeared. Other namespaces' objects stay: each watched namespace lists its own.
+    /// </summary>
+    public IReadOnlyList<T> Replace(IReadOnlyList<T> items, string? namespaceName = null)
     {
         var fresh = items.ToDictionary(Key);
-        var gone = _objects.Where(entry => !fresh.ContainsKey(entry.Key)).Select(entry => entry.Value).ToList();
+        var gone = _objects
+            .Where(entry => (namespaceName is null || entry.Key.Namespace == namespaceName) && !fresh.ContainsKey(entry.Key))
+            .Select(entry => entry.Value)
+            .ToList();
         foreach (var item in gone)
         {
             Remove(item);

@@ -12,7 +12,8 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
 
         run options (environment fallback):
           --runtime-image IMAGE       runtime image for KafkaIngress workloads (STATEFUN_RUNTIME_IMAGE)
-          --namespace NS              watch one namespace only (WATCH_NAMESPACE; default all)
+          --namespaces NS[,NS...]     watch these namespaces only, each with watches of its own (WATCH_NAMESPACES;
+                                      default all); --namespace NS (WATCH_NAMESPACE) is the same for one
           --identity ID               leader election identity (POD_NAME; default host name)
           --lease-namespace NS        namespace of the leader Lease (POD_NAMESPACE)
           --leader-election BOOL      compete for the Lease (default true)
@@ -69,7 +70,7 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
         return defaults with
         {
             RuntimeImage = Get("runtime-image", "STATEFUN_RUNTIME_IMAGE") ?? defaults.RuntimeImage,
-            WatchNamespace = Get("namespace", "WATCH_NAMESPACE"),
+            WatchNamespaces = NamespaceNames.ParseList(Get("namespaces", "WATCH_NAMESPACES") ?? Get("namespace", "WATCH_NAMESPACE")),
             Identity = Get("identity", "POD_NAME") ?? defaults.Identity,
             LeaseNamespace = Get("lease-namespace", "POD_NAMESPACE") ?? defaults.LeaseNamespace,
             LeaderElection = bool.Parse(Get("leader-election") ?? "true"),

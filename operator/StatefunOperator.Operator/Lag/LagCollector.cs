@@ -1,4 +1,6 @@
+using System.Net;
 using k8s;
+using k8s.Autorest;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Crds.Common;
@@ -9,7 +11,8 @@ using StatefunOperator.Operator.Metrics;
 namespace StatefunOperator.Operator.Lag;
 
 /// <summary>
-/// Every <see cref="OperatorOptions.LagPollInterval"/>: lists the runtime pods (one API call, by label), reads each
+/// Every <see cref="OperatorOptions.LagPollInterval"/>: lists the runtime pods (one API call per watched namespace, or
+/// one for all, by label), reads each
 /// running pod's <c>/status</c> directly at its pod IP and health port (as the kubelet's probes do), combines the
 /// pods of each KafkaIngress (its ingress workers) and of each FunctionEndpoint (its function host's pods, whose
 /// consumer reads the inbox; see <see cref="LagOwners"/>) and, when a resource's lag (or an endpoint's failing
@@ -71,12 +74,24 @@ public sealed class LagCollector(
 
     private async Task CollectAsync(RuntimeStatusReader reader, CancellationToken cancellationToken)
     {
-        var pods = options.WatchNamespace is { } ns
-            ? await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: WorkloadNames.ManagedSelector, cancellationToken: cancellationToken).ConfigureAwait(false)
-            : await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: WorkloadNames.ManagedSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var pods = new List<V1Pod>();
+        foreach (var scope in options.WatchScopes)
+        {
+            try
+            {
+                pods.AddRange((scope is { } ns
+                    ? await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: WorkloadNames.ManagedSelector, cancellationToken: cancellationToken).ConfigureAwait(false)
+                    : await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: WorkloadNames.ManagedSelector, cancellationToken: cancellationToken).ConfigureAwait(false)).Items);
+            }
+            catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.Forbidden)
+            {
+                // A namespace the operator may not read: its watches report it (once); nothing of it is reconciled.
+            }
+        }
+
         var seen = new HashSet<ResourceKey>();
         using var concurrency = new SemaphoreSlim(16);
-        foreach (var (owner, ownerPods) in LagOwners.Group(pods.Items))
+        foreach (var (owner, ownerPods) in LagOwners.Group(pods))
         {
             seen.Add(owner);
             var reads = ownerPods.Select(StatusUri).OfType<Uri>().Select(uri => ReadOneAsync(reader, uri, concurrency, cancellationToken)).ToList();

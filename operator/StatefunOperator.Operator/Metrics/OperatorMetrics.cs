@@ -8,7 +8,7 @@ namespace StatefunOperator.Operator.Metrics;
 /// <c>statefun_operator_reconcile_total{kind,result}</c>, <c>statefun_operator_reconcile_errors_total{kind}</c>,
 /// <c>statefun_operator_reconcile_duration_seconds{kind}</c>, <c>statefun_operator_workqueue_depth</c>,
 /// <c>statefun_operator_watch_restarts_total{resource,reason}</c>, <c>statefun_operator_leader</c>,
-/// <c>statefun_operator_runtime_status_reads_total{result}</c>.
+/// <c>statefun_operator_runtime_status_reads_total{result}</c>, <c>statefun_operator_watch_forbidden{resource,namespace}</c>.
 /// </summary>
 public static class OperatorMetrics
 {
@@ -17,6 +17,7 @@ public static class OperatorMetrics
     private static readonly Meter _meter = new(MeterName);
     private static readonly ConcurrentDictionary<object, Func<int>> _queues = new();
     private static readonly ConcurrentDictionary<object, Func<bool>> _leaders = new();
+    private static readonly ConcurrentDictionary<(string Resource, string Namespace), int> _forbidden = new();
 
     private static readonly Counter<long> _reconciles = _meter.CreateCounter<long>(
         "statefun.operator.reconcile", "{reconcile}", "reconciles by kind and result (success, error)");
@@ -41,7 +42,15 @@ public static class OperatorMetrics
     {
         _meter.CreateObservableGauge("statefun.operator.workqueue.depth", () => _queues.Values.Sum(depth => depth()), "{item}", "keys waiting in the work queue");
         _meter.CreateObservableGauge("statefun.operator.leader", () => _leaders.Values.Any(leading => leading()) ? 1 : 0, description: "1 while this process holds the leader Lease (or runs without leader election)");
+        _meter.CreateObservableGauge(
+            "statefun.operator.watch.forbidden",
+            () => _forbidden.Select(entry => new Measurement<int>(entry.Value, new KeyValuePair<string, object?>("resource", entry.Key.Resource), new KeyValuePair<string, object?>("namespace", entry.Key.Namespace))),
+            description: "1 while the operator may not list a kind it watches in a namespace (all namespaces: \"\"): nothing of that kind there is reconciled");
     }
+
+    /// <summary>Whether the operator may list <paramref name="resource"/> in <paramref name="namespaceName"/> (null: all namespaces).</summary>
+    public static void SetWatchForbidden(string resource, string? namespaceName, bool forbidden) =>
+        _forbidden[(resource, namespaceName ?? string.Empty)] = forbidden ? 1 : 0;
 
     public static void RecordReconcile(string kind, TimeSpan duration, bool succeeded)
     {

@@ -33,7 +33,7 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
         using var operatorClient = server.OperatorServiceAccountClient();
         var options = RunningOperator.OptionsFor(ns) with
         {
-            WatchNamespace = null,
+            WatchNamespaces = [],
             LeaderElection = true,
             LeaseNamespace = OperatorNamespace,
             LeaseDuration = TimeSpan.FromSeconds(3),

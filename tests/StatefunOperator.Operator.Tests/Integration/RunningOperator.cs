@@ -1,4 +1,5 @@
 using k8s;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StatefunOperator.Operator.Hosting;
 
@@ -21,12 +22,12 @@ public sealed class RunningOperator : IAsyncDisposable
     public bool Stopped => _run.IsCompleted;
 
     public static RunningOperator Start(IKubernetes client, OperatorOptions options) =>
-        new(new OperatorInstance(client, options, NullLoggerFactory.Instance));
+        new(new OperatorInstance(client, options, Environment.GetEnvironmentVariable("STATEFUN_TEST_OPERATOR_LOG") is { Length: > 0 } ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)) : NullLoggerFactory.Instance));
 
     /// <summary>Options for one test: watch only its namespace, no leader election unless asked.</summary>
     public static OperatorOptions OptionsFor(string ns, string identity = "test-operator") => new()
     {
-        WatchNamespace = ns,
+        WatchNamespaces = [ns],
         Identity = identity,
         LeaderElection = false,
         LeaseNamespace = ns,

@@ -24,6 +24,14 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
     public const string OperatorServiceAccountUser = "system:serviceaccount:statefun-operator-system:statefun-operator";
 
     private const string OperatorToken = "statefun-operator-tests-operator-token";
+
+    /// <summary>
+    /// The ServiceAccount of a second operator install, namespaced (config/namespaced) in a namespace of its own:
+    /// another user than <see cref="OperatorServiceAccountUser"/>, whom the cluster-wide install's binding covers.
+    /// </summary>
+    public const string NamespacedOperatorNamespace = "statefun-namespaced-test";
+
+    private const string NamespacedOperatorToken = "statefun-operator-tests-namespaced-operator-token";
     private LocalProcess? _etcd;
     private LocalProcess? _apiServer;
     private TestAssets? _assets;
@@ -109,10 +117,15 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
     }
 
     /// <summary>A client authenticated as the operator's ServiceAccount (only on a server this fixture started).</summary>
-    public Kubernetes OperatorServiceAccountClient() => new(new KubernetesClientConfiguration
+    public Kubernetes OperatorServiceAccountClient() => ClientWithToken(OperatorToken);
+
+    /// <summary>A client authenticated as the namespaced install's ServiceAccount (<see cref="NamespacedOperatorNamespace"/>).</summary>
+    public Kubernetes NamespacedOperatorClient() => ClientWithToken(NamespacedOperatorToken);
+
+    private Kubernetes ClientWithToken(string token) => new(new KubernetesClientConfiguration
     {
         Host = Configuration.Host,
-        AccessToken = OperatorToken,
+        AccessToken = token,
         SslCaCerts = Configuration.SslCaCerts,
     });
 
@@ -159,7 +172,7 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
         using var serviceAccountKey = RSA.Create(2048);
         File.WriteAllText(Path.Combine(_workDirectory, "sa.key"), serviceAccountKey.ExportRSAPrivateKeyPem());
         File.WriteAllText(Path.Combine(_workDirectory, "sa.pub"), serviceAccountKey.ExportSubjectPublicKeyInfoPem());
-        File.WriteAllText(Path.Combine(_workDirectory, "tokens.csv"), $"{Token},statefun-test-admin,statefun-test-admin,system:masters\n{OperatorToken},{OperatorServiceAccountUser},statefun-operator-uid,system:serviceaccounts\n");
+        File.WriteAllText(Path.Combine(_workDirectory, "tokens.csv"), $"{Token},statefun-test-admin,statefun-test-admin,system:masters\n{OperatorToken},{OperatorServiceAccountUser},statefun-operator-uid,system:serviceaccounts\n{NamespacedOperatorToken},system:serviceaccount:{NamespacedOperatorNamespace}:statefun-operator,statefun-namespaced-operator-uid,system:serviceaccounts\n");
     }
 
     private async Task StartApiServerAsync()
