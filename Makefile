@@ -5,7 +5,7 @@ SOLUTION := StatefunOperator.sln
 RESULTS := .local/test-results
 CACHE ?= $(HOME)/.cache/statefun-operator
 
-.PHONY: all build test e2e unit-test run run-runtime bench manifests docker-build deploy clean
+.PHONY: all build test e2e unit-test run run-runtime bench bench-state manifests docker-build deploy clean
 
 all: build
 
@@ -65,11 +65,17 @@ run-runtime: build
 ## bench: figures, not assertions; take them on a quiet machine (README: Benchmarks). Warm-up discarded, ROUNDS
 ## (>= 5) interleaved rounds, min/median/max: plain loop vs runtime forwarding (at-least-once, exactly-once), the
 ## function path (10 / 10,000 addresses, both semantics), changelog restore; then the operator at 1,000 KafkaIngresses.
-## First the C# SDK's own cost per call against hand-written protocol code (sdk-micro, no HTTP, seconds).
+## First the C# SDK's own cost per call against hand-written protocol code (sdk-micro, no HTTP, seconds); last a
+## function host holding STATE_ADDRESSES (default 1,000,000) addresses: recovery after kill -9, memory, disk
+## (large-state; `STATE_ADDRESSES=10000000 make bench-state` for the 10 million figures, ~10 minutes).
 bench: build
 	dotnet run --project tests/StatefunOperator.Benchmarks -c Release -- sdk-micro
 	dotnet run --project tests/StatefunOperator.Benchmarks -c Release
 	scripts/kube-bench.sh
+	$(MAKE) bench-state
+
+bench-state: build
+	dotnet run --project tests/StatefunOperator.Benchmarks -c Release -- large-state $${STATE_ADDRESSES:-1000000}
 
 ## manifests: regenerate the CRD YAML from the C# types (a test fails when it drifts).
 manifests:

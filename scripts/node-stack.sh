@@ -6,6 +6,8 @@
 #   node_stack_broker    KAFKA_BOOTSTRAP_SERVERS, else kfake (scripts/kafka-oracle.sh) on the node's bridge address,
 #                        else the mock broker advertised there
 #   node_stack_install   kubectl apply -k config/local/node (config/default with the local images), operator Ready
+#   node_stack_local_volume  (e2e) a StorageClass without a provisioner and a local PersistentVolume on the node,
+#                        for the demo's function host: node_stack_demo then gives example-functions storage on it
 #   node_stack_demo      the JavaScript and C# greeters as Deployments + Services, then config/local/demo.yaml and
 #                        demo-csharp.yaml
 # Sets: kubeconfig, kc (the kubectl command), KAFKA_BOOTSTRAP_SERVERS, host_semantic, greeter_ip, and the
@@ -16,6 +18,8 @@ node_ip=10.244.0.1
 node_tools="$here/tests/StatefunOperator.MockBroker/bin/Debug/net10.0/statefun-mock-broker.dll"
 node_started=
 node_broker_pid=
+node_demo_storage_class=
+node_volume_dir=
 
 ns_log() { echo "${node_stack_prefix:-node}: $*"; }
 ns_now() { date +%s.%N; }
@@ -111,6 +115,45 @@ node_stack_install() {
   ns_log "kubectl apply -k config/local/node: both operator pods Ready (probes) in $(ns_since "$t_install") s"
 }
 
+# A local PersistentVolume (a directory of the node, as `local` volumes are: bound to the node by nodeAffinity) of a
+# StorageClass without a provisioner, bound when the host pod is scheduled (WaitForFirstConsumer). Made anew each
+# run: a Retain volume released by an earlier run's claim is never bound again.
+node_stack_local_volume() {
+  node_volume_dir="$out/host-volume"
+  "${kc[@]}" delete pv statefun-e2e-host-state --ignore-not-found --wait=true --timeout=60s >/dev/null 2>&1 || true
+  rm -rf "$node_volume_dir"; mkdir -p "$node_volume_dir"
+  "${kc[@]}" apply -f - >"$out/volume.log" 2>&1 <<EOF || { ns_log "FAILED: the local PersistentVolume (log: $out/volume.log)"; return 1; }
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: statefun-e2e-local
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: statefun-e2e-host-state
+spec:
+  capacity:
+    storage: 1Gi
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: statefun-e2e-local
+  local:
+    path: $node_volume_dir
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+        - matchExpressions:
+            - key: kubernetes.io/hostname
+              operator: In
+              values: [statefun-node]
+EOF
+  node_demo_storage_class=statefun-e2e-local
+  ns_log "a local PersistentVolume for the function host's stores: $node_volume_dir (StorageClass statefun-e2e-local)"
+}
+
 node_stack_demo() {
   "${kc[@]}" get namespace "$node_ns" >/dev/null 2>&1 || "${kc[@]}" create namespace "$node_ns" >/dev/null
   "${kc[@]}" apply -n "$node_ns" -f "$here/config/local/node/greeter.yaml" -f "$here/config/local/node/cs-greeter.yaml" >/dev/null
@@ -124,7 +167,12 @@ node_stack_demo() {
   t_apply=$(ns_now)
   cat "$here/config/local/demo.yaml" <(echo ---) "$here/config/local/demo-csharp.yaml" \
     | sed -e "s#\${KAFKA_BOOTSTRAP_SERVERS}#$KAFKA_BOOTSTRAP_SERVERS#g" -e "s#http://127.0.0.1:\${GREETER_PORT}#http://$greeter_ip:8000#g" \
-          -e "s#http://127.0.0.1:\${CS_GREETER_PORT}#http://$cs_greeter_ip:8000#g" -e "s#\${HOST_SEMANTIC}#$host_semantic#g" > "$out/demo.yaml"
+          -e "s#http://127.0.0.1:\${CS_GREETER_PORT}#http://$cs_greeter_ip:8000#g" -e "s#\${HOST_SEMANTIC}#$host_semantic#g" \
+    | awk -v class="$node_demo_storage_class" '
+        { print }
+        /^  name: example-functions$/ { endpoint = 1 }
+        endpoint && class != "" && /^  partitions:/ { print "  storage:\n    size: 256Mi\n    storageClassName: " class; endpoint = 0 }' \
+    > "$out/demo.yaml"
   "${kc[@]}" apply -n "$node_ns" -f "$out/demo.yaml" >/dev/null
   ns_log "the greeters run as pods (JavaScript: Service $greeter_ip:8000, C#: Service $cs_greeter_ip:8000); config/local/demo.yaml and demo-csharp.yaml applied in namespace $node_ns"
 }

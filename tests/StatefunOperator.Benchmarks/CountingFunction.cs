@@ -14,7 +14,7 @@ namespace StatefunOperator.Benchmarks;
 internal static class CountingFunction
 {
     public const string StateName = "seen";
-    private const string StateType = "io.statefun.types/long";
+    public const string StateType = "io.statefun.types/long";
 
     /// <param name="echo">Each egress record's value is the message's argument (the input record's value: the latency benchmark's send time) instead of the count.</param>
     public static FromFunction Handle(ToFunction.Types.InvocationBatchRequest request, string egress, string topic, bool echo = false)

@@ -7,7 +7,9 @@ using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Testing.Kafka;
 
-// make bench: figures, not assertions (see the README's Benchmarks section for how to take them).
+// make bench: figures, not assertions (see the README's Benchmarks section for how to take them). Verbs of their own:
+// `large-state [ADDRESSES]` (LargeStateBenchmark: recovery after kill -9, memory and disk of a host holding that
+// much state) and `restore [ADDRESSES]` (only the changelog restore), both on a broker with real transactions.
 // Variants, all on one broker in one run, interleaved round by round (a, b, c, ..., a, b, c, ...) after one
 // discarded warm-up round of each:
 //   (a) plain Confluent.Kafka consume -> produce, 1 KiB records   (b)/(c) runtime forwarding, at-least-once / exactly-once
@@ -38,6 +40,21 @@ if (args.Length > 0 && args[0] == FunctionServerCommand.Verb)
 
 static int Setting(string name, int fallback) =>
     int.Parse(Environment.GetEnvironmentVariable(name) is { Length: > 0 } text ? text : fallback.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+if (args.Length > 0 && args[0] == LargeStateBenchmark.Verb)
+{
+    return await LargeStateBenchmark.RunAsync(args, Math.Max(5, Setting("ROUNDS", 5)));
+}
+
+// restore [ADDRESSES]: only the changelog restore, on a broker with real transactions.
+if (args.Length > 0 && args[0] == "restore")
+{
+    var restoreBroker = await KafkaTestBroker.GetRealAsync();
+    Console.WriteLine($"restore broker: {restoreBroker.Description}");
+    var count = args.Length > 1 ? int.Parse(args[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture) : 1_000_000;
+    await RestoreBenchmark.RunAsync(restoreBroker, count, 100, Math.Max(5, Setting("ROUNDS", 5)), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    return 0;
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Confluent.Kafka;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using StatefunOperator.Module;
@@ -8,6 +7,7 @@ using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.FunctionHost;
 using StatefunOperator.Runtime.FunctionHost.Store;
 using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Runtime.Routing;
 using StatefunOperator.Testing.Kafka;
 
 namespace StatefunOperator.Benchmarks;
@@ -25,38 +25,13 @@ internal static class RestoreBenchmark
     public static async Task RunAsync(KafkaTestBroker broker, int addresses, int valueSize, int rounds, ILogger logger)
     {
         var hostId = "bench/" + KafkaTestBroker.UniqueName("restore");
-        var type = TypeName.Parse("bench/counter");
-        var sampleKey = ChangelogCodec.StateKey(new FunctionAddress(type, "user-000000"), CountingFunction.StateName);
-        var value = new byte[valueSize];
-        Random.Shared.NextBytes(value);
-        var entry = ChangelogCodec.StateValue(new StoredValue("io.statefun.types/bytes", ByteString.CopyFrom(value), ExpirationPolicy.Never, 0));
-        var bytes = (long)addresses * (sampleKey.Length + entry.Length + 20);
-        var partitions = broker.IsMock ? (int)Math.Max(1, (bytes + (4L << 20) - 1) / (4L << 20)) : 1;
+        var sampleKey = ChangelogCodec.StateKey(new FunctionAddress(ChangelogSeeder.Type, ChangelogSeeder.Id(0)), CountingFunction.StateName);
+        var entry = ChangelogCodec.StateValue(new StoredValue(CountingFunction.StateType, ByteString.CopyFrom(new byte[valueSize]), ExpirationPolicy.Never, 0));
+        var estimate = (long)addresses * (sampleKey.Length + entry.Length + 20);
+        var partitions = broker.IsMock ? (int)Math.Max(1, (estimate + (4L << 20) - 1) / (4L << 20)) : 1;
         var host = new FunctionHostSettings(hostId, broker.BootstrapServers, partitions, false, TimeSpan.FromMinutes(1), []);
         await broker.CreateTopicAsync(host.ChangelogTopic, partitions).ConfigureAwait(false);
-        using (var producer = broker.CreateProducer())
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-            for (var i = 0; i < addresses; i++)
-            {
-                var key = ChangelogCodec.StateKey(new FunctionAddress(type, "user-" + i.ToString("D6", CultureInfo.InvariantCulture)), CountingFunction.StateName);
-                var message = new Message<byte[], byte[]> { Key = key, Value = entry };
-                while (true)
-                {
-                    try
-                    {
-                        producer.Produce(new TopicPartition(host.ChangelogTopic, i % partitions), message);
-                        break;
-                    }
-                    catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull && DateTime.UtcNow < deadline)
-                    {
-                        producer.Poll(TimeSpan.FromMilliseconds(10));
-                    }
-                }
-            }
-
-            producer.Flush(TimeSpan.FromMinutes(2));
-        }
+        var bytes = ChangelogSeeder.Write(broker, host.ChangelogTopic, addresses, valueSize, a => InboxPartitioner.Partition(AddressKey.Of(a), partitions));
 
         var all = Enumerable.Range(0, partitions).ToArray();
         var times = new List<double>();
@@ -102,10 +77,10 @@ internal static class RestoreBenchmark
         var spread = Spread.Of(times);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"restore: {addresses:N0} addresses x {valueSize} B ({entry.Length + sampleKey.Length} B per changelog record, {bytes / 1e6:F1} MB) from {partitions} changelog partition(s){(broker.IsMock ? " (mock broker: ~5 MB per partition)" : string.Empty)}"));
+            $"restore: {addresses:N0} addresses x {valueSize} B ({entry.Length + sampleKey.Length} B of key and value per changelog record, {bytes / 1e6:F1} MB) from {partitions} changelog partition(s){(broker.IsMock ? " (mock broker: ~5 MB per partition)" : string.Empty)}"));
         Console.WriteLine($"  full restore into empty stores, seconds: {spread.Format("F3")}  (1 warm-up discarded, {rounds} rounds)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  at the median: {addresses / spread.Median:N0} addresses/s, {bytes / 1e6 / spread.Median:F1} MB/s (target >= 50 MB/s)"));
         Console.WriteLine($"  reopened with the stores kept (nothing new to read), seconds: {Spread.Of(keptTimes).Format("F3")}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  the stores on disk after a full restore: {diskBytes / 1e6:F1} MB (every address has the same value here: it compresses far better than real state)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  the stores on disk after a full restore: {diskBytes / 1e6:F1} MB (random values: they do not compress)"));
     }
 }

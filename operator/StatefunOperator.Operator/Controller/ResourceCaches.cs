@@ -54,7 +54,8 @@ public sealed class ResourceCaches
         ApiVersion = statefulSet.ApiVersion,
         Kind = statefulSet.Kind,
         Metadata = statefulSet.Metadata,
-        Spec = statefulSet.Spec is null ? null : new V1StatefulSetSpec { Replicas = statefulSet.Spec.Replicas, Selector = statefulSet.Spec.Selector, ServiceName = statefulSet.Spec.ServiceName, Template = null! },
+        // The volumeClaimTemplates stay: they are what a change of spec.storage is compared with (StateVolume).
+        Spec = statefulSet.Spec is null ? null : new V1StatefulSetSpec { Replicas = statefulSet.Spec.Replicas, Selector = statefulSet.Spec.Selector, ServiceName = statefulSet.Spec.ServiceName, VolumeClaimTemplates = statefulSet.Spec.VolumeClaimTemplates, Template = null! },
         Status = statefulSet.Status,
     };
 }

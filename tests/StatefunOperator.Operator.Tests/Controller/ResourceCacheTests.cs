@@ -62,6 +62,34 @@ public class ResourceCacheTests
         Assert.Equal("users", cached.Metadata.Labels["statefun.dev/ingress"]);
     }
 
+    /// <summary>
+    /// S10: a host with storage stays valid after its StatefulSet is cached: the cache keeps the volumeClaimTemplates the
+    /// storage refusal compares with (without them every reconcile after the first saw "no volume" and refused).
+    /// </summary>
+    [Fact]
+    public void CachedStatefulSet_KeepsItsVolumeClaimTemplates_SoItsOwnStorageIsNoChange()
+    {
+        var endpoint = StatefunOperator.Operator.Tests.Support.TestResources.Endpoint("shop");
+        endpoint.Spec.Storage = new StatefunOperator.Crds.Endpoints.EndpointStorage { Size = "256Mi", StorageClassName = "local" };
+        var statefulSet = new V1StatefulSet
+        {
+            Metadata = new V1ObjectMeta { Name = "example-functions-host", NamespaceProperty = "shop", ResourceVersion = "3" },
+            Spec = new V1StatefulSetSpec
+            {
+                Replicas = 1,
+                Template = new V1PodTemplateSpec { Spec = new V1PodSpec { Containers = [new V1Container { Name = "runtime" }] } },
+                VolumeClaimTemplates = StatefunOperator.Operator.Desired.StateVolume.Claims(endpoint.Spec.Storage, new Dictionary<string, string>()),
+            },
+        };
+        var caches = new ResourceCaches();
+
+        caches.StatefulSets.Upsert(statefulSet);
+
+        var cached = caches.StatefulSets.Get("shop", "example-functions-host")!;
+        Assert.Null(cached.Spec.Template);
+        Assert.Null(StatefunOperator.Operator.Desired.StateVolume.RefusalMessage(endpoint, cached));
+    }
+
     [Fact]
     public void ListWithAMatch_GivesTheNamespacesMatches_ByName()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using StatefunOperator.Testing;
 using StatefunOperator.Runtime.Tests.Support;
 using StatefunOperator.Testing.Kafka;
 using Xunit.Abstractions;

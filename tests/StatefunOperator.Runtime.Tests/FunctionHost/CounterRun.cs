@@ -1,3 +1,4 @@
+using StatefunOperator.Testing;
 using StatefunOperator.Runtime.Tests.Functions;
 using StatefunOperator.Runtime.Tests.Support;
 using StatefunOperator.Testing.Kafka;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using StatefunOperator.Testing;
 using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Runtime.Protocol;

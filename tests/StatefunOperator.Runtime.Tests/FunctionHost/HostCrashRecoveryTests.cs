@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
+using StatefunOperator.Testing;
 using StatefunOperator.Runtime.Tests.Functions;
 using StatefunOperator.Runtime.Tests.Support;
 using StatefunOperator.Testing.Functions;

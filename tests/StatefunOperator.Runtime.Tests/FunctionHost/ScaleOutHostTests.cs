@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Google.Protobuf;
+using StatefunOperator.Testing;
 using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Pipeline;
 using StatefunOperator.Runtime.Protocol;

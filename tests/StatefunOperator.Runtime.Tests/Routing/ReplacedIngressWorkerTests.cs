@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
+using StatefunOperator.Testing;
 using StatefunOperator.Runtime.Protocol;
 using StatefunOperator.Runtime.Tests.FunctionHost;
 using StatefunOperator.Runtime.Tests.Support;

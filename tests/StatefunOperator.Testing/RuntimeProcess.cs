@@ -1,9 +1,12 @@
 using System.Diagnostics;
 
-namespace StatefunOperator.Runtime.Tests.Support;
+namespace StatefunOperator.Testing;
 
-/// <summary>The runtime (<c>statefun-runtime</c>) as a child process of the test, killed by its PID.</summary>
-internal sealed class RuntimeProcess : IDisposable
+/// <summary>
+/// The runtime (<c>statefun-runtime</c>) as a child process of a test or benchmark, killed by its PID. The caller
+/// references the runtime host project, so that <c>statefun-runtime.dll</c> is in its output directory.
+/// </summary>
+public sealed class RuntimeProcess : IDisposable
 {
     private readonly Process _process;
     private int _assignments;
@@ -14,6 +17,9 @@ internal sealed class RuntimeProcess : IDisposable
     }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>The child's process id (its /proc entry: memory figures).</summary>
+    public int Id => _process.Id;
 
     /// <summary>How many partition start decisions the runtime logged: it consumes once this is above zero.</summary>
     public int Assignments => Volatile.Read(ref _assignments);
