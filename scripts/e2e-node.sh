@@ -8,7 +8,8 @@
 #      probes, the JavaScript SDK greeter as a Deployment + Service, then config/local/demo.yaml's resources
 #      (a mirror ingress through an exactly-once egress, and names -> greeter function host -> greetings);
 #   4. records flow end to end; the function host's pod killed with `kubectl delete pod --force` comes back with
-#      its identity and the counts go on; a rolling restart of the ingress Deployment loses nothing; the leading
+#      its identity and its stores (a local PersistentVolume the test makes), reads only the changelog they do not
+#      cover, and the counts go on; a rolling restart of the ingress Deployment loses nothing; the leading
 #      operator pod killed: the other one takes the Lease and reconciles a change made meanwhile.
 # Prints the time from apply to the first output record and each recovery time. Exit 0 when everything held.
 #
@@ -64,6 +65,7 @@ consume_until() { # consume_until TOPIC SECONDS TEXT... : every TEXT seen (read_
     >>"$out/consume-$topic.log" 2>&1
 }
 node_stack_install || { fail_step "the install"; exit 1; }
+node_stack_local_volume || { fail_step "the local PersistentVolume"; exit 1; }
 node_stack_demo || { fail_step "the greeter"; exit 1; }
 produce user-events 'alice={"name":"Alice"}' 'bob={"name":"Bob"}' 'alice={"name":"Alice","visit":2}'
 produce names 'alice=Alice' 'bob=Bob' 'alice=Alice'
@@ -89,10 +91,69 @@ else
   fail_step "the custom resources are not Ready: $("${kc[@]}" -n "$ns" get kafkaingresses,functionendpoints --no-headers 2>&1 | tr '\n' ';')"
 fi
 
+# --- K5: bad specs refused at kubectl apply by the operator's webhook (config/webhook: the Service in front of both
+# operator pods, its own certificates, failurePolicy Ignore), each naming its field; a valid one still applies.
+cat > "$out/bad-date.yaml" <<EOF
+apiVersion: statefun.dev/v1alpha1
+kind: KafkaIngress
+metadata: {name: bad-date}
+spec:
+  address: $KAFKA_BOOTSTRAP_SERVERS
+  consumerGroupId: bad-date
+  startupPosition: {type: date, date: "2020-02-31 04:15 Z"}
+  topics: [{topic: names, valueType: example/Name, targets: [example/greeter]}]
+EOF
+cat > "$out/bad-offsets.yaml" <<EOF
+apiVersion: statefun.dev/v1alpha1
+kind: KafkaIngress
+metadata: {name: bad-offsets}
+spec:
+  address: $KAFKA_BOOTSTRAP_SERVERS
+  consumerGroupId: bad-offsets
+  startupPosition: {type: specific-offsets, offsets: {"names:0": 5}}
+  topics: [{topic: names, valueType: example/Name, targets: [example/greeter]}]
+EOF
+cat > "$out/bad-timeout.yaml" <<EOF
+apiVersion: statefun.dev/v1alpha1
+kind: KafkaEgress
+metadata: {name: bad-timeout}
+spec:
+  address: $KAFKA_BOOTSTRAP_SERVERS
+  deliverySemantic: {type: at-least-once, transactionTimeoutMillis: 5000}
+EOF
+refused=0
+for case in "bad-date spec.startupPosition.date" "bad-offsets spec.startupPosition.offsets['names:0']" "bad-timeout spec.deliverySemantic.transactionTimeoutMillis"; do
+  file="$out/${case%% *}.yaml" field=${case#* } seen=
+  for _ in $(seq 1 60); do
+    # The webhook may need a moment after the install (its certificate, the CA bundle): a bad spec that went
+    # through is deleted and tried again.
+    if ! "${kc[@]}" apply -n "$ns" -f "$file" >"$out/bad-spec.log" 2>&1; then
+      if grep -F -q "$field" "$out/bad-spec.log"; then seen=yes; break; fi
+    else
+      "${kc[@]}" delete -n "$ns" -f "$file" --ignore-not-found >/dev/null 2>&1 || true
+    fi
+    sleep 1
+  done
+  if [[ -n "$seen" ]]; then
+    refused=$((refused + 1))
+  else
+    fail_step "kubectl apply of a bad spec was not refused naming $field (last answer: $(tr '\n' ' ' < "$out/bad-spec.log"))"
+  fi
+done
+[[ $refused -eq 3 ]] && log "K5: kubectl apply refused 3 bad specs through the operator's webhook, each naming its field ($(sed -n 's/.*denied the request: //p' "$out/bad-spec.log" | cut -c1-120))"
+
 # --- 4. recoveries ----------------------------------------------------------------------------------------------
 # The function host's pod, killed as a node kills it: the StatefulSet recreates example-functions-host-0 (same
-# name, same identity for the group), the state comes back from the changelog and the counts go on.
+# name, same identity for the group, the same PersistentVolumeClaim on the local volume), it opens its stores
+# there, reads only the changelog they do not cover, and the counts go on.
 host_pod=example-functions-host-0
+host_claim=state-$host_pod
+changelog=statefun.$ns.example-functions.changelog
+if [[ "$("${kc[@]}" -n "$ns" get pvc "$host_claim" -o 'jsonpath={.status.phase}' 2>/dev/null)" == Bound ]]; then
+  log "S10: $host_pod's stores on its PersistentVolumeClaim $host_claim, bound to the local volume; $(find "$node_volume_dir" -name CURRENT | wc -l) stores there, owned by gid $(stat -c %g "$node_volume_dir") (fsGroup)"
+else
+  fail_step "the function host's claim $host_claim is not Bound: $("${kc[@]}" -n "$ns" get pvc -o wide 2>&1 | tr '\n' ';')"
+fi
 uid_before=$("${kc[@]}" -n "$ns" get pod "$host_pod" -o 'jsonpath={.metadata.uid}')
 t=$(now)
 "${kc[@]}" -n "$ns" delete pod "$host_pod" --grace-period=0 --force >/dev/null 2>&1
@@ -100,6 +161,16 @@ produce names 'alice=Alice' 'bob=Bob'
 if consume_until greetings 180 "Hello Alice, seen 3 times" "Hello Bob, seen 2 times"; then
   uid_after=$("${kc[@]}" -n "$ns" get pod "$host_pod" -o 'jsonpath={.metadata.uid}' 2>/dev/null || true)
   log "P3: $host_pod force-deleted: recreated with its name (uid ${uid_before:0:8} -> ${uid_after:0:8}); alice 3, bob 2 visible $(since "$t") s after the kill"
+  # What the new pod read from the changelog, against what the changelog holds (read_committed, from its start).
+  "${kc[@]}" -n "$ns" logs "$host_pod" > "$out/host-after-kill.log" 2>&1 || true
+  restores=$(grep -c 'restored partitions' "$out/host-after-kill.log" || true)
+  restored=$(sed -n 's/.*restored partitions [0-9, ]* from \([0-9]*\) changelog records.*/\1/p' "$out/host-after-kill.log" | awk '{ s += $1 } END { print s + 0 }')
+  held=$(dotnet "$tools" consume --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --topic "$changelog" --seconds 5 2>/dev/null | grep -c "^$changelog/" || true)
+  if [[ "$restores" -gt 0 && "$held" -gt 0 && "$restored" -lt "$held" ]]; then
+    log "S10: the new $host_pod opened its stores on the volume and read $restored of the changelog's $held records"
+  else
+    fail_step "the new $host_pod did not restore from its volume's stores: $restores restores read $restored changelog records, the changelog holds $held (log: $out/host-after-kill.log)"
+  fi
 else
   fail_step "after the force delete of $host_pod the counts did not go on within 180 s"
 fi

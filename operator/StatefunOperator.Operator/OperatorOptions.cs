@@ -38,6 +38,21 @@ public sealed record OperatorOptions
 
     public int Workers { get; init; } = 4;
 
+    /// <summary>The validating webhook's HTTPS port (null: no webhook served).</summary>
+    public int? WebhookPort { get; init; }
+
+    /// <summary>The address the webhook listens on: every interface in a pod, 127.0.0.1 for a local run and the tests.</summary>
+    public string WebhookBindAddress { get; init; } = "0.0.0.0";
+
+    /// <summary>The Service the API server reaches the webhook through (its DNS names go into the certificate).</summary>
+    public string WebhookService { get; init; } = "statefun-operator-webhook";
+
+    /// <summary>The ValidatingWebhookConfiguration whose CA bundle the operator keeps.</summary>
+    public string WebhookConfiguration { get; init; } = "statefun-operator";
+
+    /// <summary>The Secret (in the operator's namespace, <see cref="LeaseNamespace"/>) holding the webhook's certificates.</summary>
+    public string WebhookSecret { get; init; } = "statefun-operator-webhook-cert";
+
     /// <summary>Seconds after which the API server ends a watch; the watcher then resumes from its resourceVersion.</summary>
     public int WatchTimeoutSeconds { get; init; } = 300;
 
@@ -77,6 +92,16 @@ public sealed record OperatorOptions
         foreach (var name in WatchNamespaces.Where(n => !NamespaceNames.IsValid(n)))
         {
             problems.Add($"--namespaces (WATCH_NAMESPACES): \"{name}\" is not a namespace name (lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit)");
+        }
+
+        if (WebhookPort is < 0 or > 65535)
+        {
+            problems.Add($"--webhook-port (WEBHOOK_PORT) must be a port number (got {WebhookPort})");
+        }
+
+        if (WebhookPort is not null && !System.Net.IPAddress.TryParse(WebhookBindAddress, out _))
+        {
+            problems.Add($"--webhook-bind-address must be an IP address (got \"{WebhookBindAddress}\")");
         }
 
         if (Workers < 1)

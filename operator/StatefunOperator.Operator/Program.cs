@@ -102,6 +102,11 @@ if (commandLine.Get("health-prefix", "HEALTH_PREFIX") is { } healthPrefix)
     tasks.Add(new HealthServer(healthPrefix, logger).RunAsync(shutdown.Token));
 }
 
+if (options.WebhookPort is { } webhookPort)
+{
+    tasks.AddRange(StatefunOperator.Operator.Webhook.ValidatingWebhook.Start(client, options, webhookPort, loggers.CreateLogger("StatefunOperator.Webhook"), shutdown.Token));
+}
+
 // The first to fail stops the whole process: an operator whose health endpoint could not start must not run on
 // unnoticed until its liveness probe kills it without a word.
 var first = await Task.WhenAny(tasks);

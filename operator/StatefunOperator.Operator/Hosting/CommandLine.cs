@@ -20,6 +20,13 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
           --workers N                 concurrent reconciles (default 4)
           --kubeconfig PATH           kubeconfig file (KUBECONFIG; default ~/.kube/config)
           --health-prefix PREFIX      health endpoint, e.g. http://127.0.0.1:8081/ (HEALTH_PREFIX; default off)
+          --webhook-port PORT         serve the validating webhook over HTTPS on PORT (WEBHOOK_PORT; default off)
+          --webhook-bind-address IP   where the webhook listens (WEBHOOK_BIND_ADDRESS; default 0.0.0.0)
+          --webhook-service NAME      its Service, named in its certificate (WEBHOOK_SERVICE; statefun-operator-webhook)
+          --webhook-configuration N   the ValidatingWebhookConfiguration it keeps the CA bundle of (WEBHOOK_CONFIGURATION;
+                                      statefun-operator)
+          --webhook-secret NAME       the Secret of its certificates, in POD_NAMESPACE (WEBHOOK_SECRET;
+                                      statefun-operator-webhook-cert)
         """;
 
     public static CommandLine Parse(IReadOnlyList<string> args)
@@ -75,6 +82,11 @@ public sealed record CommandLine(string Command, IReadOnlyDictionary<string, str
             LeaseNamespace = Get("lease-namespace", "POD_NAMESPACE") ?? defaults.LeaseNamespace,
             LeaderElection = bool.Parse(Get("leader-election") ?? "true"),
             Workers = int.Parse(Get("workers") ?? defaults.Workers.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            WebhookPort = Get("webhook-port", "WEBHOOK_PORT") is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : null,
+            WebhookBindAddress = Get("webhook-bind-address", "WEBHOOK_BIND_ADDRESS") ?? defaults.WebhookBindAddress,
+            WebhookService = Get("webhook-service", "WEBHOOK_SERVICE") ?? defaults.WebhookService,
+            WebhookConfiguration = Get("webhook-configuration", "WEBHOOK_CONFIGURATION") ?? defaults.WebhookConfiguration,
+            WebhookSecret = Get("webhook-secret", "WEBHOOK_SECRET") ?? defaults.WebhookSecret,
         };
     }
 }

@@ -29,6 +29,15 @@ public static class KafkaIngressValidator
         return new ValidationResult(checks.Errors);
     }
 
+    /// <summary>What the ingress says by itself, without its references (the admission webhook's part).</summary>
+    public static ValidationResult ValidateOwn(KafkaIngress ingress)
+    {
+        ArgumentNullException.ThrowIfNull(ingress);
+        var checks = new FieldChecks();
+        ValidateSpec(ingress, checks);
+        return new ValidationResult(checks.Errors);
+    }
+
     private static void ValidateSpec(KafkaIngress ingress, FieldChecks checks)
     {
         var spec = ingress.Spec;
@@ -75,6 +84,7 @@ public static class KafkaIngressValidator
 
         var topics = ingress.Spec.Topics ?? [];
         ValidateForwarding(ingress, topics, namespaceEgresses, checks);
+        var hosts = new List<(string Id, string Address)>();
         for (var topic = 0; topic < topics.Count; topic++)
         {
             var targets = topics[topic].Targets ?? [];
@@ -86,17 +96,31 @@ public static class KafkaIngressValidator
                     continue; // the spec's own rules already name this target
                 }
 
-                var served = namespaceEndpoints.Any(endpoint =>
+                var served = namespaceEndpoints.FirstOrDefault(endpoint =>
                     FunctionTypePattern.Matches(endpoint.Spec.Functions, functionType)
                     && FunctionEndpointValidator.Validate(endpoint).IsValid);
-                if (!served)
+                if (served is null)
                 {
                     checks.Add(
                         $"spec.topics[{topic}].targets[{target}]",
                         $"no valid FunctionEndpoint in namespace \"{namespaceName}\" serves function type \"{functionType}\"",
                         ValidationReasons.FunctionEndpointNotFound);
                 }
+                else if (served.Spec.Address is { Length: > 0 } address)
+                {
+                    hosts.Add(("FunctionEndpoint " + served.Metadata.Name, address));
+                }
             }
+        }
+
+        // What the runtime would refuse at start (IngressPipeline): one ingress writes to one Kafka cluster.
+        var forwarded = topics.Select(t => t.Egress).FirstOrDefault(e => e is { Length: > 0 });
+        var forward = namespaceEgresses.FirstOrDefault(e => e.Metadata.Name == forwarded) is { Spec.Address: { Length: > 0 } egressAddress }
+            ? ("KafkaEgress " + forwarded, egressAddress)
+            : ((string, string)?)null;
+        if (IngressClusters.Problem(forward, hosts) is { } clusters)
+        {
+            checks.Add("spec.topics", clusters);
         }
     }
 

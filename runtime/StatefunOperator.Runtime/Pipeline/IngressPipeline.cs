@@ -6,6 +6,7 @@ using StatefunOperator.Module;
 using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Ingress;
 using StatefunOperator.Runtime.Routing;
+using StatefunOperator.Module.Validation;
 
 namespace StatefunOperator.Runtime.Pipeline;
 
@@ -54,10 +55,10 @@ public sealed class IngressPipeline : IDisposable
             return new IngressPipeline(new KafkaIngress<RoutableMessage>(spec, functionSink, logger), null, null);
         }
 
-        if (hosts is not null && hosts.Address != egress.Address)
+        if (hosts is not null && forwardEgress is not null
+            && IngressClusters.Problem((forwardEgress.Id.ToString(), forwardEgress.Address), [(hosts.Id.ToString(), hosts.Address)]) is { } clusters)
         {
-            throw new InvalidOperationException(
-                $"ingress {spec.Id}: forwards to egress {egress.Id} on {egress.Address} and routes to function hosts on {hosts.Address}; one ingress writes to one Kafka cluster (its records and offsets commit together)");
+            throw new InvalidOperationException($"ingress {spec.Id}: {clusters}");
         }
 
         var config = ProducerConfigFactory.Create(egress, ProducerConfigFactory.TransactionalId(spec.Id.ToString(), egress.Id.ToString(), instanceId));
@@ -117,10 +118,9 @@ public sealed class IngressPipeline : IDisposable
             .Select(router.HostOf)
             .DistinctBy(h => h.Id)
             .ToList();
-        if (hosts.Select(h => h.Address).Distinct(StringComparer.Ordinal).Count() > 1)
+        if (IngressClusters.Problem(null, hosts.Select(h => (h.Id, h.Address)).ToList()) is { } clusters)
         {
-            throw new InvalidOperationException(
-                $"ingress {spec.Id}: its targets are served by function hosts on different Kafka clusters ({string.Join(", ", hosts.Select(h => $"{h.Id} on {h.Address}"))}); one ingress writes to one cluster");
+            throw new InvalidOperationException($"ingress {spec.Id}: {clusters}");
         }
 
         var first = hosts[0];

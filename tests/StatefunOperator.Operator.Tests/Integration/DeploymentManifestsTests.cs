@@ -83,6 +83,69 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
         Assert.Equal(0, running.Instance.Current!.Failures);
     }
 
+    /// <summary>
+    /// K5: with only the committed RBAC, the webhook makes its certificate Secret in the operator's namespace and sets
+    /// the CA bundle of the shipped ValidatingWebhookConfiguration (a URL instead of the Service here, and limited to
+    /// this test's namespace), and the API server then refuses a bad spec through it.
+    /// </summary>
+    [Fact]
+    public async Task K5_TheWebhookWithOnlyTheCommittedRbac_KeepsItsCertificate_AndIsCalled()
+    {
+        Assert.False(server.UsesExistingCluster, "This test authenticates as the operator's ServiceAccount with a static token; it needs the API server the tests start.");
+        await EnsureNamespaceAsync(OperatorNamespace);
+        await ApplyRbacAsync();
+        var ns = await server.CreateNamespaceAsync("webhook-rbac");
+        await _client.CoreV1.PatchNamespaceAsync(new V1Patch($"{{\"metadata\":{{\"labels\":{{\"statefun-webhook-test\":\"{ns}\"}}}}}}", V1Patch.PatchType.MergePatch), ns);
+        using var operatorClient = server.OperatorServiceAccountClient();
+        var options = RunningOperator.OptionsFor(ns) with { LeaseNamespace = OperatorNamespace, WebhookBindAddress = "127.0.0.1" };
+        using var stop = new CancellationTokenSource();
+        var tasks = StatefunOperator.Operator.Webhook.ValidatingWebhook.Start(operatorClient, options, 0, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, stop.Token, out var webhook);
+        var configuration = KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(RepositoryRoot.Combine("config", "webhook", "validating_webhook.yaml"))).OfType<V1ValidatingWebhookConfiguration>().Single();
+        try
+        {
+            configuration.Webhooks[0].ClientConfig = new Admissionregistrationv1WebhookClientConfig { Url = $"https://127.0.0.1:{await webhook.Port.WaitAsync(TimeSpan.FromSeconds(10))}/validate" };
+            configuration.Webhooks[0].NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["statefun-webhook-test"] = ns } };
+            await _client.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(configuration);
+            await Eventually.Until(
+                () => _client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(configuration.Metadata.Name),
+                c => c.Webhooks[0].ClientConfig.CaBundle is { Length: > 0 },
+                "the CA bundle set by the operator as its ServiceAccount");
+            Assert.NotNull(await _client.CoreV1.ReadNamespacedSecretAsync(options.WebhookSecret, OperatorNamespace));
+
+            var bad = TestResources.Egress(ns, semantic: "at-least-once");
+            bad.Spec.DeliverySemantic.TransactionTimeoutMillis = 5000;
+            var refusal = await Eventually.Until(
+                async () =>
+                {
+                    try
+                    {
+                        await _client.CreateAsync(KubernetesJson.Deserialize<KafkaEgress>(KubernetesJson.Serialize(bad)));
+                        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync("statefun.dev", "v1alpha1", ns, KafkaEgress.Plural, bad.Metadata.Name);
+                        return null;
+                    }
+                    catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.UnprocessableEntity)
+                    {
+                        return exception.Response.Content;
+                    }
+                },
+                content => content is not null,
+                "the bad egress refused by the webhook");
+            Assert.Contains("spec.deliverySemantic.transactionTimeoutMillis", refusal, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _client.AdmissionregistrationV1.DeleteValidatingWebhookConfigurationAsync(configuration.Metadata.Name);
+            }
+            catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.NotFound)
+            {
+            }
+        }
+    }
+
     private async Task EnsureNamespaceAsync(string name)
     {
         try
@@ -100,33 +163,35 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
         var directory = RepositoryRoot.Combine("config", "rbac");
         foreach (var file in Directory.GetFiles(directory, "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal)))
         {
-            var document = KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file)).Single();
-            try
+            foreach (var document in KubernetesYaml.LoadAllFromString(await File.ReadAllTextAsync(file)))
             {
-                switch (document)
+                try
                 {
-                    case V1ServiceAccount account:
-                        await _client.CoreV1.CreateNamespacedServiceAccountAsync(account, OperatorNamespace);
-                        break;
-                    case V1ClusterRole role:
-                        await _client.RbacAuthorizationV1.CreateClusterRoleAsync(role);
-                        break;
-                    case V1ClusterRoleBinding binding:
-                        await _client.RbacAuthorizationV1.CreateClusterRoleBindingAsync(binding);
-                        break;
-                    case V1Role role:
-                        await _client.RbacAuthorizationV1.CreateNamespacedRoleAsync(role, OperatorNamespace);
-                        break;
-                    case V1RoleBinding binding:
-                        await _client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(binding, OperatorNamespace);
-                        break;
-                    default:
-                        throw new InvalidOperationException($"{file}: unexpected {document.GetType().Name}");
+                    switch (document)
+                    {
+                        case V1ServiceAccount account:
+                            await _client.CoreV1.CreateNamespacedServiceAccountAsync(account, OperatorNamespace);
+                            break;
+                        case V1ClusterRole role:
+                            await _client.RbacAuthorizationV1.CreateClusterRoleAsync(role);
+                            break;
+                        case V1ClusterRoleBinding binding:
+                            await _client.RbacAuthorizationV1.CreateClusterRoleBindingAsync(binding);
+                            break;
+                        case V1Role role:
+                            await _client.RbacAuthorizationV1.CreateNamespacedRoleAsync(role, OperatorNamespace);
+                            break;
+                        case V1RoleBinding binding:
+                            await _client.RbacAuthorizationV1.CreateNamespacedRoleBindingAsync(binding, OperatorNamespace);
+                            break;
+                        default:
+                            throw new InvalidOperationException($"{file}: unexpected {document.GetType().Name}");
+                    }
                 }
-            }
-            catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.Conflict)
-            {
-                // Applied by an earlier run against the same server.
+                catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.Conflict)
+                {
+                    // Applied by an earlier run against the same server.
+                }
             }
         }
     }

@@ -24,6 +24,35 @@ public class ForwardingValidationTests
         Assert.True(Validate(Mirror()).IsValid, Validate(Mirror()).Message);
     }
 
+    /// <summary>K5: what the runtime refuses at start (IngressPipeline), refused in the spec: no crash-looping pod.</summary>
+    [Fact]
+    public void K5_ForwardingToOneClusterWhileTargetingAHostOnAnother_IsRefused_AsTheRuntimeWouldAtStart()
+    {
+        var ingress = TestResources.Ingress("shop", "users", "greetings");
+        ingress.Spec.Topics.Add(new IngressTopic { Topic = "messages-2", Egress = "greetings", EgressTopic = "copy" });
+        var egress = TestResources.Egress();
+        egress.Spec.Address = "other-kafka:9092";
+
+        var validation = KafkaIngressValidator.Validate(ingress, [egress], [TestResources.Endpoint()]);
+
+        var error = Assert.Single(validation.Errors);
+        Assert.Equal("spec.topics", error.Field);
+        Assert.Contains("forwards to egress KafkaEgress greetings on other-kafka:9092 and routes to function hosts on kafka:9092; one ingress writes to one Kafka cluster", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void K5_TargetsServedByHostsOnTwoClusters_AreRefused()
+    {
+        var ingress = TestResources.Ingress("shop", "users");
+        ingress.Spec.Topics[0].Targets = ["com.example/greeter", "org.other/counter"];
+        var other = TestResources.Endpoint("shop", "other-functions", "org.other/*");
+        other.Spec.Address = "other-kafka:9092";
+
+        var error = Assert.Single(KafkaIngressValidator.Validate(ingress, [], [TestResources.Endpoint(), other]).Errors);
+
+        Assert.Contains("function hosts on different Kafka clusters", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ForwardingToAnEgressNotInSpecEgresses_NamesTheTopicField()
     {
