@@ -10,7 +10,8 @@
 #   4. records flow end to end; the function host's pod killed with `kubectl delete pod --force` comes back with
 #      its identity and its stores (a local PersistentVolume the test makes), reads only the changelog they do not
 #      cover, and the counts go on; a rolling restart of the ingress Deployment loses nothing; the leading
-#      operator pod killed: the other one takes the Lease and reconciles a change made meanwhile.
+#      operator pod killed: the other one takes the Lease and reconciles a change made meanwhile; bad specs refused
+#      at kubectl apply by the webhook (K5); a FunctionEndpoint with deletionPolicy Delete deleted: its topics go (K6).
 # Prints the time from apply to the first output record and each recovery time. Exit 0 when everything held.
 #
 #   scripts/e2e-node.sh                 everything, then stops what it started (the node too, unless it was running)
@@ -250,6 +251,45 @@ else
   fail_step "the FunctionEndpoint with an unpullable image does not say why: Ready: ${failing:-none}"
 fi
 "${kc[@]}" delete namespace "$broken_ns" --wait=false >/dev/null 2>&1 || true
+
+# K6: a FunctionEndpoint with deletionPolicy Delete, once its host ran (it made its topics and joined its group),
+# deleted as a user does: the operator stops the host, a Job of the runtime image deletes the group and topics on the
+# broker, then the finalizer comes off and the object goes. In a namespace of its own.
+scratch_ns=example-scratch
+"${kc[@]}" get namespace "$scratch_ns" >/dev/null 2>&1 || "${kc[@]}" create namespace "$scratch_ns" >/dev/null
+"${kc[@]}" apply -n "$scratch_ns" -f - >/dev/null <<YAML
+apiVersion: statefun.dev/v1alpha1
+kind: FunctionEndpoint
+metadata:
+  name: scratch
+spec:
+  functions: scratch/*
+  urlPathTemplate: http://$greeter_ip:8000/{function.name}
+  address: $KAFKA_BOOTSTRAP_SERVERS
+  partitions: 2
+  deletionPolicy: Delete
+YAML
+scratch_topics() { dotnet "$tools" topics --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" 2>/dev/null | grep -c "^statefun\.$scratch_ns\.scratch\." || true; }
+if "${kc[@]}" -n "$scratch_ns" rollout status statefulset/scratch-host --timeout=120s >/dev/null 2>&1; then
+  before=$(scratch_topics)
+  t=$(now)
+  if "${kc[@]}" -n "$scratch_ns" delete functionendpoint scratch --wait=true --timeout=180s >/dev/null 2>&1; then
+    deleted=$("${kc[@]}" -n "$scratch_ns" get events --field-selector involvedObject.name=scratch -o 'jsonpath={range .items[?(@.reason=="StateDeleted")]}{.message}{end}' 2>/dev/null || true)
+    after=$(scratch_topics)
+    if [[ -n "$deleted" && "$before" -eq 2 && "$after" -eq 0 ]]; then
+      log "K6: FunctionEndpoint scratch (deletionPolicy Delete) deleted in $(since "$t") s: host stopped, its Job deleted its group and topics (on the broker: $before before, $after after): $deleted"
+    elif [[ -n "$deleted" ]]; then
+      fail_step "FunctionEndpoint scratch said StateDeleted, but the broker holds $after of its topics ($before before)"
+    else
+      fail_step "FunctionEndpoint scratch went without a StateDeleted event: $("${kc[@]}" -n "$scratch_ns" get events -o 'jsonpath={range .items[*]}{.reason}: {.message}; {end}' 2>&1)"
+    fi
+  else
+    fail_step "FunctionEndpoint scratch (deletionPolicy Delete) was not deleted within 180 s: $("${kc[@]}" -n "$scratch_ns" get events -o 'jsonpath={range .items[*]}{.reason}: {.message}; {end}' 2>&1)"
+  fi
+else
+  fail_step "the scratch function host did not become ready"
+fi
+"${kc[@]}" delete namespace "$scratch_ns" --wait=false >/dev/null 2>&1 || true
 
 # Memory limits and probes held: no container of the install or the demo restarted or was OOM-killed (the pods
 # killed above are new pods).

@@ -38,6 +38,12 @@ public sealed record OperatorOptions
 
     public int Workers { get; init; } = 4;
 
+    /// <summary>
+    /// How long after a FunctionEndpoint with <c>deletionPolicy: Delete</c> is deleted its state is still being deleted
+    /// (the host stopped, a broker that does not answer retried); then its finalizer comes off and an event names what is left.
+    /// </summary>
+    public TimeSpan DeletionTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The validating webhook's HTTPS port (null: no webhook served).</summary>
     public int? WebhookPort { get; init; }
 

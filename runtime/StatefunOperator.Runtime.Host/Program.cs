@@ -8,7 +8,7 @@ using StatefunOperator.Runtime.Hosting;
 using StatefunOperator.Runtime.Metrics;
 using StatefunOperator.Metrics.Prometheus;
 
-// statefun-runtime --module <module.yaml> [--role all|ingress|host] [--host <namespace/name>]: runs a StateFun
+// statefun-runtime --module <module.yaml> [--role all|ingress|host] [--host <namespace/name>] [--delete-host-state]: runs a StateFun
 // module: its Kafka ingresses (ingress workers) and the function hosts of its endpoints (see RoleArguments).
 // The module file may also be given by STATEFUN_MODULE; in a pod the operator mounts it at
 // /etc/statefun/module.yaml. Health: GET /healthz (liveness) and /readyz (readiness) on
@@ -38,6 +38,13 @@ catch (ModuleConfigurationException e)
 
     TerminationMessage.Write($"{modulePath} is not a valid module: {string.Join("; ", e.Problems)}");
     return 2;
+}
+
+// --delete-host-state --host <namespace/name>: deletes that function host's consumer group and topics, then exits
+// (the operator's cleanup Job for a FunctionEndpoint with deletionPolicy Delete).
+if (args.Contains("--delete-host-state"))
+{
+    return await HostStateDeletionCommand.RunAsync(module, options.HostId).ConfigureAwait(false);
 }
 
 var healthAddresses = HealthListenAddresses.Parse(HealthListenAddresses.Configured(), out var healthProblem);

@@ -8,7 +8,8 @@ using StatefunOperator.Testing.Kafka;
 // `--kind container` (or `--kind auto` where a Docker engine answers) a real Kafka container started through
 // Testcontainers.Kafka. Prints "kind: mock|container" and "bootstrap: <address>" once it listens (on 127.0.0.1),
 // then serves until SIGINT/SIGTERM, until the --parent-pid process exits, or (mock) until standard input says "exit".
-// `statefun-mock-broker produce ...` writes sample records instead (see SampleProducer).
+// `statefun-mock-broker produce ...` writes sample records instead (see SampleProducer); `consume ...` reads them
+// (SampleConsumer); `topics --bootstrap ADDR` lists the topics (TopicLister).
 // Standard input takes commands, one a line: "create-topic <name> <partitions>" -> "ok" | "error: ...".
 if (args is ["produce", ..])
 {
@@ -18,6 +19,11 @@ if (args is ["produce", ..])
 if (args is ["consume", ..])
 {
     return await SampleConsumer.RunAsync(args).ConfigureAwait(false);
+}
+
+if (args is ["topics", ..])
+{
+    return TopicLister.Run(args);
 }
 
 var options = MockBrokerOptions.Parse(args);

@@ -66,6 +66,12 @@ public sealed class FunctionEndpointSpec
     [Description("Where each host pod keeps its state stores (a volume of its own, or its emptyDir) and their memory.")]
     public EndpointStorage? Storage { get; set; }
 
+    [JsonPropertyName("deletionPolicy")]
+    [AllowedValues(DeletionPolicies.Keep, DeletionPolicies.Delete)]
+    [DefaultValue(DeletionPolicies.Keep)]
+    [Description("What deleting this resource does to the host's state: Keep (default) leaves its inbox and changelog topics, its consumer group and its pods' volumes, so a resource created again under this name finds its state; Delete stops the host, then deletes them.")]
+    public string? DeletionPolicy { get; set; }
+
     [JsonPropertyName("properties")]
     [Description("Kafka client properties of the function host's internal topics; the named settings above take precedence.")]
     public Dictionary<string, string>? Properties { get; set; }

@@ -37,6 +37,14 @@ public sealed class FunctionEndpointStatus
     [Description("The compacted changelog topic holding the functions' state.")]
     public string? ChangelogTopic { get; set; }
 
+    [JsonPropertyName("consumerGroup")]
+    [Description("The consumer group of the host's pods.")]
+    public string? ConsumerGroup { get; set; }
+
+    [JsonPropertyName("onDelete")]
+    [Description("What deleting this resource does to its state, by spec.deletionPolicy.")]
+    public string? OnDelete { get; set; }
+
     [JsonPropertyName("replicas")]
     [Description("Desired host pods.")]
     public int? Replicas { get; set; }

@@ -93,6 +93,60 @@ public sealed class KubernetesApplier(IKubernetes client)
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Adds or removes one finalizer of a custom resource (a JSON patch guarded by its resourceVersion).</summary>
+    public async Task SetFinalizerAsync(string plural, IKubernetesObject<V1ObjectMeta> resource, string finalizer, bool present, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var current = resource.Metadata.Finalizers ?? [];
+        var index = current.IndexOf(finalizer);
+        if (present == index >= 0)
+        {
+            return;
+        }
+
+        var guard = $"{{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"{resource.Metadata.ResourceVersion}\"}}";
+        var change = present
+            ? current.Count == 0
+                ? $"{{\"op\":\"add\",\"path\":\"/metadata/finalizers\",\"value\":[\"{finalizer}\"]}}"
+                : $"{{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"{finalizer}\"}}"
+            : $"{{\"op\":\"remove\",\"path\":\"/metadata/finalizers/{index}\"}}";
+        Counted("finalizer");
+        await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch($"[{guard},{change}]", V1Patch.PatchType.JsonPatch),
+            StatefunApi.Group,
+            StatefunApi.Version,
+            resource.Metadata.NamespaceProperty,
+            plural,
+            resource.Metadata.Name,
+            fieldManager: OperatorOptions.FieldManager,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteStatefulSetAsync(string namespaceName, string name, CancellationToken cancellationToken)
+    {
+        Counted("statefulset-delete");
+        await client.AppsV1.DeleteNamespacedStatefulSetAsync(name, namespaceName, propagationPolicy: "Background", cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<V1Job> ApplyJobAsync(V1Job job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        Counted("job");
+        return client.BatchV1.PatchNamespacedJobAsync(
+            new V1Patch(job, V1Patch.PatchType.ApplyPatch),
+            job.Metadata.Name,
+            job.Metadata.NamespaceProperty,
+            fieldManager: OperatorOptions.FieldManager,
+            force: true,
+            cancellationToken: cancellationToken);
+    }
+
+    public async Task DeleteClaimAsync(string namespaceName, string name, CancellationToken cancellationToken)
+    {
+        Counted("persistentvolumeclaim-delete");
+        await client.CoreV1.DeleteNamespacedPersistentVolumeClaimAsync(name, namespaceName, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Removes one top-level status field (a JSON merge patch with null). Server-side apply of a status without a
     /// field the operator set before can leave an empty object behind on some API servers (seen on 1.20); a

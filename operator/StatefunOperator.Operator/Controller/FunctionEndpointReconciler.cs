@@ -24,18 +24,30 @@ public sealed class FunctionEndpointReconciler(
     OperatorOptions options,
     TimeProvider clock,
     ILogger logger,
-    LagCache? lags = null)
+    LagCache? lags = null,
+    EndpointDeletion? deletion = null)
 {
     public async Task ReconcileAsync(string namespaceName, string name, CancellationToken cancellationToken)
     {
         var endpoint = caches.Endpoints.Get(namespaceName, name);
-        if (endpoint is null || endpoint.Metadata.DeletionTimestamp is not null)
+        if (endpoint is null)
         {
             return; // Owned objects go with it (owner references).
         }
 
         var egresses = caches.Egresses.List(namespaceName);
         var others = OtherEndpoints(endpoint, caches.Endpoints.List(namespaceName));
+        if (deletion is not null
+            && await deletion.ReconcileAsync(endpoint, () => ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, others, egresses.Where(e => endpoint.Spec.Egresses?.Contains(e.Metadata.Name) == true).ToList())), cancellationToken).ConfigureAwait(false))
+        {
+            return; // Being deleted: its deletion policy is carried out, nothing is applied.
+        }
+
+        if (endpoint.Metadata.DeletionTimestamp is not null)
+        {
+            return;
+        }
+
         var validation = SecretReferenceValidator.Combine(
             FunctionEndpointValidator.Validate(endpoint, egresses),
             SecretReferenceValidator.Check(endpoint, egresses, others, secret => caches.Secrets.Get(namespaceName, secret)));

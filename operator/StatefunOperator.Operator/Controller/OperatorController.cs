@@ -53,7 +53,8 @@ public sealed class OperatorController : IDisposable
         _ingresses = new KafkaIngressReconciler(_caches, applier, events, options, clock, _logger, lags);
         _lagCollector = new LagCollector(client, lags, options, _queue.Add, _logger);
         _egresses = new KafkaEgressReconciler(_caches, applier, events, clock);
-        _endpoints = new FunctionEndpointReconciler(_caches, applier, events, options, clock, _logger, lags);
+        var deletion = new EndpointDeletion(client, _caches, applier, events, options, clock, _logger, _queue.AddAfter);
+        _endpoints = new FunctionEndpointReconciler(_caches, applier, events, options, clock, _logger, lags, deletion);
 
         var watchLogger = loggers.CreateLogger("StatefunOperator.Watch");
         var timeout = options.WatchTimeoutSeconds;

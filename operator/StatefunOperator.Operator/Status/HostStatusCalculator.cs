@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using StatefunOperator.Operator.Controller;
 using StatefunOperator.Crds.Common;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Module.Validation;
@@ -67,6 +68,8 @@ public static class HostStatusCalculator
             Partitions = partitions,
             InboxTopic = FunctionHosts.InboxTopic(hostId),
             ChangelogTopic = FunctionHosts.ChangelogTopic(hostId),
+            ConsumerGroup = FunctionHosts.GroupId(hostId),
+            OnDelete = HostDeletion.OnDeleteMessage(endpoint),
             Replicas = statefulSet?.Spec?.Replicas,
             ReadyReplicas = statefulSet is null ? null : statefulSet.Status?.ReadyReplicas ?? 0,
             Selector = string.Join(",", HostWorkloadNames.SelectorLabels(endpoint.Metadata.Name).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),

@@ -32,6 +32,9 @@ public static class FunctionHosts
 
     public static string ChangelogTopic(string id) => TopicBase(id) + ".changelog";
 
+    /// <summary>The consumer group of the host's inbox consumers (all its replicas).</summary>
+    public static string GroupId(string id) => "statefun-host." + id.Replace('/', '.');
+
     /// <summary>The cluster hosts use when they name none: the address every ingress of the module uses (null when they differ or there are none).</summary>
     public static string? DefaultAddress(ModuleDefinition module)
     {

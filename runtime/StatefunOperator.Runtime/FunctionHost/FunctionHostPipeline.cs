@@ -57,7 +57,7 @@ public sealed class FunctionHostPipeline : IDisposable
     public FunctionHostSettings Host { get; }
 
     /// <summary>The consumer group of a host's replicas.</summary>
-    public static string GroupId(FunctionHostSettings host) => "statefun-host." + host.Id.Replace('/', '.');
+    public static string GroupId(FunctionHostSettings host) => FunctionHosts.GroupId(host.Id);
 
     /// <param name="instanceId">Stable per replica (pod name): the static group membership and the transactional id; null for dynamic membership.</param>
     public static FunctionHostPipeline Create(

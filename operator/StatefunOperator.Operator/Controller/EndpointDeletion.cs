@@ -1,0 +1,175 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using StatefunOperator.Crds.Common;
+using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Operator.Apply;
+using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Status;
+
+namespace StatefunOperator.Operator.Controller;
+
+/// <summary>
+/// Carries out a FunctionEndpoint's deletion policy (<see cref="HostDeletion"/> decides): the finalizer on and off, and
+/// on deletion the host stopped, its state deleted by a Job, its volumes deleted, each step an event and the
+/// <c>Ready</c> condition saying where it is. It reads pods, the Job and claims from the API server (only while an
+/// endpoint with <c>deletionPolicy: Delete</c> is being deleted) and comes back to a step that waits with
+/// <c>requeue</c>. Runs inside the endpoint's reconcile, on its worker.
+/// </summary>
+public sealed class EndpointDeletion(
+    IKubernetes client,
+    ResourceCaches caches,
+    KubernetesApplier applier,
+    EventRecorder events,
+    OperatorOptions options,
+    TimeProvider clock,
+    ILogger logger,
+    Action<ResourceKey, TimeSpan> requeue)
+{
+    /// <summary>
+    /// Does the deletion policy's next step. True when the endpoint is being deleted (its reconcile ends here: nothing
+    /// is applied for an object on its way out).
+    /// </summary>
+    public async Task<bool> ReconcileAsync(FunctionEndpoint endpoint, Func<RenderedModule> module, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(module);
+        var namespaceName = endpoint.Metadata.NamespaceProperty;
+        var name = endpoint.Metadata.Name;
+        var deleting = endpoint.Metadata.DeletionTimestamp is not null;
+        var statefulSet = caches.StatefulSets.Get(namespaceName, HostWorkloadNames.StatefulSetName(name));
+        var pods = 0;
+        var job = CleanupJobState.Absent;
+        V1Job? observedJob = null;
+        if (deleting && HostDeletion.HasFinalizer(endpoint))
+        {
+            pods = (await client.CoreV1.ListNamespacedPodAsync(namespaceName, labelSelector: Selector(HostWorkloadNames.SelectorLabels(name)), cancellationToken: cancellationToken).ConfigureAwait(false)).Items.Count;
+            observedJob = await ReadJobAsync(namespaceName, HostStateDeletionJob.Name(name), cancellationToken).ConfigureAwait(false);
+            job = State(observedJob);
+        }
+
+        var since = deleting ? clock.GetUtcNow().UtcDateTime - endpoint.Metadata.DeletionTimestamp!.Value.ToUniversalTime() : TimeSpan.Zero;
+        var key = new ResourceKey(ResourceKinds.Endpoint, namespaceName, name);
+        var step = HostDeletion.Next(endpoint, statefulSet is not null, pods, job, since, options.DeletionTimeout);
+        switch (step)
+        {
+            case HostDeletionStep.AddFinalizer:
+            case HostDeletionStep.RemoveFinalizer:
+                await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, step == HostDeletionStep.AddFinalizer, cancellationToken).ConfigureAwait(false);
+                break;
+            case HostDeletionStep.DeleteStatefulSet:
+                await SayAsync(endpoint, EventRecorder.Normal, "StoppingHost", $"Deleting (deletionPolicy Delete): stopping the function host (StatefulSet {statefulSet!.Metadata.Name}) before deleting its state", cancellationToken).ConfigureAwait(false);
+                await applier.DeleteStatefulSetAsync(namespaceName, statefulSet.Metadata.Name, cancellationToken).ConfigureAwait(false);
+                requeue(key, TimeSpan.FromSeconds(1));
+                break;
+            case HostDeletionStep.WaitForPods:
+                requeue(key, TimeSpan.FromSeconds(2));
+                break;
+            case HostDeletionStep.StartCleanup:
+                var created = HostStateDeletionJob.Build(endpoint, module(), options, options.DeletionTimeout - since);
+                await SayAsync(endpoint, EventRecorder.Normal, "DeletingState", $"Deleting {HostDeletion.LeftBehind(endpoint)} (Job {created.Metadata.Name})", cancellationToken).ConfigureAwait(false);
+                await applier.ApplyJobAsync(created, cancellationToken).ConfigureAwait(false);
+                requeue(key, TimeSpan.FromSeconds(2));
+                break;
+            case HostDeletionStep.WaitForCleanup:
+                if (observedJob?.Status?.Failed is > 0 && await LastFailureAsync(namespaceName, observedJob, cancellationToken).ConfigureAwait(false) is { } failing)
+                {
+                    await SayAsync(endpoint, EventRecorder.Warning, "StateDeletionFailing", $"Deleting the host's state failed ({observedJob.Status.Failed} attempts, retried until {Span(options.DeletionTimeout)} after the deletion): {failing}", cancellationToken).ConfigureAwait(false);
+                }
+
+                requeue(key, TimeSpan.FromSeconds(3));
+                break;
+            case HostDeletionStep.Finish:
+                var claims = await DeleteClaimsAsync(namespaceName, name, cancellationToken).ConfigureAwait(false);
+                await events.RecordAsync(endpoint, EventRecorder.Normal, "StateDeleted", $"Deleted {HostDeletion.LeftBehind(endpoint)} ({claims} volume claims)", cancellationToken).ConfigureAwait(false);
+                await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, false, cancellationToken).ConfigureAwait(false);
+                break;
+            case HostDeletionStep.GiveUp:
+                var why = job == CleanupJobState.Failed
+                    ? $"the Job {HostStateDeletionJob.Name(name)} failed: {await LastFailureAsync(namespaceName, observedJob!, cancellationToken).ConfigureAwait(false) ?? "see its pods"}"
+                    : $"not done {Span(options.DeletionTimeout)} after the deletion (the host still stopping, or the broker not answering)";
+                var message = $"Gave up deleting the host's state ({why}); left behind, to delete by hand: {HostDeletion.LeftBehind(endpoint)}";
+                logger.LogWarning("FunctionEndpoint {Namespace}/{Name}: {Message}", namespaceName, name, message);
+                await events.RecordAsync(endpoint, EventRecorder.Warning, "StateLeftBehind", message, cancellationToken).ConfigureAwait(false);
+                await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, false, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        return deleting;
+    }
+
+    private static CleanupJobState State(V1Job? job) => job switch
+    {
+        null => CleanupJobState.Absent,
+        { Status.Succeeded: > 0 } => CleanupJobState.Succeeded,
+        _ when job.Status?.Conditions?.Any(c => c.Type == "Failed" && c.Status == "True") == true => CleanupJobState.Failed,
+        _ => CleanupJobState.Running,
+    };
+
+    private static string Span(TimeSpan span) =>
+        span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} minutes" : $"{span.TotalSeconds:0} s";
+
+    private static string Selector(IDictionary<string, string> labels) => string.Join(",", labels.Select(l => $"{l.Key}={l.Value}"));
+
+    /// <summary>An event, and the same words in the Ready condition (once: an unchanged step writes nothing).</summary>
+    private async Task SayAsync(FunctionEndpoint endpoint, string type, string reason, string message, CancellationToken cancellationToken)
+    {
+        var ready = Conditions.Find(endpoint.Status?.Conditions, ConditionTypes.Ready);
+        if (ready?.Reason == reason && ready.Message == message)
+        {
+            return;
+        }
+
+        await events.RecordAsync(endpoint, type, reason, message, cancellationToken).ConfigureAwait(false);
+        var status = endpoint.Status ?? new FunctionEndpointStatus();
+        status.Conditions = Conditions.Set(status.Conditions, new StatusCondition
+        {
+            Type = ConditionTypes.Ready,
+            Status = ConditionStatus.False,
+            Reason = reason,
+            Message = message,
+            ObservedGeneration = endpoint.Metadata.Generation,
+            LastTransitionTime = Conditions.Now(clock),
+        });
+        caches.Endpoints.UpsertWritten(
+            await applier.ApplyStatusAsync<FunctionEndpoint>(FunctionEndpoint.KindName, FunctionEndpoint.Plural, endpoint.Metadata.NamespaceProperty, endpoint.Metadata.Name, status, cancellationToken).ConfigureAwait(false),
+            endpoint.Metadata.ResourceVersion);
+    }
+
+    private async Task<V1Job?> ReadJobAsync(string namespaceName, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.BatchV1.ReadNamespacedJobAsync(name, namespaceName, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The last termination message of the Job's pods: why deleting failed, in the runtime's words.</summary>
+    private async Task<string?> LastFailureAsync(string namespaceName, V1Job job, CancellationToken cancellationToken)
+    {
+        var pods = await client.CoreV1.ListNamespacedPodAsync(namespaceName, labelSelector: "job-name=" + job.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return pods.Items
+            .Select(p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated)
+            .Where(t => t is { ExitCode: not 0 })
+            .OrderByDescending(t => t!.FinishedAt)
+            .Select(t => t!.Message?.Trim())
+            .FirstOrDefault(m => m is { Length: > 0 });
+    }
+
+    private async Task<int> DeleteClaimsAsync(string namespaceName, string name, CancellationToken cancellationToken)
+    {
+        var claims = await client.CoreV1.ListNamespacedPersistentVolumeClaimAsync(namespaceName, labelSelector: Selector(HostWorkloadNames.SelectorLabels(name)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var claim in claims.Items)
+        {
+            await applier.DeleteClaimAsync(namespaceName, claim.Metadata.Name, cancellationToken).ConfigureAwait(false);
+        }
+
+        return claims.Items.Count;
+    }
+}

@@ -1,0 +1,83 @@
+using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Module.Validation;
+using StatefunOperator.Operator.Model;
+
+namespace StatefunOperator.Operator.Controller;
+
+/// <summary>
+/// The decisions of a FunctionEndpoint's deletion policy (<c>spec.deletionPolicy</c>). Keep (the default): nothing
+/// happens on deletion, the host's topics, consumer group and volumes stay. Delete: a finalizer holds the object while
+/// the operator stops the host (StatefulSet), waits for its pods to go, runs the Job that deletes the group and topics,
+/// deletes the pods' volumes, and removes the finalizer. A broker that cannot be reached is retried (the Job's
+/// backoff) until <see cref="OperatorOptions.DeletionTimeout"/> after the deletion: then the finalizer comes off
+/// anyway (a namespace deletion never hangs on it) and an event names what was left behind. Pure.
+/// </summary>
+public static class HostDeletion
+{
+    public const string Finalizer = "statefun.dev/delete-host-state";
+
+    public static bool DeletesState(FunctionEndpoint endpoint) =>
+        endpoint.Spec.DeletionPolicy == DeletionPolicies.Delete;
+
+    public static bool HasFinalizer(FunctionEndpoint endpoint) =>
+        endpoint.Metadata.Finalizers?.Contains(Finalizer) == true;
+
+    public static HostDeletionStep Next(FunctionEndpoint endpoint, bool statefulSetExists, int podsLeft, CleanupJobState job, TimeSpan sinceDeletion, TimeSpan bound)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (endpoint.Metadata.DeletionTimestamp is null)
+        {
+            return (DeletesState(endpoint), HasFinalizer(endpoint)) switch
+            {
+                (true, false) => HostDeletionStep.AddFinalizer,
+                (false, true) => HostDeletionStep.RemoveFinalizer,
+                _ => HostDeletionStep.None,
+            };
+        }
+
+        if (!HasFinalizer(endpoint))
+        {
+            return HostDeletionStep.None;
+        }
+
+        if (sinceDeletion > bound || job == CleanupJobState.Failed)
+        {
+            return HostDeletionStep.GiveUp;
+        }
+
+        if (statefulSetExists)
+        {
+            return HostDeletionStep.DeleteStatefulSet;
+        }
+
+        if (podsLeft > 0)
+        {
+            return HostDeletionStep.WaitForPods;
+        }
+
+        return job switch
+        {
+            CleanupJobState.Absent => HostDeletionStep.StartCleanup,
+            CleanupJobState.Running => HostDeletionStep.WaitForCleanup,
+            _ => HostDeletionStep.Finish,
+        };
+    }
+
+    /// <summary>What deleting the endpoint does to its state, for <c>status.onDelete</c>.</summary>
+    public static string OnDeleteMessage(FunctionEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var what = LeftBehind(endpoint);
+        return DeletesState(endpoint)
+            ? $"Delete: deleting this FunctionEndpoint stops its host, then deletes {what}"
+            : $"Keep: deleting this FunctionEndpoint leaves {what}; one created again under this name finds that state (spec.deletionPolicy: Delete to remove them)";
+    }
+
+    /// <summary>The host's state, named: topics, consumer group, volumes.</summary>
+    public static string LeftBehind(FunctionEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var hostId = CustomResourceModel.HostId(endpoint);
+        return $"the topics {FunctionHosts.InboxTopic(hostId)} and {FunctionHosts.ChangelogTopic(hostId)}, the consumer group {FunctionHosts.GroupId(hostId)} and the host pods' volumes";
+    }
+}

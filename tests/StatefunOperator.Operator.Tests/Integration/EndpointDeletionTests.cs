@@ -1,0 +1,137 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Operator.Controller;
+using StatefunOperator.Operator.Tests.Integration.ApiServer;
+using StatefunOperator.Operator.Tests.Support;
+
+namespace StatefunOperator.Operator.Tests.Integration;
+
+/// <summary>
+/// K6: deleting a FunctionEndpoint against the API server. There is no kubelet or controller here: the test plays
+/// them (it reports the cleanup Job done). Keep (the default) lets the object go at once and says what stays;
+/// Delete stops the host, runs the Job, deletes the volume claims, then lets go; a Job that never ends is given up
+/// on after the bound, with an event naming what was left.
+/// </summary>
+[Collection(KubeApiServerCollection.Name)]
+public class EndpointDeletionTests(KubeApiServerFixture server)
+{
+    private readonly Kubernetes _client = server.Client;
+
+    [Fact]
+    public async Task K6_Keep_TheDefault_DeletesAtOnce_AndTheStatusSaidWhatStays()
+    {
+        var ns = await server.CreateNamespaceAsync("keep");
+        await _client.CreateAsync(TestResources.Endpoint(ns));
+        await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns));
+        var endpoint = await Eventually.Until(() => _client.GetEndpointAsync(ns, "example-functions"), e => e.Status?.OnDelete is not null, "status.onDelete");
+        Assert.StartsWith("Keep: deleting this FunctionEndpoint leaves the topics", endpoint.Status!.OnDelete, StringComparison.Ordinal);
+        Assert.Null(endpoint.Metadata.Finalizers);
+
+        await DeleteAsync(ns);
+        await Eventually.Until(() => FindAsync(ns), e => e is null, "the endpoint gone");
+    }
+
+    [Fact]
+    public async Task K6_Delete_StopsTheHost_RunsTheCleanupJob_DeletesTheVolumes_ThenTheEndpointGoes()
+    {
+        var ns = await server.CreateNamespaceAsync("delete");
+        var created = TestResources.Endpoint(ns);
+        created.Spec.DeletionPolicy = DeletionPolicies.Delete;
+        await _client.CreateAsync(created);
+        await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns));
+        await Eventually.Until(() => _client.GetEndpointAsync(ns, "example-functions"), e => e.Metadata.Finalizers?.Contains(HostDeletion.Finalizer) == true, "the finalizer");
+        await Eventually.Until(() => _client.FindStatefulSetAsync(ns, "example-functions-host"), s => s is not null, "the host's StatefulSet");
+        await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("state-example-functions-host-0"), ns);
+
+        await DeleteAsync(ns);
+
+        await Eventually.Until(() => _client.FindStatefulSetAsync(ns, "example-functions-host"), s => s is null, "the host stopped first");
+        var job = await Eventually.Until(() => FindJobAsync(ns), j => j is not null, "the cleanup Job");
+        Assert.Contains("--delete-host-state", job!.Spec.Template.Spec.Containers[0].Args);
+        Assert.NotNull(await FindAsync(ns)); // held by its finalizer while the Job runs
+
+        // No kubelet here: the test reports the Job done, as the Job controller would.
+        await _client.BatchV1.PatchNamespacedJobStatusAsync(new V1Patch("{\"status\":{\"succeeded\":1}}", V1Patch.PatchType.MergePatch), job.Metadata.Name, ns);
+        await Eventually.Until(() => FindAsync(ns), e => e is null, "the endpoint gone once its state is");
+        var claim = await FindClaimAsync(ns);
+        Assert.True(claim is null || claim.Metadata.DeletionTimestamp is not null, "the host's volume claim was not deleted");
+        var events = await _client.EventsForAsync(ns, "example-functions");
+        Assert.Contains(events, e => e.Reason == "StoppingHost");
+        Assert.Contains(events, e => e.Reason == "DeletingState" && e.Message.Contains("statefun-host.", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Reason == "StateDeleted");
+    }
+
+    [Fact]
+    public async Task K6_ACleanupThatNeverEnds_IsGivenUpAfterTheBound_AndTheEventNamesWhatIsLeft()
+    {
+        var ns = await server.CreateNamespaceAsync("giveup");
+        var created = TestResources.Endpoint(ns);
+        created.Spec.DeletionPolicy = DeletionPolicies.Delete;
+        await _client.CreateAsync(created);
+        await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns) with { DeletionTimeout = TimeSpan.FromSeconds(5) });
+        await Eventually.Until(() => _client.GetEndpointAsync(ns, "example-functions"), e => e.Metadata.Finalizers?.Contains(HostDeletion.Finalizer) == true, "the finalizer");
+
+        await DeleteAsync(ns);
+
+        await Eventually.Until(() => FindAsync(ns), e => e is null, "the endpoint gone after the bound");
+        var left = (await _client.EventsForAsync(ns, "example-functions")).Single(e => e.Reason == "StateLeftBehind");
+        Assert.Equal("Warning", left.Type);
+        Assert.Contains($"statefun.{ns}.example-functions.changelog", left.Message, StringComparison.Ordinal);
+    }
+
+    private static V1PersistentVolumeClaim Claim(string name) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            Labels = StatefunOperator.Operator.Desired.HostWorkloadNames.SelectorLabels("example-functions"),
+        },
+        Spec = new V1PersistentVolumeClaimSpec
+        {
+            AccessModes = ["ReadWriteOnce"],
+            Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new("1Gi") } },
+        },
+    };
+
+    private async Task DeleteAsync(string ns) =>
+        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync("statefun.dev", "v1alpha1", ns, FunctionEndpoint.Plural, "example-functions");
+
+    private async Task<FunctionEndpoint?> FindAsync(string ns)
+    {
+        try
+        {
+            return await _client.GetEndpointAsync(ns, "example-functions");
+        }
+        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<V1Job?> FindJobAsync(string ns)
+    {
+        try
+        {
+            return await _client.BatchV1.ReadNamespacedJobAsync("example-functions-delete-state", ns);
+        }
+        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<V1PersistentVolumeClaim?> FindClaimAsync(string ns)
+    {
+        try
+        {
+            return await _client.CoreV1.ReadNamespacedPersistentVolumeClaimAsync("state-example-functions-host-0", ns);
+        }
+        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}
