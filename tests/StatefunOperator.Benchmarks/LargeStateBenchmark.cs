@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Routing;
@@ -24,7 +23,7 @@ namespace StatefunOperator.Benchmarks;
 /// reader. The records each restart restored and the resident memory after it.</item>
 /// </list>
 /// </summary>
-internal static partial class LargeStateBenchmark
+internal static class LargeStateBenchmark
 {
     public const string Verb = "large-state";
     private const int Partitions = 4;
@@ -155,14 +154,9 @@ internal static partial class LargeStateBenchmark
     /// <summary>The changelog records the host's restores read since <paramref name="from"/> in its log, and the time they took.</summary>
     private static (long Records, long Milliseconds) Restored(string log, long from)
     {
-        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        stream.Seek(from, SeekOrigin.Begin);
-        var matches = RestoredLine().Matches(new StreamReader(stream).ReadToEnd());
-        return (matches.Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)), matches.Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+        var (_, records, milliseconds) = RestoreLog.Since(log, from);
+        return (records, milliseconds);
     }
 
     private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6,6:F0} MB");
-
-    [GeneratedRegex(@"restored partitions [0-9, ]+ from ([0-9]+) changelog records in ([0-9]+) ms")]
-    private static partial Regex RestoredLine();
 }

@@ -123,7 +123,8 @@ public sealed class EndpointDeletion(
         }
 
         await events.RecordAsync(endpoint, type, reason, message, cancellationToken).ConfigureAwait(false);
-        var status = endpoint.Status ?? new FunctionEndpointStatus();
+        // A copy: the cached object stays as the API server has it until the write comes back.
+        var status = KubernetesJson.Deserialize<FunctionEndpointStatus>(KubernetesJson.Serialize(endpoint.Status ?? new FunctionEndpointStatus()));
         status.Conditions = Conditions.Set(status.Conditions, new StatusCondition
         {
             Type = ConditionTypes.Ready,

@@ -38,7 +38,7 @@ public sealed class FunctionEndpointReconciler(
         var egresses = caches.Egresses.List(namespaceName);
         var others = OtherEndpoints(endpoint, caches.Endpoints.List(namespaceName));
         if (deletion is not null
-            && await deletion.ReconcileAsync(endpoint, () => ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, others, egresses.Where(e => endpoint.Spec.Egresses?.Contains(e.Metadata.Name) == true).ToList())), cancellationToken).ConfigureAwait(false))
+            && await deletion.ReconcileAsync(endpoint, () => ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, others, ReferencedEgresses(endpoint, egresses))), cancellationToken).ConfigureAwait(false))
         {
             return; // Being deleted: its deletion policy is carried out, nothing is applied.
         }
@@ -102,9 +102,12 @@ public sealed class FunctionEndpointReconciler(
             .OrderBy(other => other.Metadata.Name, StringComparer.Ordinal)
             .ToList();
 
-    /// <summary>The egresses the endpoint names, in its order (validation guarantees they exist).</summary>
+    /// <summary>
+    /// The egresses the endpoint names that exist, in its order (for a valid endpoint: all of them; while it is being
+    /// deleted, its egresses may be gone already).
+    /// </summary>
     public static IReadOnlyList<KafkaEgress> ReferencedEgresses(FunctionEndpoint endpoint, IReadOnlyList<KafkaEgress> egresses) =>
-        (endpoint.Spec.Egresses ?? []).Select(name => egresses.First(e => e.Metadata.Name == name)).ToList();
+        (endpoint.Spec.Egresses ?? []).Select(name => egresses.FirstOrDefault(e => e.Metadata.Name == name)).OfType<KafkaEgress>().ToList();
 
     private async Task RecordTransitionsAsync(FunctionEndpoint endpoint, FunctionEndpointStatus status, ValidationResult validation, CancellationToken cancellationToken)
     {

@@ -24,7 +24,7 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
     public async Task OperatorWithOnlyTheCommittedRbac_ReconcilesEverySample()
     {
         Assert.False(server.UsesExistingCluster, "This test authenticates as the operator's ServiceAccount with a static token; it needs the API server the tests start.");
-        await EnsureNamespaceAsync(OperatorNamespace);
+        await server.EnsureNamespaceAsync(OperatorNamespace);
         await ApplyRbacAsync();
         var ns = await server.CreateNamespaceAsync("samples");
         var ingresses = await ApplySamplesAsync(ns);
@@ -92,7 +92,7 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
     public async Task K5_TheWebhookWithOnlyTheCommittedRbac_KeepsItsCertificate_AndIsCalled()
     {
         Assert.False(server.UsesExistingCluster, "This test authenticates as the operator's ServiceAccount with a static token; it needs the API server the tests start.");
-        await EnsureNamespaceAsync(OperatorNamespace);
+        await server.EnsureNamespaceAsync(OperatorNamespace);
         await ApplyRbacAsync();
         var ns = await server.CreateNamespaceAsync("webhook-rbac");
         await _client.CoreV1.PatchNamespaceAsync(new V1Patch($"{{\"metadata\":{{\"labels\":{{\"statefun-webhook-test\":\"{ns}\"}}}}}}", V1Patch.PatchType.MergePatch), ns);
@@ -143,18 +143,6 @@ public class DeploymentManifestsTests(KubeApiServerFixture server)
             catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.NotFound)
             {
             }
-        }
-    }
-
-    private async Task EnsureNamespaceAsync(string name)
-    {
-        try
-        {
-            await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
-        }
-        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.Conflict)
-        {
-            // Already there.
         }
     }
 

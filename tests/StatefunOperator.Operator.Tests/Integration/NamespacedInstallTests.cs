@@ -26,7 +26,7 @@ public class NamespacedInstallTests(KubeApiServerFixture server)
     public async Task K4_TheNamespacedInstall_ReconcilesItsNamespaces_LeavesOthersAlone_AndReportsOneItMayNotReadOnce()
     {
         Assert.False(server.UsesExistingCluster, "This test authenticates as the namespaced install's ServiceAccount with a static token; it needs the API server the tests start.");
-        await EnsureNamespaceAsync(OperatorNamespace);
+        await server.EnsureNamespaceAsync(OperatorNamespace);
         var teamA = await server.CreateNamespaceAsync("team-a");
         var teamB = await server.CreateNamespaceAsync("team-b");
         var unbound = await server.CreateNamespaceAsync("unbound"); // watched, but the install granted nothing there
@@ -143,17 +143,6 @@ public class NamespacedInstallTests(KubeApiServerFixture server)
             {
                 // Applied by an earlier run against the same server.
             }
-        }
-    }
-
-    private async Task EnsureNamespaceAsync(string name)
-    {
-        try
-        {
-            await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
-        }
-        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.Conflict)
-        {
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using StatefunOperator.Runtime.Tests.Functions;
 using StatefunOperator.Runtime.Tests.Support;
 using StatefunOperator.Testing;
@@ -16,7 +14,7 @@ namespace StatefunOperator.Runtime.Tests.FunctionHost;
 /// written after what its store covers; with its store deleted (a lost volume), all of it. Every count stays exact.
 /// Prints how long each restore took and when the revisits were visible.
 /// </summary>
-public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
+public sealed class LargeStateRestartTests(ITestOutputHelper output)
 {
     private const int Users = 20_000;
     private const int Revisiting = 100;
@@ -117,13 +115,9 @@ public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
             host.Kill();
         }
 
-        await using var log = new FileStream(hostLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        log.Seek(before, SeekOrigin.Begin);
-        var text = await new StreamReader(log).ReadToEndAsync();
-        var restores = Restored().Matches(text);
-        Assert.NotEmpty(restores);
-        var restoring = TimeSpan.FromMilliseconds(restores.Sum(m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
-        return (restores.Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)), restoring, recovery);
+        var (restores, records, milliseconds) = RestoreLog.Since(hostLog, before);
+        Assert.True(restores > 0, $"no restore in {hostLog}");
+        return (records, TimeSpan.FromMilliseconds(milliseconds), recovery);
     }
 
     private static async Task WriteAsync(KafkaTestBroker broker, string input, IEnumerable<int> users)
@@ -142,7 +136,4 @@ public sealed partial class LargeStateRestartTests(ITestOutputHelper output)
         var records = await TopicReader.ReadAsync(broker, outputTopic, 1, count, TimeSpan.FromSeconds(120), TimeSpan.Zero);
         Assert.True(records.Count >= count, $"{records.Count} of {count} outputs visible; see {dir}");
     }
-
-    [GeneratedRegex(@"restored partitions [0-9, ]+ from ([0-9]+) changelog records in ([0-9]+) ms")]
-    private static partial Regex Restored();
 }

@@ -129,6 +129,19 @@ public sealed class KubeApiServerFixture : IAsyncLifetime
         SslCaCerts = Configuration.SslCaCerts,
     });
 
+    /// <summary>A namespace of a fixed name (an install's own), created unless an earlier test or run made it.</summary>
+    public async Task EnsureNamespaceAsync(string name)
+    {
+        try
+        {
+            await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
+        }
+        catch (k8s.Autorest.HttpOperationException exception) when (exception.Response?.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Already there.
+        }
+    }
+
     /// <summary>A fresh namespace for one test.</summary>
     public async Task<string> CreateNamespaceAsync(string prefix)
     {
