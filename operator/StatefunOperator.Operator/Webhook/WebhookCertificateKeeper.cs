@@ -16,7 +16,7 @@ namespace StatefunOperator.Operator.Webhook;
 /// of its life left, or without the Service's names, replaces it (with the Secret's resourceVersion, so two replicas
 /// never both win), each serves what the Secret holds, and each sets the ValidatingWebhookConfiguration's
 /// <c>caBundle</c> to the CAs the Secret trusts when it differs. Checked at start and then every
-/// <see cref="Period"/> (every 5 s until a certificate is served). The one owner of <see cref="Current"/>.
+/// <see cref="Period"/>, sooner until a certificate is served and the bundle is set. The one owner of <see cref="Current"/>.
 /// </summary>
 public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions options, ILogger logger, TimeProvider? clock = null)
 {
@@ -25,6 +25,7 @@ public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions
     private volatile X509Certificate2? _current;
     private string? _servedPem;
     private bool _configurationMissingReported;
+    private bool _bundleCurrent;
 
     /// <summary>The serving certificate with its key, once the Secret holds one.</summary>
     public X509Certificate2? Current => _current;
@@ -42,12 +43,12 @@ public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not OutOfMemoryException)
             {
                 // The webhook is a convenience in front of the status conditions: its trouble never stops reconciling.
-                logger.LogWarning("Keeping the webhook's certificate failed ({Message}); trying again in {Delay}", Describe(exception), _current is null ? TimeSpan.FromSeconds(5) : Period);
+                logger.LogWarning("Keeping the webhook's certificate failed ({Message}); trying again in {Delay}", Describe(exception), NextCheck);
             }
 
             try
             {
-                await Task.Delay(_current is null ? TimeSpan.FromSeconds(5) : Period, _clock, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(NextCheck, _clock, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -55,6 +56,13 @@ public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions
             }
         }
     }
+
+    /// <summary>
+    /// Soon while there is nothing to serve (5 s) or the configuration's CA bundle is not set yet (15 s: the
+    /// configuration may be applied after the operator starts, and until its bundle is set the API server cannot
+    /// call the webhook); then every <see cref="Period"/>.
+    /// </summary>
+    private TimeSpan NextCheck => _current is null ? TimeSpan.FromSeconds(5) : !_bundleCurrent ? TimeSpan.FromSeconds(15) : Period;
 
     /// <summary>One round: the Secret made or renewed where due, its certificate served, the CA bundle set.</summary>
     public async Task SyncAsync(CancellationToken cancellationToken)
@@ -69,10 +77,8 @@ public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions
         }
 
         // The API server trusts a new CA before it is served: bundle first, certificate second.
-        if (Text(data, "ca.crt") is { } ca)
-        {
-            await SetCaBundleAsync(Bundle(ca, Text(data, "ca-previous.crt")), cancellationToken).ConfigureAwait(false);
-        }
+        _bundleCurrent = Text(data, "ca.crt") is { } ca
+            && await SetCaBundleAsync(Bundle(ca, Text(data, "ca-previous.crt")), cancellationToken).ConfigureAwait(false);
 
         if (Text(data, "tls.crt") is { } certificatePem && Text(data, "tls.key") is { } keyPem && certificatePem != _servedPem)
         {
@@ -173,7 +179,8 @@ public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions
         }
     }
 
-    private async Task SetCaBundleAsync(string bundle, CancellationToken cancellationToken)
+    /// <summary>Sets the configuration's CA bundle where it differs; whether it is current now.</summary>
+    private async Task<bool> SetCaBundleAsync(string bundle, CancellationToken cancellationToken)
     {
         V1ValidatingWebhookConfiguration configuration;
         try
@@ -188,7 +195,7 @@ public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions
                 logger.LogWarning("The ValidatingWebhookConfiguration {Name} is not installed: the API server does not call the webhook, and bad specs are told only in their status (install config/default or config/namespaced)", options.WebhookConfiguration);
             }
 
-            return;
+            return false;
         }
 
         _configurationMissingReported = false;
@@ -200,7 +207,7 @@ public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions
             .ToList();
         if (operations.Count == 0)
         {
-            return;
+            return true;
         }
 
         var patch = $"[{{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"{configuration.Metadata.ResourceVersion}\"}},{string.Join(',', operations)}]";
@@ -208,10 +215,12 @@ public sealed class WebhookCertificateKeeper(IKubernetes client, OperatorOptions
         {
             await client.AdmissionregistrationV1.PatchValidatingWebhookConfigurationAsync(new V1Patch(patch, V1Patch.PatchType.JsonPatch), options.WebhookConfiguration, cancellationToken: cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Set the CA bundle of ValidatingWebhookConfiguration {Name} ({Count} webhooks)", options.WebhookConfiguration, operations.Count);
+            return true;
         }
         catch (HttpOperationException exception) when (exception.Response?.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity)
         {
             // Changed meanwhile (another replica set it): the next round looks again.
+            return false;
         }
     }
 

@@ -46,6 +46,11 @@ public class ValidatingWebhookTests(KubeApiServerFixture server)
         try
         {
             var port = await webhook.Port.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // The configuration applied after the operator made its certificate (an install whose operator started
+            // first): its CA bundle must still be set soon, not at the next periodic check.
+            await Eventually.Until(() => FindSecretAsync(ns, options.WebhookSecret), s => s is not null, "the webhook's certificate Secret");
+            await Task.Delay(TimeSpan.FromSeconds(1));
             await _client.AdmissionregistrationV1.CreateValidatingWebhookConfigurationAsync(Configuration(options.WebhookConfiguration, port, label));
 
             // The operator fills in the CA bundle (the Secret's CA); the API server then trusts the webhook.
@@ -146,6 +151,18 @@ public class ValidatingWebhookTests(KubeApiServerFixture server)
             },
         ],
     };
+
+    private async Task<V1Secret?> FindSecretAsync(string ns, string name)
+    {
+        try
+        {
+            return await _client.CoreV1.ReadNamespacedSecretAsync(name, ns);
+        }
+        catch (HttpOperationException exception) when (exception.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
 
     private static KafkaIngress Copy(KafkaIngress ingress) => KubernetesJson.Deserialize<KafkaIngress>(KubernetesJson.Serialize(ingress));
 
