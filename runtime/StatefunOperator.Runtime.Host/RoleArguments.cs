@@ -1,10 +1,12 @@
+using StatefunOperator.Module.Validation;
 using StatefunOperator.Runtime.Hosting;
 
 namespace StatefunOperator.Runtime.Host;
 
 /// <summary>
 /// <c>--role all|ingress|host</c> (else <c>STATEFUN_ROLE</c>, else all) and <c>--host &lt;namespace/name&gt;</c>
-/// (else <c>STATEFUN_HOST</c>): what this process runs of the module.
+/// (else <c>STATEFUN_HOST</c>): what this process runs of the module; and <c>STATEFUN_ENDPOINT_CREATED</c>, when the
+/// host's FunctionEndpoint was created (the operator sets it).
 /// </summary>
 internal static class RoleArguments
 {
@@ -35,7 +37,20 @@ internal static class RoleArguments
             problem = "--host: names a function host, but --role ingress runs none";
         }
 
-        return new RuntimeOptions(role, host);
+        DateTimeOffset? created = null;
+        if (Environment.GetEnvironmentVariable(EndpointCreationTime.Variable) is { Length: > 0 } createdText)
+        {
+            if (EndpointCreationTime.TryParse(createdText, out var parsed, out var createdProblem))
+            {
+                created = parsed;
+            }
+            else
+            {
+                problem ??= createdProblem;
+            }
+        }
+
+        return new RuntimeOptions(role, host, created);
     }
 
     private static string? Value(string[] args, string name)

@@ -39,7 +39,7 @@ internal static class FunctionPath
             await broker.CreateTopicAsync(FunctionHosts.InboxTopic(hostId), hostPartitions).ConfigureAwait(false);
             await broker.CreateTopicAsync(FunctionHosts.ChangelogTopic(hostId), hostPartitions).ConfigureAwait(false);
             var module = ModuleYamlLoader.Load(FunctionBenchModule.Yaml(broker.BootstrapServers, KafkaTestBroker.UniqueName("bench-fn"), hostId, hostPartitions, input, $"http://127.0.0.1:{server.Port}{path}", semantic, fetchWaitMaxMs));
-            var workloads = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, unique, loggers, null, null, token).ConfigureAwait(false);
+            var workloads = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, unique, loggers, null, null, cancellationToken: token).ConfigureAwait(false);
             var stop = CancellationTokenSource.CreateLinkedTokenSource(token);
             var ingress = workloads.Ingresses[0].Ingress;
             return new RunningForwarder(workloads.RunAsync(stop.Token), stop, () => ingress.Metrics.Delivered > 0, () => server.Requested(path), async () =>

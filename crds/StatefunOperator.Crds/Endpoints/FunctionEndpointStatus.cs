@@ -45,6 +45,10 @@ public sealed class FunctionEndpointStatus
     [Description("What deleting this resource does to its state, by spec.deletionPolicy.")]
     public string? OnDelete { get; set; }
 
+    [JsonPropertyName("priorState")]
+    [Description("Whether the host found state from before this resource was created (an earlier FunctionEndpoint of this name whose topics were kept); absent until a host pod has asked the broker.")]
+    public PriorStateStatus? PriorState { get; set; }
+
     [JsonPropertyName("replicas")]
     [Description("Desired host pods.")]
     public int? Replicas { get; set; }

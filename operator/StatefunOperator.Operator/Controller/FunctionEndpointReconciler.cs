@@ -78,7 +78,7 @@ public sealed class FunctionEndpointReconciler(
             .Select(ingress => ingress.Metadata.Name)
             .ToList();
         var key = new ResourceKey(ResourceKinds.Endpoint, namespaceName, name);
-        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lags?.Get(key), lags?.GetFailures(key), lags?.GetCrash(key));
+        var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lags?.Get(key), lags?.GetFailures(key), lags?.GetCrash(key), lags?.GetPriorState(key));
         if (!StatusComparison.Same(endpoint.Status, status))
         {
             if (endpoint.Status?.Lag is not null && status.Lag is null)
@@ -116,6 +116,11 @@ public sealed class FunctionEndpointReconciler(
         if (endpoint.Status?.ConfigHash is { } previousHash && status.ConfigHash != previousHash)
         {
             await events.RecordAsync(endpoint, EventRecorder.Normal, "ConfigurationChanged", $"Function host configuration changed (hash {status.ConfigHash}); rolling the host pods.", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (endpoint.Status?.PriorState is null && status.PriorState is { Found: true } prior)
+        {
+            await events.RecordAsync(endpoint, EventRecorder.Normal, "PriorStateFound", prior.Message!, cancellationToken).ConfigureAwait(false);
         }
 
         if (endpoint.Status?.Replicas is { } previousReplicas && status.Replicas is { } replicas && replicas != previousReplicas)

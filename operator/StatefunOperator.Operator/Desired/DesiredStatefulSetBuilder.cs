@@ -1,5 +1,6 @@
 using k8s.Models;
 using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Module.Validation;
 
 namespace StatefunOperator.Operator.Desired;
 
@@ -27,6 +28,7 @@ public static class DesiredStatefulSetBuilder
                 RuntimePodTemplate.FieldEnv(RuntimePodTemplate.InstanceIdVariable, "metadata.name"),
                 RuntimePodTemplate.FieldEnv("POD_NAME", "metadata.name"),
                 RuntimePodTemplate.FieldEnv("POD_NAMESPACE", "metadata.namespace"),
+                .. CreationEnv(endpoint),
             ],
             string.IsNullOrWhiteSpace(spec.Image) ? options.RuntimeImage : spec.Image,
             spec.Resources,
@@ -62,4 +64,13 @@ public static class DesiredStatefulSetBuilder
             },
         };
     }
+
+    /// <summary>
+    /// When the endpoint was created (<see cref="EndpointCreationTime.Variable"/>): changelog records older than that
+    /// are state an earlier endpoint of this name left, which the host reports (<c>status.priorState</c>).
+    /// </summary>
+    private static IEnumerable<V1EnvVar> CreationEnv(FunctionEndpoint endpoint) =>
+        endpoint.Metadata.CreationTimestamp is { } created
+            ? [new V1EnvVar { Name = EndpointCreationTime.Variable, Value = EndpointCreationTime.Format(created) }]
+            : [];
 }

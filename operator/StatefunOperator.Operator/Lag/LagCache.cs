@@ -6,7 +6,7 @@ namespace StatefunOperator.Operator.Lag;
 
 /// <summary>
 /// The latest consumer lag of each KafkaIngress and FunctionEndpoint, the failing function addresses of each
-/// FunctionEndpoint, as their pods last reported them, and why their runtime pods crash, as the kubelet reports it (see
+/// FunctionEndpoint and what each one's hosts found from before it was created, as their pods last reported them, and why their runtime pods crash, as the kubelet reports it (see
 /// <see cref="LagCollector"/>), by kind, namespace and name: an ingress and an endpoint of the same name are two entries.
 /// </summary>
 public sealed class LagCache
@@ -14,6 +14,14 @@ public sealed class LagCache
     private readonly ConcurrentDictionary<ResourceKey, ConsumerLagStatus> _lags = new();
     private readonly ConcurrentDictionary<ResourceKey, FunctionFailures> _failures = new();
     private readonly ConcurrentDictionary<ResourceKey, RuntimeCrash> _crashes = new();
+    private readonly ConcurrentDictionary<ResourceKey, IReadOnlyList<PriorStateReading>> _priorStates = new();
+
+    /// <summary>What the owner's host pods last said they found in the changelog from before the endpoint was created, one answer per pod that said; null when none said yet.</summary>
+    public IReadOnlyList<PriorStateReading>? GetPriorState(ResourceKey owner) => _priorStates.TryGetValue(owner, out var found) ? found : null;
+
+    /// <summary>Stores what the host pods found (null or empty: none said); true when it differs from what was stored.</summary>
+    public bool SetPriorState(ResourceKey owner, IReadOnlyList<PriorStateReading>? found) =>
+        Store(_priorStates, owner, found is { Count: > 0 } ? found : null, (a, b) => a is null || b is null ? a is null && b is null : a.SequenceEqual(b));
 
     /// <summary>Why the owner's runtime pods fail, as the kubelet last reported it; null when none fails (or unknown).</summary>
     public RuntimeCrash? GetCrash(ResourceKey owner) => _crashes.TryGetValue(owner, out var crash) ? crash : null;
@@ -32,7 +40,7 @@ public sealed class LagCache
     /// <summary>Stores the lag (null: unknown); true when it differs from what was stored.</summary>
     public bool Set(ResourceKey owner, ConsumerLagStatus? lag) => Store(_lags, owner, lag, Same);
 
-    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.Union(_failures.Keys).Union(_crashes.Keys).ToList();
+    public IReadOnlyList<ResourceKey> Keys() => _lags.Keys.Union(_failures.Keys).Union(_crashes.Keys).Union(_priorStates.Keys).ToList();
 
     /// <summary>Stores (or, for null, removes) the owner's value; true when it differs from what was stored.</summary>
     private static bool Store<T>(ConcurrentDictionary<ResourceKey, T> map, ResourceKey owner, T? value, Func<T?, T?, bool> same)

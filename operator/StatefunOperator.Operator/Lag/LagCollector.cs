@@ -99,7 +99,8 @@ public sealed class LagCollector(
             var lagChanged = cache.Set(owner, RuntimeStatusReader.Combine(answers.Select(a => a.Partitions).ToList()));
             var failuresChanged = owner.Kind == ResourceKinds.Endpoint && cache.SetFailures(owner, FunctionFailures.Combine(answers));
             var crashChanged = cache.SetCrash(owner, RuntimeCrash.Of(ownerPods));
-            if (lagChanged || failuresChanged || crashChanged)
+            var priorChanged = owner.Kind == ResourceKinds.Endpoint && cache.SetPriorState(owner, answers.SelectMany(a => a.PriorState ?? []).ToList());
+            if (lagChanged || failuresChanged || crashChanged || priorChanged)
             {
                 onChanged(owner);
             }
@@ -107,7 +108,7 @@ public sealed class LagCollector(
 
         foreach (var gone in cache.Keys().Where(k => !seen.Contains(k)))
         {
-            if (cache.Set(gone, null) | cache.SetFailures(gone, null) | cache.SetCrash(gone, null))
+            if (cache.Set(gone, null) | cache.SetFailures(gone, null) | cache.SetCrash(gone, null) | cache.SetPriorState(gone, null))
             {
                 onChanged(gone);
             }

@@ -5,8 +5,9 @@ namespace StatefunOperator.Operator.Lag;
 
 /// <summary>
 /// Reads a runtime pod's <c>GET /status</c> (the consumer lag of each of its consumers, as the runtime read it
-/// from the consumer itself: an ingress worker's ingress, a function host's inbox; and a function host's failing
-/// addresses) and returns its partitions' lags and failing addresses. The operator never connects to Kafka.
+/// from the consumer itself: an ingress worker's ingress, a function host's inbox; a function host's failing
+/// addresses, and what it found in its changelog from before its endpoint was created) and returns them. The operator
+/// never connects to Kafka.
 /// </summary>
 public sealed class RuntimeStatusReader(HttpClient http)
 {
@@ -44,7 +45,19 @@ public sealed class RuntimeStatusReader(HttpClient http)
             failingTotal = json.RootElement.TryGetProperty("failingTotal", out var total) ? total.GetInt32() : failing.Count;
         }
 
-        return new RuntimeStatusReading(partitions, failing, failingTotal);
+        var priorState = new List<PriorStateReading>();
+        if (json.RootElement.TryGetProperty("priorState", out var priorList) && priorList.ValueKind == JsonValueKind.Array)
+        {
+            priorState.AddRange(priorList.EnumerateArray().Select(host => new PriorStateReading(
+                host.GetProperty("changelogTopic").GetString() ?? string.Empty,
+                host.GetProperty("endpointCreated").GetDateTimeOffset(),
+                host.GetProperty("offsets").GetInt64(),
+                host.GetProperty("partitions").GetInt32(),
+                host.GetProperty("partitionCount").GetInt32(),
+                host.GetProperty("checkedAt").GetDateTimeOffset())));
+        }
+
+        return new RuntimeStatusReading(partitions, failing, failingTotal, priorState);
     }
 
     /// <summary>

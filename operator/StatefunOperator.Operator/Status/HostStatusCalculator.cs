@@ -14,7 +14,7 @@ namespace StatefunOperator.Operator.Status;
 /// <summary>
 /// The status of a FunctionEndpoint from what was observed: the validation outcome (including a refused change of
 /// <c>spec.partitions</c>), its function host's StatefulSet as the API server reports it, and the inbox consumer lag
-/// its host pods last reported (see <c>Lag/LagCollector</c>). Pure.
+/// its host pods last reported, with what they found from before the endpoint was created (see <c>Lag/LagCollector</c>). Pure.
 /// </summary>
 public static class HostStatusCalculator
 {
@@ -27,6 +27,7 @@ public static class HostStatusCalculator
     /// <param name="lag">The inbox consumer lag the host pods last reported; null when unknown. Shown only while the StatefulSet exists.</param>
     /// <param name="failures">The failing function addresses the host pods last reported; null when unknown (the condition is then left as it was).</param>
     /// <param name="crash">Why host pods crash or cannot start, as the kubelet reports it; null when none does.</param>
+    /// <param name="priorState">What the host pods found in the changelog from before the endpoint was created, one answer per pod; null when none said yet.</param>
     public static FunctionEndpointStatus Compute(
         FunctionEndpoint endpoint,
         ValidationResult validation,
@@ -36,7 +37,8 @@ public static class HostStatusCalculator
         DateTime now,
         ConsumerLagStatus? lag = null,
         FunctionFailures? failures = null,
-        RuntimeCrash? crash = null)
+        RuntimeCrash? crash = null,
+        IReadOnlyList<PriorStateReading>? priorState = null)
     {
         var generation = endpoint.Metadata.Generation;
         var valid = validation.IsValid
@@ -70,6 +72,7 @@ public static class HostStatusCalculator
             ChangelogTopic = FunctionHosts.ChangelogTopic(hostId),
             ConsumerGroup = FunctionHosts.GroupId(hostId),
             OnDelete = HostDeletion.OnDeleteMessage(endpoint),
+            PriorState = PriorStateReport.Next(endpoint, priorState),
             Replicas = statefulSet?.Spec?.Replicas,
             ReadyReplicas = statefulSet is null ? null : statefulSet.Status?.ReadyReplicas ?? 0,
             Selector = string.Join(",", HostWorkloadNames.SelectorLabels(endpoint.Metadata.Name).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),

@@ -34,7 +34,7 @@ public sealed class ModuleRunner : BackgroundService
         try
         {
             await CheckEgressesAgainstBrokers(logger, stoppingToken).ConfigureAwait(false);
-            using var workloads = await ModuleWorkloads.CreateAsync(_module, _options.Role, _options.HostId, InstanceIdentity.Explicit(), _loggers, cancellationToken: stoppingToken).ConfigureAwait(false);
+            using var workloads = await ModuleWorkloads.CreateAsync(_module, _options.Role, _options.HostId, InstanceIdentity.Explicit(), _loggers, cancellationToken: stoppingToken, endpointCreated: _options.EndpointCreated).ConfigureAwait(false);
             await workloads.RunAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (EgressConfigurationException e) when (!stoppingToken.IsCancellationRequested)

@@ -17,6 +17,8 @@ public sealed class ModuleWorkloads : IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly List<IngressPipeline> _ingresses = [];
     private readonly List<FunctionHostPipeline> _hosts = [];
+    private readonly CancellationTokenSource _checks = new();
+    private readonly List<Task> _checkRuns = [];
 
     private ModuleWorkloads(ModuleConfiguration module, ILoggerFactory loggers)
     {
@@ -48,7 +50,9 @@ public sealed class ModuleWorkloads : IDisposable
 
     /// <summary>
     /// Creates the function hosts' internal topics where missing (both roles may be first to start), then the
-    /// workloads, with each host's partitions as the topics have them.
+    /// workloads, with each host's partitions as the topics have them. Given when the endpoint of the one host run
+    /// (<paramref name="hostId"/>) was created, it asks in the background what of its changelog is older
+    /// (<see cref="PriorStateCheck"/>).
     /// </summary>
     public static async Task<ModuleWorkloads> CreateAsync(
         ModuleConfiguration module,
@@ -58,6 +62,7 @@ public sealed class ModuleWorkloads : IDisposable
         ILoggerFactory loggers,
         CheckpointOptions? checkpointOptions = null,
         IFunctionClient? functionClient = null,
+        DateTimeOffset? endpointCreated = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -73,7 +78,19 @@ public sealed class ModuleWorkloads : IDisposable
         {
             Endpoints = module.Endpoints.Select(e => e.Host is { } h ? e with { Host = h with { Partitions = partitions[h.Id] } } : e).ToList(),
         };
-        return Create(actual, role, hostId, instanceId, loggers, checkpointOptions, functionClient);
+        var workloads = Create(actual, role, hostId, instanceId, loggers, checkpointOptions, functionClient);
+        if (endpointCreated is { } created && hostId is not null)
+        {
+            var stop = workloads._checks.Token;
+            foreach (var host in workloads._hosts)
+            {
+                var settings = host.Host;
+                var hostLogger = loggers.CreateLogger("StatefunOperator.Runtime.FunctionHost." + settings.Id);
+                workloads._checkRuns.Add(Task.Run(() => PriorStateCheck.RunAsync(settings, created, hostLogger, cancellationToken: stop), CancellationToken.None));
+            }
+        }
+
+        return workloads;
     }
 
     private static ModuleWorkloads Create(
@@ -126,6 +143,10 @@ public sealed class ModuleWorkloads : IDisposable
 
     public void Dispose()
     {
+        // A check answering now must not register after its host's entry was removed below.
+        _checks.Cancel();
+        Task.WaitAll([.. _checkRuns.Select(run => run.ContinueWith(_ => { }, TaskScheduler.Default))], TimeSpan.FromSeconds(5));
+        _checks.Dispose();
         foreach (var ingress in _ingresses)
         {
             ingress.Dispose();
@@ -133,6 +154,7 @@ public sealed class ModuleWorkloads : IDisposable
 
         foreach (var host in _hosts)
         {
+            Metrics.PriorStateRegistry.Remove(host.Host.Id);
             host.Dispose();
         }
     }

@@ -15,6 +15,7 @@ public class DesiredStatefulSetBuilderTests
     {
         var endpoint = TestResources.Endpoint("shop", "greeter");
         endpoint.Spec.Replicas = 3;
+        endpoint.Metadata.CreationTimestamp = new DateTime(2026, 12, 7, 6, 40, 12, DateTimeKind.Utc);
         endpoint.Spec.Resources = new WorkloadResources { Requests = new() { ["cpu"] = "250m" } };
         var module = ModuleYamlRenderer.RenderHost(new HostModuleInputs(endpoint, [], []));
 
@@ -34,6 +35,7 @@ public class DesiredStatefulSetBuilderTests
         Assert.Equal(["--module", "/etc/statefun/module.yaml", "--role", "host", "--host", "shop/greeter"], container.Args);
         Assert.Equal("metadata.name", container.Env.Single(e => e.Name == "STATEFUN_INSTANCE_ID").ValueFrom.FieldRef.FieldPath);
         Assert.Equal("metadata.name", container.Env.Single(e => e.Name == "POD_NAME").ValueFrom.FieldRef.FieldPath);
+        Assert.Equal("2026-12-07T06:40:12Z", container.Env.Single(e => e.Name == "STATEFUN_ENDPOINT_CREATED").Value);
         Assert.Equal("/healthz", container.LivenessProbe.HttpGet.Path);
         Assert.Equal("/readyz", container.ReadinessProbe.HttpGet.Path);
         Assert.Equal("250m", container.Resources.Requests["cpu"].ToString());

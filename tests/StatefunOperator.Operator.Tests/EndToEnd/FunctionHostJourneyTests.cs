@@ -1,6 +1,9 @@
 using StatefunOperator.Crds.Egress;
+using StatefunOperator.Module.Validation;
 using StatefunOperator.Operator.Status;
+using StatefunOperator.Operator.Tests.Integration;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
+using StatefunOperator.Operator.Tests.Support;
 using StatefunOperator.Testing.Kafka;
 using Xunit.Abstractions;
 
@@ -99,15 +102,44 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
         await journey.ScaleAsync(2);
         await journey.FlowAsync(Flow);
 
-        var counts = await journey.FinishAsync(GreeterJourney.Patience);
-        var written = journey.Written;
-        Assert.Equal(written.Keys.Order(), counts.Keys.Order());
-        foreach (var (user, seen) in counts)
-        {
-            Assert.Equal(Enumerable.Range(1, written[user]), seen);
-        }
-
+        AssertEveryCountOnceInOrder(journey, await journey.FinishAsync(GreeterJourney.Patience));
         ReportRecovery(journey.Broker, host, ingress: null);
+    }
+
+    /// <summary>
+    /// K6 (deletionPolicy Keep, the default): the endpoint deleted while names flow and created again under its name
+    /// finds the state its topics kept, and says so: the first endpoint's <c>status.priorState</c> says it started
+    /// empty, the second's that it found the changelog's records (with a <c>PriorStateFound</c> event), and a
+    /// read_committed reader sees every user's counts 1..n exactly once each, in order, across the two endpoints.
+    /// </summary>
+    [RealBrokerFact]
+    public async Task K6_AnEndpointDeletedAndCreatedAgain_WithItsTopicsKept_SaysItFoundTheirState_AndCountsGoOnExactlyOnce()
+    {
+        await using var journey = await GreeterJourney.StartAsync(server, output, await KafkaTestBroker.GetRealAsync(), DeliverySemanticTypes.ExactlyOnce, partitions: 2);
+        var first = await journey.PriorStateAsync();
+        Assert.False(first.Found, first.Message);
+        Assert.Equal(0, first.Offsets);
+        Assert.Contains("started empty", first.Message, StringComparison.Ordinal);
+        await journey.FlowAsync(Flow);
+
+        await journey.DeleteEndpointAsync();
+        // Names keep coming. The new endpoint counts only changelog records older than its creation less the 5 s clock
+        // allowance (and the API server keeps whole seconds): the first endpoint's, all written more than that before.
+        await journey.FlowAsync(EndpointCreationTime.ClockAllowance + TimeSpan.FromSeconds(2));
+        await journey.CreateEndpointAgainAsync();
+        var again = await journey.PriorStateAsync();
+        Assert.True(again.Found, again.Message);
+        Assert.True(again.Offsets > 0);
+        Assert.Contains(FunctionHosts.ChangelogTopic(journey.HostId), again.Message, StringComparison.Ordinal);
+        var found = await Eventually.Until(
+            async () => (await server.Client.EventsForAsync(journey.Namespace, GreeterJourney.EndpointName)).Where(e => e.Reason == "PriorStateFound").ToList(),
+            events => events.Count > 0,
+            "a PriorStateFound event",
+            GreeterJourney.Patience);
+        Assert.Equal(again.Message, Assert.Single(found).Message);
+        await journey.FlowAsync(Flow);
+
+        AssertEveryCountOnceInOrder(journey, await journey.FinishAsync(GreeterJourney.Patience));
     }
 
     private async Task KillHostAndIngressAsync(KafkaTestBroker broker)
@@ -126,6 +158,17 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
         var counts = await journey.FinishAsync(GreeterJourney.Patience);
         AssertNoGapAndNothingLost(journey, counts);
         ReportRecovery(broker, host, ingress);
+    }
+
+    /// <summary>Exactly-once: every user's counts are 1..n, each once, in order, n being the names written for that user.</summary>
+    private static void AssertEveryCountOnceInOrder(GreeterJourney journey, Dictionary<string, List<int>> counts)
+    {
+        var written = journey.Written;
+        Assert.Equal(written.Keys.Order(), counts.Keys.Order());
+        foreach (var (user, seen) in counts)
+        {
+            Assert.Equal(Enumerable.Range(1, written[user]), seen);
+        }
     }
 
     private static void AssertNoGapAndNothingLost(GreeterJourney journey, Dictionary<string, List<int>> counts)

@@ -55,6 +55,7 @@ public sealed partial class GreeterJourney : IAsyncDisposable
     private CancellationTokenSource? _stopRunner;
     private Task _runnerTask = Task.CompletedTask;
     private JsGreeter? _greeter;
+    private FunctionEndpointSpec? _endpointSpec;
     private long _nextSequence;
 
     private GreeterJourney(Kubernetes client, ITestOutputHelper output, KafkaTestBroker broker, string ns, string state)
@@ -224,6 +225,41 @@ public sealed partial class GreeterJourney : IAsyncDisposable
         return reader.ReadToEnd().Contains("start offset statefun.", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Deletes the FunctionEndpoint as a user does (its deletionPolicy is Keep: it goes at once, its topics and group
+    /// stay) and waits until its host pod stopped (the runner plays the garbage collector). Names keep being written.
+    /// </summary>
+    public async Task DeleteEndpointAsync()
+    {
+        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(StatefunApi.Group, StatefunApi.Version, Namespace, FunctionEndpoint.Plural, EndpointName);
+        await Eventually.Until(
+            () => Task.FromResult(_runner!.Running.Any(p => p.StartsWith($"{Namespace}/{EndpointName}-host-", StringComparison.Ordinal))),
+            running => !running,
+            $"the host pods of the deleted {EndpointName} to stop",
+            Patience);
+        Log($"{EndpointName} deleted (deletionPolicy Keep); its host stopped");
+    }
+
+    /// <summary>Creates the FunctionEndpoint again under its name, with the spec it had, and waits until it is Ready.</summary>
+    public async Task CreateEndpointAgainAsync()
+    {
+        await _client.CreateAsync(new FunctionEndpoint { Metadata = new() { Name = EndpointName, NamespaceProperty = Namespace }, Spec = _endpointSpec! });
+        await WaitEndpointReadyAsync(1);
+        Log($"{EndpointName} created again and Ready");
+    }
+
+    /// <summary>Waits until the endpoint's status says what its host found from before it was created, and returns it.</summary>
+    public async Task<PriorStateStatus> PriorStateAsync()
+    {
+        var endpoint = await Eventually.Until(
+            () => _client.GetEndpointAsync(Namespace, EndpointName),
+            e => e.Status?.PriorState is not null,
+            $"{EndpointName} status.priorState; logs in {StateDirectory}",
+            Patience);
+        Log($"{EndpointName} status.priorState: found {endpoint.Status!.PriorState!.Found}: {endpoint.Status.PriorState.Message}");
+        return endpoint.Status.PriorState;
+    }
+
     /// <summary>Keeps writing (and reading) for a while.</summary>
     public async Task FlowAsync(TimeSpan duration)
     {
@@ -300,7 +336,8 @@ public sealed partial class GreeterJourney : IAsyncDisposable
         _greeter = await JsGreeter.StartAsync(OutputTopic, Path.Combine(StateDirectory, "greeter.log"), $"{Namespace}/{EgressName}");
         _reading = Task.Run(() => Read(_stop.Token));
 
-        var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(Namespace));
+        // status.priorState (and the lag) are read from the host pods' /status: every 2 s here, not every 30 s.
+        var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(Namespace) with { LagPollInterval = TimeSpan.FromSeconds(2) });
         _cleanup.Add(running);
         _runner = new LocalWorkloadRunner(_client, new RunnerOptions("(in-process)", Path.Combine(AppContext.BaseDirectory, "statefun-runtime.dll"), StateDirectory, TimeSpan.FromMilliseconds(500), Namespace));
         _stopRunner = new CancellationTokenSource();
@@ -312,22 +349,8 @@ public sealed partial class GreeterJourney : IAsyncDisposable
             Metadata = new() { Name = EgressName, NamespaceProperty = Namespace },
             Spec = new KafkaEgressSpec { Address = _broker.BootstrapServers, DeliverySemantic = new DeliverySemantic { Type = semantic } },
         });
-        await _client.CreateAsync(new FunctionEndpoint
-        {
-            Metadata = new() { Name = EndpointName, NamespaceProperty = Namespace },
-            Spec = new FunctionEndpointSpec
-            {
-                Functions = "example/*",
-                UrlPathTemplate = $"http://127.0.0.1:{_greeter.Port}/{{function.name}}",
-                Timeouts = new EndpointTimeouts { Call = "10s", Connect = "2s" },
-                Address = _broker.BootstrapServers,
-                Partitions = partitions,
-                Replicas = 1,
-                DeliverySemantic = new HostDeliverySemantic { Type = hostSemantic },
-                Properties = SessionTimeouts(),
-                Egresses = [EgressName],
-            },
-        });
+        _endpointSpec = EndpointSpec(hostSemantic, partitions);
+        await _client.CreateAsync(new FunctionEndpoint { Metadata = new() { Name = EndpointName, NamespaceProperty = Namespace }, Spec = _endpointSpec });
         await _client.CreateAsync(new KafkaIngress
         {
             Metadata = new() { Name = IngressName, NamespaceProperty = Namespace },
@@ -354,6 +377,19 @@ public sealed partial class GreeterJourney : IAsyncDisposable
         await Eventually.Until(() => Task.FromResult(Greetings.Count), n => n > 0, $"the first greeting; logs in {StateDirectory}", Patience);
         Log("records flow: first greeting read");
     }
+
+    private FunctionEndpointSpec EndpointSpec(string hostSemantic, int partitions) => new()
+    {
+        Functions = "example/*",
+        UrlPathTemplate = $"http://127.0.0.1:{_greeter!.Port}/{{function.name}}",
+        Timeouts = new EndpointTimeouts { Call = "10s", Connect = "2s" },
+        Address = _broker.BootstrapServers,
+        Partitions = partitions,
+        Replicas = 1,
+        DeliverySemantic = new HostDeliverySemantic { Type = hostSemantic },
+        Properties = SessionTimeouts(),
+        Egresses = [EgressName],
+    };
 
     /// <summary>Short session timeouts for both roles (a member that dies without leaving is noticed within 6 s).</summary>
     private static Dictionary<string, string> SessionTimeouts() => new()

@@ -42,6 +42,23 @@ public class RuntimeStatusReaderTests
         Assert.Equal(4, Assert.Single(reading.Partitions).Lag);
         Assert.Equal(new FailingAddressReading("shop/greeter/poison", 3, new DateTimeOffset(2025, 1, 2, 3, 0, 0, TimeSpan.Zero), "HTTP 500"), Assert.Single(reading.Failing));
         Assert.Equal(9, reading.FailingTotal);
+        Assert.Empty(reading.PriorState!);
+    }
+
+    [Fact]
+    public async Task ReadAsync_ReadsWhatAHostFoundFromBeforeItsEndpointWasCreated()
+    {
+        const string body = """
+            {"lag":[],"failing":[],"failingTotal":0,
+             "priorState":[{"host":"shop/greeter","changelogTopic":"statefun.shop.greeter.changelog","endpointCreated":"2026-12-07T06:40:12+00:00","offsets":60,"partitions":2,"partitionCount":4,"checkedAt":"2026-12-07T06:40:20+00:00"}]}
+            """;
+        using var http = new HttpClient(new FixedAnswer(body));
+
+        var reading = await new RuntimeStatusReader(http).ReadAsync(new Uri("http://127.0.0.1:1/status"), CancellationToken.None);
+
+        Assert.Equal(
+            new PriorStateReading("statefun.shop.greeter.changelog", new DateTimeOffset(2026, 12, 7, 6, 40, 12, TimeSpan.Zero), 60, 2, 4, new DateTimeOffset(2026, 12, 7, 6, 40, 20, TimeSpan.Zero)),
+            Assert.Single(reading.PriorState!));
     }
 
     [Fact]
