@@ -37,19 +37,29 @@ public static class ModuleValidator
         return problems;
     }
 
-    /// <summary>Things worth saying that are not errors, e.g. function targets in a module without endpoints.</summary>
+    /// <summary>
+    /// Things worth saying that are not errors: function targets in a module without endpoints; a property that the
+    /// resource's Kafka client does not use (a producer property on an ingress, a consumer property on an egress: see
+    /// <see cref="KafkaPropertyScopes"/>).
+    /// </summary>
     public static IReadOnlyList<string> Notices(ModuleDefinition module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        if (module.Endpoints.Count > 0)
+        var notices = new List<string>();
+        if (module.Endpoints.Count == 0)
         {
-            return [];
+            notices.AddRange(module.Ingresses
+                .Where(i => i.Topics.Any(t => t.Targets is { Count: > 0 }))
+                .Select(i => $"{IngressOwner(i)}: the module declares no function endpoint ({ModuleKinds.HttpEndpointV2}); records for function targets are logged, not invoked"));
         }
 
-        return module.Ingresses
-            .Where(i => i.Topics.Any(t => t.Targets is { Count: > 0 }))
-            .Select(i => $"{IngressOwner(i)}: the module declares no function endpoint ({ModuleKinds.HttpEndpointV2}); records for function targets are logged, not invoked")
-            .ToList();
+        notices.AddRange(module.Ingresses.SelectMany(i => i.Properties
+            .Where(p => KafkaPropertyScopes.ProducerOnly.Contains(p.Key))
+            .Select(p => $"{IngressOwner(i)}: properties.{p.Key} is a Kafka producer property; the ingress's consumer does not use it (set it on the egress or the function host that produces)")));
+        notices.AddRange(module.Egresses.SelectMany(e => e.Properties
+            .Where(p => KafkaPropertyScopes.ConsumerOnly.Contains(p.Key))
+            .Select(p => $"{EgressOwner(e)}: properties.{p.Key} is a Kafka consumer property; the egress's producer does not use it")));
+        return notices;
     }
 
     public static string IngressOwner(KafkaIngressDefinition ingress) => "ingress " + ingress.Id;

@@ -1,18 +1,20 @@
 using System.Globalization;
 using Confluent.Kafka;
+using StatefunOperator.Module.Validation;
 
 namespace StatefunOperator.Runtime.Egress;
 
 /// <summary>
-/// The Kafka producer configuration of an egress: its <c>properties</c>, then the named settings and
-/// what the delivery semantic needs, which win over the same keys.
+/// The Kafka producer configuration of an egress: its <c>properties</c> (but consumer-only ones, see
+/// <see cref="KafkaPropertyScopes"/>), then the named settings and what the delivery semantic needs, which win over the
+/// same keys.
 /// </summary>
 public static class ProducerConfigFactory
 {
     public static ProducerConfig Create(KafkaEgressOptions egress, string transactionalId)
     {
         ArgumentNullException.ThrowIfNull(egress);
-        var config = new ProducerConfig(new Dictionary<string, string>(egress.Properties, StringComparer.Ordinal))
+        var config = new ProducerConfig(KafkaPropertyScopes.ForProducer(egress.Properties))
         {
             BootstrapServers = egress.Address,
         };

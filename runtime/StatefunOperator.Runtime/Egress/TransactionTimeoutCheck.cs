@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Confluent.Kafka;
+using StatefunOperator.Module.Validation;
 using Confluent.Kafka.Admin;
 using Microsoft.Extensions.Logging;
 
@@ -102,7 +103,7 @@ public static class TransactionTimeoutCheck
     {
         ArgumentNullException.ThrowIfNull(egress);
         ArgumentNullException.ThrowIfNull(logger);
-        var properties = new Dictionary<string, string>(egress.Properties, StringComparer.Ordinal);
+        var properties = KafkaPropertyScopes.ForProducer(egress.Properties);
         // The admin client connects like the producer (security settings) but is not one.
         properties.Remove("transactional.id");
         properties.Remove("enable.idempotence");

@@ -19,7 +19,7 @@ public static class HostStateDeletion
     public static async Task<IReadOnlyList<string>> DeleteAsync(FunctionHostSettings host, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var config = new AdminClientConfig(host.PropertyMap()) { BootstrapServers = host.Address };
+        var config = HostAdminConfig.For(host);
         using var admin = new AdminClientBuilder(config)
             .SetLogHandler((_, message) => Ingress.KafkaClientLog.Write(logger, message))
             .Build();

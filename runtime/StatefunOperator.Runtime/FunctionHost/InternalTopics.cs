@@ -19,7 +19,7 @@ public static class InternalTopics
     public static async Task<int> EnsureAsync(FunctionHostSettings host, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var config = new AdminClientConfig(host.PropertyMap()) { BootstrapServers = host.Address };
+        var config = HostAdminConfig.For(host);
         using var admin = new AdminClientBuilder(config)
             .SetLogHandler((_, message) => Ingress.KafkaClientLog.Write(logger, message))
             .Build();
@@ -110,7 +110,7 @@ public static class InternalTopics
     /// </summary>
     private static int?[] ExistingPartitionCounts(FunctionHostSettings host, string[] topics, ILogger logger)
     {
-        var config = new ConsumerConfig(host.PropertyMap())
+        var config = new ConsumerConfig(KafkaPropertyScopes.ForConsumer(host.PropertyMap()))
         {
             BootstrapServers = host.Address,
             GroupId = "statefun-metadata-unused",

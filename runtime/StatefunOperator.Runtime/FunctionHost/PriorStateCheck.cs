@@ -78,7 +78,7 @@ public static class PriorStateCheck
     public static async Task<PriorState> ReadAsync(FunctionHostSettings host, DateTimeOffset endpointCreated, ILogger logger, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var config = new AdminClientConfig(host.PropertyMap()) { BootstrapServers = host.Address };
+        var config = HostAdminConfig.For(host);
         using var admin = new AdminClientBuilder(config).SetLogHandler((_, m) => Ingress.KafkaClientLog.Write(logger, m)).Build();
         var partitions = Enumerable.Range(0, host.Partitions).Select(p => new TopicPartition(host.ChangelogTopic, p)).ToList();
         var earliest = await OffsetsAsync(admin, partitions, OffsetSpec.Earliest()).ConfigureAwait(false);

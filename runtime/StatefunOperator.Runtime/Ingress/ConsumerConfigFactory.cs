@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using StatefunOperator.Module.Validation;
 
 namespace StatefunOperator.Runtime.Ingress;
 
@@ -45,11 +46,14 @@ public static class ConsumerConfigFactory
         ["fetch.queue.backoff.ms"] = FetchQueueBackoffMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    /// <summary>The <paramref name="properties"/> with <see cref="Defaults"/> added for the keys they leave out.</summary>
+    /// <summary>
+    /// The <paramref name="properties"/> a consumer takes (producer-only ones are left out: see
+    /// <see cref="KafkaPropertyScopes"/>) with <see cref="Defaults"/> added for the keys they leave out.
+    /// </summary>
     public static Dictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string> properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
-        var merged = new Dictionary<string, string>(properties, StringComparer.Ordinal);
+        var merged = KafkaPropertyScopes.ForConsumer(properties);
         foreach (var (key, value) in Defaults)
         {
             merged.TryAdd(key, value);

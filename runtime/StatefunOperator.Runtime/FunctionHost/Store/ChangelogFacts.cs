@@ -21,9 +21,7 @@ internal sealed record ChangelogFacts(string TopicId, long? DeleteRetentionMs)
     public static async Task<ChangelogFacts> ReadAsync(FunctionHostSettings host, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(host);
-        // The host's own properties only: the consumer defaults (session timeout, heartbeats, fetch backoff) made an admin
-        // client (a producer handle in librdkafka) log a configuration warning at every host start.
-        var config = new AdminClientConfig(host.PropertyMap()) { BootstrapServers = host.Address };
+        var config = HostAdminConfig.For(host);
         using var admin = new AdminClientBuilder(config).SetLogHandler((_, m) => Ingress.KafkaClientLog.Write(logger, m)).Build();
         var topic = admin.DescribeTopicsAsync(TopicCollection.OfTopicNames([host.ChangelogTopic]), new DescribeTopicsOptions { RequestTimeout = Timeout });
         var configs = admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = host.ChangelogTopic }], new DescribeConfigsOptions { RequestTimeout = Timeout });
