@@ -5,8 +5,9 @@ namespace StatefunOperator.LocalRunner;
 /// <summary>One pod's stand-in: a runtime process, the pod object that reports it, the config hash it runs, and when it started.</summary>
 internal sealed class LocalWorkload : IDisposable
 {
-    private LocalWorkload(string podName, Process process, string configHash, IReadOnlyList<string> arguments, int healthPort)
+    private LocalWorkload(string podName, Process process, string configHash, IReadOnlyList<string> arguments, int healthPort, string terminationLog)
     {
+        _terminationLog = terminationLog;
         PodName = podName;
         Process = process;
         ConfigHash = configHash;
@@ -14,6 +15,8 @@ internal sealed class LocalWorkload : IDisposable
         HealthPort = healthPort;
         Started = DateTime.UtcNow;
     }
+
+    private readonly string _terminationLog;
 
     /// <summary>The name of the pod object the runner writes for this process (in the workload's namespace).</summary>
     public string PodName { get; }
@@ -40,7 +43,8 @@ internal sealed class LocalWorkload : IDisposable
     /// <param name="logPath">Where its output goes.</param>
     /// <param name="environment">The container's environment (STATEFUN_HEALTH_URLS is set here, to a free port).</param>
     /// <param name="configHash">The config hash it runs.</param>
-    public static LocalWorkload Start(string podName, string runtimeDll, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string> environment, string configHash)
+    /// <param name="terminationLog">The file its environment names for its termination message.</param>
+    public static LocalWorkload Start(string podName, string runtimeDll, IReadOnlyList<string> arguments, string logPath, IReadOnlyDictionary<string, string> environment, string configHash, string terminationLog)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -81,7 +85,20 @@ internal sealed class LocalWorkload : IDisposable
         process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new LocalWorkload(podName, process, configHash, [.. arguments], healthPort);
+        return new LocalWorkload(podName, process, configHash, [.. arguments], healthPort, terminationLog);
+    }
+
+    /// <summary>What the process wrote to its termination message file (empty when nothing), as the kubelet reads it.</summary>
+    public string TerminationMessage()
+    {
+        try
+        {
+            return File.ReadAllText(_terminationLog).Trim();
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
     }
 
     private static int FreePort()

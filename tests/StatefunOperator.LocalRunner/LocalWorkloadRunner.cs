@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -14,7 +13,8 @@ namespace StatefunOperator.LocalRunner;
 /// with that name as <c>POD_NAME</c> / <c>STATEFUN_INSTANCE_ID</c>, as stable as a real StatefulSet's pods. A process
 /// that dies or runs an old config hash is restarted; scaling starts or stops the highest ordinals. Each process gets
 /// the pod object a kubelet would report (<c>&lt;deployment&gt;-local-0</c>, or the StatefulSet pod's own name), written
-/// when it starts and deleted when it stops, so <c>kubectl get pods</c> and the operator's lag collector see it.
+/// when it starts and deleted when it stops, so <c>kubectl get pods</c> and the operator's lag collector see it. The
+/// operator's Jobs run too (<see cref="LocalJobRunner"/>). Everything here is owned by the <see cref="RunAsync"/> loop.
 /// </summary>
 public sealed class LocalWorkloadRunner : IDisposable
 {
@@ -23,6 +23,8 @@ public sealed class LocalWorkloadRunner : IDisposable
 
     private readonly IKubernetes _client;
     private readonly RunnerOptions _options;
+    private readonly LocalPodLauncher _launcher;
+    private readonly LocalJobRunner _jobs;
 
     /// <summary>By <c>namespace/pod</c>: a Deployment's one process under the Deployment's name, a StatefulSet's under its pods' names.</summary>
     private readonly Dictionary<string, LocalWorkload> _workloads = new(StringComparer.Ordinal);
@@ -31,6 +33,8 @@ public sealed class LocalWorkloadRunner : IDisposable
     {
         _client = client;
         _options = options;
+        _launcher = new LocalPodLauncher(client, options);
+        _jobs = new LocalJobRunner(client, options, _launcher);
     }
 
     /// <summary>The pods (<c>namespace/pod</c>) with a live process, in name order (tests read it).</summary>
@@ -76,6 +80,7 @@ public sealed class LocalWorkloadRunner : IDisposable
         }
 
         _workloads.Clear();
+        _jobs.Dispose();
     }
 
     private async Task SyncAsync(CancellationToken cancellationToken)
@@ -90,7 +95,7 @@ public sealed class LocalWorkloadRunner : IDisposable
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var deployment in deployments.Items)
         {
-            if (!await OwnerExistsAsync(deployment, KafkaIngress.KindName, KafkaIngress.Plural, cancellationToken).ConfigureAwait(false))
+            if (!await ControllerOwner.ExistsAsync(_client, deployment, KafkaIngress.KindName, KafkaIngress.Plural, cancellationToken).ConfigureAwait(false))
             {
                 // Standing in for the garbage collector as well: the owner is gone, so is its workload.
                 Console.WriteLine($"statefun-local-runner: {deployment.Metadata.NamespaceProperty}/{deployment.Metadata.Name}: its KafkaIngress is gone; deleting the Deployment as the garbage collector would");
@@ -105,7 +110,7 @@ public sealed class LocalWorkloadRunner : IDisposable
 
         foreach (var statefulSet in statefulSets.Items)
         {
-            if (!await OwnerExistsAsync(statefulSet, FunctionEndpoint.KindName, FunctionEndpoint.Plural, cancellationToken).ConfigureAwait(false))
+            if (!await ControllerOwner.ExistsAsync(_client, statefulSet, FunctionEndpoint.KindName, FunctionEndpoint.Plural, cancellationToken).ConfigureAwait(false))
             {
                 Console.WriteLine($"statefun-local-runner: {statefulSet.Metadata.NamespaceProperty}/{statefulSet.Metadata.Name}: its FunctionEndpoint is gone; deleting the StatefulSet as the garbage collector would");
                 await _client.AppsV1.DeleteNamespacedStatefulSetAsync(statefulSet.Metadata.Name, statefulSet.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -119,6 +124,8 @@ public sealed class LocalWorkloadRunner : IDisposable
         {
             await StopAsync(gone, "its workload was deleted or scaled down", cancellationToken).ConfigureAwait(false);
         }
+
+        await _jobs.SyncAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SyncDeploymentAsync(string key, V1Deployment deployment, CancellationToken cancellationToken)
@@ -180,12 +187,12 @@ public sealed class LocalWorkloadRunner : IDisposable
 
         if (wanted && current is null)
         {
-            current = await StartAsync(key, ns, directoryName, podName, template, hash, cancellationToken).ConfigureAwait(false);
+            current = await _launcher.StartAsync(key, ns, directoryName, podName, template, hash, cancellationToken).ConfigureAwait(false);
             if (current is not null)
             {
                 try
                 {
-                    await CreatePodAsync(ns, template, extraLabels, current, cancellationToken).ConfigureAwait(false);
+                    await _launcher.CreatePodAsync(ns, template, extraLabels, current, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -208,110 +215,7 @@ public sealed class LocalWorkloadRunner : IDisposable
         Console.WriteLine($"statefun-local-runner: {key}: {reason}; stopping its runtime");
         workload.Dispose();
         _workloads.Remove(key);
-        await DeletePodAsync(key.Split('/')[0], workload.PodName, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<bool> OwnerExistsAsync(IKubernetesObject<V1ObjectMeta> workload, string kind, string plural, CancellationToken cancellationToken)
-    {
-        var owner = workload.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true);
-        if (owner is null || owner.Kind != kind)
-        {
-            return true;
-        }
-
-        var group = owner.ApiVersion.Split('/')[0];
-        var version = owner.ApiVersion.Split('/')[^1];
-        try
-        {
-            var found = await _client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
-                group, version, workload.Metadata.NamespaceProperty, plural, owner.Name, cancellationToken).ConfigureAwait(false);
-            return !found.TryGetProperty("metadata", out var metadata) || !metadata.TryGetProperty("uid", out var uid) || uid.GetString() == owner.Uid;
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-    }
-
-    /// <param name="key">For messages: namespace/pod.</param>
-    /// <param name="ns">The workload's namespace.</param>
-    /// <param name="directoryName">The folder under the state directory (a Deployment's name, a StatefulSet pod's name).</param>
-    /// <param name="podName">What <c>metadata.name</c> field references resolve to.</param>
-    /// <param name="template">The pod template.</param>
-    /// <param name="hash">The config hash it runs.</param>
-    /// <param name="cancellationToken">Stops the start.</param>
-    private async Task<LocalWorkload?> StartAsync(string key, string ns, string directoryName, string podName, V1PodTemplateSpec template, string hash, CancellationToken cancellationToken)
-    {
-        var configMapName = template.Spec.Volumes?.FirstOrDefault(v => v.ConfigMap is not null)?.ConfigMap.Name;
-        if (configMapName is null)
-        {
-            Console.Error.WriteLine($"statefun-local-runner: {key}: no ConfigMap volume in the pod template");
-            return null;
-        }
-
-        var configMap = await _client.CoreV1.ReadNamespacedConfigMapAsync(configMapName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (Lookup(configMap.Data, WorkloadNames.ModuleFileName) is not { } module)
-        {
-            Console.Error.WriteLine($"statefun-local-runner: {key}: ConfigMap {configMapName} has no {WorkloadNames.ModuleFileName}");
-            return null;
-        }
-
-        var directory = Path.Combine(_options.StateDirectory, ns, directoryName);
-        Directory.CreateDirectory(directory);
-        var modulePath = Path.Combine(directory, WorkloadNames.ModuleFileName);
-        await File.WriteAllTextAsync(modulePath, module, cancellationToken).ConfigureAwait(false);
-        var container = template.Spec.Containers.First();
-        var environment = await EnvironmentAsync(ns, container, podName, cancellationToken).ConfigureAwait(false);
-        var arguments = Arguments(container, modulePath);
-        var log = Path.Combine(directory, "runtime.log");
-        Console.WriteLine($"statefun-local-runner: {key}: starting the runtime {string.Join(' ', arguments)} (config hash {hash}); log {log}");
-        var workload = LocalWorkload.Start(podName, _options.RuntimeDll, arguments, log, environment, hash);
-        // For people and scripts who want to kill -9 one pod (make run does, to show recovery).
-        await File.WriteAllTextAsync(Path.Combine(directory, "runtime.pid"), workload.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
-        return workload;
-    }
-
-    /// <summary>The container's args with the mounted module path replaced by the local copy (<c>--module PATH</c> when it names none).</summary>
-    private static List<string> Arguments(V1Container container, string modulePath)
-    {
-        var arguments = (container.Args ?? []).Select(a => a == RuntimePodTemplate.ModulePath ? modulePath : a).ToList();
-        if (!arguments.Contains(modulePath))
-        {
-            arguments.InsertRange(0, ["--module", modulePath]);
-        }
-
-        return arguments;
-    }
-
-    /// <summary>The container's environment as the kubelet would set it: literal values, Secret keys, and the pod name.</summary>
-    private async Task<Dictionary<string, string>> EnvironmentAsync(string ns, V1Container container, string podName, CancellationToken cancellationToken)
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var variable in container.Env ?? [])
-        {
-            if (variable.Value is not null)
-            {
-                environment[variable.Name] = variable.Value;
-            }
-            else if (variable.ValueFrom?.SecretKeyRef is { } secretRef)
-            {
-                var secret = await _client.CoreV1.ReadNamespacedSecretAsync(secretRef.Name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if (Lookup(secret.Data, secretRef.Key) is { } bytes)
-                {
-                    environment[variable.Name] = Encoding.UTF8.GetString(bytes);
-                }
-            }
-            else if (variable.ValueFrom?.FieldRef?.FieldPath == "metadata.name")
-            {
-                environment[variable.Name] = podName;
-            }
-            else if (variable.ValueFrom?.FieldRef?.FieldPath == "metadata.namespace")
-            {
-                environment[variable.Name] = ns;
-            }
-        }
-
-        return environment;
+        await _launcher.DeletePodAsync(key.Split('/')[0], workload.PodName, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReportStatusAsync(V1Deployment deployment, LocalWorkload? workload, CancellationToken cancellationToken)
@@ -390,57 +294,6 @@ public sealed class LocalWorkloadRunner : IDisposable
 
     private static string DeploymentPodName(string deploymentName) => deploymentName + "-local-0";
 
-    /// <summary>
-    /// The pod object a kubelet would report for a local runtime: the template's labels (and <paramref name="extraLabels"/>),
-    /// Running at 127.0.0.1, its <c>health</c> port the port this process listens on, so the operator reads the
-    /// runtime's /status (status.lag) as on a cluster. A pod of that name left over (an earlier process) is replaced.
-    /// </summary>
-    private async Task CreatePodAsync(string ns, V1PodTemplateSpec template, IReadOnlyDictionary<string, string> extraLabels, LocalWorkload workload, CancellationToken cancellationToken)
-    {
-        var name = workload.PodName;
-        await DeletePodAsync(ns, name, cancellationToken).ConfigureAwait(false);
-        var labels = new Dictionary<string, string>(template.Metadata?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
-        foreach (var (key, value) in extraLabels)
-        {
-            labels[key] = value;
-        }
-
-        var containers = template.Spec.Containers.Select(c => new V1Container
-        {
-            Name = c.Name,
-            Image = c.Image,
-            Ports = [new V1ContainerPort { Name = "health", ContainerPort = workload.HealthPort, Protocol = "TCP" }],
-        }).ToList();
-        var pod = new V1Pod
-        {
-            Metadata = new V1ObjectMeta
-            {
-                Name = name,
-                NamespaceProperty = ns,
-                Labels = labels,
-                Annotations = new Dictionary<string, string> { ["statefun.dev/local-runner"] = "a local process stands in for this pod (no kubelet)" },
-            },
-            Spec = new V1PodSpec { Containers = containers },
-        };
-        await _client.CoreV1.CreateNamespacedPodAsync(pod, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var status = new { status = new { phase = "Running", podIP = "127.0.0.1", podIPs = new[] { new { ip = "127.0.0.1" } } } };
-        await _client.CoreV1.PatchNamespacedPodStatusAsync(
-            new V1Patch(JsonSerializer.Serialize(status), V1Patch.PatchType.MergePatch), name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task DeletePodAsync(string ns, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.CoreV1.DeleteNamespacedPodAsync(name, ns, gracePeriodSeconds: 0, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            // Not there.
-        }
-    }
-
     private static T? Lookup<T>(IDictionary<string, T>? values, string key)
-        where T : class =>
-        values is not null && values.TryGetValue(key, out var value) ? value : null;
+        where T : class => LocalPodLauncher.Lookup(values, key);
 }

@@ -52,7 +52,8 @@ public sealed class EndpointDeletion(
 
         var since = deleting ? clock.GetUtcNow().UtcDateTime - endpoint.Metadata.DeletionTimestamp!.Value.ToUniversalTime() : TimeSpan.Zero;
         var key = new ResourceKey(ResourceKinds.Endpoint, namespaceName, name);
-        var step = HostDeletion.Next(endpoint, statefulSet is not null, pods, job, since, options.DeletionTimeout);
+        var routing = deleting ? FunctionEndpointReconciler.RoutingIngresses(endpoint, caches) : [];
+        var step = HostDeletion.Next(endpoint, statefulSet is not null, pods, routing.Count, job, since, options.DeletionTimeout);
         switch (step)
         {
             case HostDeletionStep.AddFinalizer:
@@ -66,6 +67,10 @@ public sealed class EndpointDeletion(
                 break;
             case HostDeletionStep.WaitForPods:
                 requeue(key, TimeSpan.FromSeconds(2));
+                break;
+            case HostDeletionStep.WaitForIngresses:
+                await SayAsync(endpoint, EventRecorder.Warning, "WaitingForIngresses", HostDeletion.WaitingForIngressesMessage(routing, endpoint.Metadata.DeletionTimestamp!.Value.ToUniversalTime() + options.DeletionTimeout), cancellationToken).ConfigureAwait(false);
+                requeue(key, TimeSpan.FromSeconds(5));
                 break;
             case HostDeletionStep.StartCleanup:
                 var created = HostStateDeletionJob.Build(endpoint, module(), options, options.DeletionTimeout - since);

@@ -74,9 +74,7 @@ public sealed class FunctionEndpointReconciler(
             appliedHash = module.Hash;
         }
 
-        var usedBy = caches.Ingresses.List(namespaceName, ingress => ingress.Spec.Topics.SelectMany(t => t.Targets ?? []).Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))
-            .Select(ingress => ingress.Metadata.Name)
-            .ToList();
+        var usedBy = RoutingIngresses(endpoint, caches);
         var key = new ResourceKey(ResourceKinds.Endpoint, namespaceName, name);
         var status = HostStatusCalculator.Compute(endpoint, validation, statefulSet, appliedHash, usedBy, Conditions.Now(clock), lags?.Get(key), lags?.GetFailures(key), lags?.GetCrash(key), lags?.GetPriorState(key));
         if (!StatusComparison.Same(endpoint.Status, status))
@@ -91,6 +89,19 @@ public sealed class FunctionEndpointReconciler(
         }
 
         await RecordTransitionsAsync(endpoint, status, validation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The names of the namespace's KafkaIngresses (not being deleted) whose topics name one of the endpoint's functions as a target.</summary>
+    public static IReadOnlyList<string> RoutingIngresses(FunctionEndpoint endpoint, ResourceCaches caches)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(caches);
+        return caches.Ingresses.List(
+                endpoint.Metadata.NamespaceProperty,
+                ingress => ingress.Metadata.DeletionTimestamp is null
+                    && ingress.Spec.Topics.SelectMany(t => t.Targets ?? []).Any(target => FunctionTypePattern.Matches(endpoint.Spec.Functions, target)))
+            .Select(ingress => ingress.Metadata.Name)
+            .ToList();
     }
 
     /// <summary>The namespace's other endpoints whose spec is valid, by name: a host's functions may message theirs.</summary>

@@ -7,7 +7,7 @@ namespace StatefunOperator.Operator.Controller;
 /// <summary>
 /// The decisions of a FunctionEndpoint's deletion policy (<c>spec.deletionPolicy</c>). Keep (the default): nothing
 /// happens on deletion, the host's topics, consumer group and volumes stay. Delete: a finalizer holds the object while
-/// the operator stops the host (StatefulSet), waits for its pods to go, runs the Job that deletes the group and topics,
+/// the operator stops the host (StatefulSet), waits for its pods to go and for no KafkaIngress to route to it, runs the Job that deletes the group and topics,
 /// deletes the pods' volumes, and removes the finalizer. A broker that cannot be reached is retried (the Job's
 /// backoff) until <see cref="OperatorOptions.DeletionTimeout"/> after the deletion: then the finalizer comes off
 /// anyway (a namespace deletion never hangs on it) and an event names what was left behind. Pure.
@@ -22,7 +22,16 @@ public static class HostDeletion
     public static bool HasFinalizer(FunctionEndpoint endpoint) =>
         endpoint.Metadata.Finalizers?.Contains(Finalizer) == true;
 
-    public static HostDeletionStep Next(FunctionEndpoint endpoint, bool statefulSetExists, int podsLeft, CleanupJobState job, TimeSpan sinceDeletion, TimeSpan bound)
+    /// <param name="endpoint">The FunctionEndpoint as the cache has it.</param>
+    /// <param name="statefulSetExists">Whether its host's StatefulSet exists.</param>
+    /// <param name="podsLeft">Host pods still there.</param>
+    /// <param name="routingIngresses">KafkaIngresses whose topics still name its functions as targets: their records would create
+    /// the deleted inbox topic again on a broker that auto-creates topics (with the broker's default partitions), so
+    /// the state is deleted only once none routes to it.</param>
+    /// <param name="job">The cleanup Job's state.</param>
+    /// <param name="sinceDeletion">Time since the deletion timestamp.</param>
+    /// <param name="bound">How long the operator tries before it gives up.</param>
+    public static HostDeletionStep Next(FunctionEndpoint endpoint, bool statefulSetExists, int podsLeft, int routingIngresses, CleanupJobState job, TimeSpan sinceDeletion, TimeSpan bound)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         if (endpoint.Metadata.DeletionTimestamp is null)
@@ -55,6 +64,11 @@ public static class HostDeletion
             return HostDeletionStep.WaitForPods;
         }
 
+        if (routingIngresses > 0 && job == CleanupJobState.Absent)
+        {
+            return HostDeletionStep.WaitForIngresses;
+        }
+
         return job switch
         {
             CleanupJobState.Absent => HostDeletionStep.StartCleanup,
@@ -71,6 +85,18 @@ public static class HostDeletion
         return DeletesState(endpoint)
             ? $"Delete: deleting this FunctionEndpoint stops its host, then deletes {what}"
             : $"Keep: deleting this FunctionEndpoint leaves {what}; one created again under this name finds that state (spec.deletionPolicy: Delete to remove them)";
+    }
+
+    /// <summary>Why deleting the state waits: the ingresses that still route to the endpoint, and what to do.</summary>
+    public static string WaitingForIngressesMessage(IReadOnlyList<string> ingresses, DateTime giveUpAt)
+    {
+        ArgumentNullException.ThrowIfNull(ingresses);
+        var names = string.Join(", ", ingresses);
+        var verb = ingresses.Count == 1 ? "routes" : "route";
+        var until = giveUpAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return $"Waiting to delete the host's state: KafkaIngress {names} still {verb} records to this endpoint's functions, "
+            + "and a broker that creates topics on first use would create the deleted inbox topic again for them, with its default partitions. "
+            + $"Delete them or remove these targets; if they still do at {until}, the state is left behind instead";
     }
 
     /// <summary>The host's state, named: topics, consumer group, volumes.</summary>

@@ -18,6 +18,9 @@ public enum HostDeletionStep
     /// <summary>Deleting: the host's pods are still there (a group with members cannot be deleted).</summary>
     WaitForPods,
 
+    /// <summary>Deleting: the pods are gone, but KafkaIngresses still route records to its functions (they would create the inbox again).</summary>
+    WaitForIngresses,
+
     /// <summary>Deleting: the pods are gone; start the Job that deletes the group and topics.</summary>
     StartCleanup,
 

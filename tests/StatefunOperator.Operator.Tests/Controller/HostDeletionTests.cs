@@ -15,11 +15,11 @@ public class HostDeletionTests
     public void K6_Keep_IsTheDefault_NoFinalizer_NothingDeleted()
     {
         var endpoint = TestResources.Endpoint();
-        Assert.Equal(HostDeletionStep.None, HostDeletion.Next(endpoint, true, 1, CleanupJobState.Absent, TimeSpan.Zero, Bound));
+        Assert.Equal(HostDeletionStep.None, HostDeletion.Next(endpoint, true, 1, 0, CleanupJobState.Absent, TimeSpan.Zero, Bound));
         Assert.StartsWith("Keep: deleting this FunctionEndpoint leaves the topics statefun.shop.example-functions.inbox and statefun.shop.example-functions.changelog, the consumer group statefun-host.shop.example-functions", HostDeletion.OnDeleteMessage(endpoint), StringComparison.Ordinal);
 
         endpoint.Metadata.Finalizers = [HostDeletion.Finalizer]; // Delete before, Keep now
-        Assert.Equal(HostDeletionStep.RemoveFinalizer, HostDeletion.Next(endpoint, true, 1, CleanupJobState.Absent, TimeSpan.Zero, Bound));
+        Assert.Equal(HostDeletionStep.RemoveFinalizer, HostDeletion.Next(endpoint, true, 1, 0, CleanupJobState.Absent, TimeSpan.Zero, Bound));
     }
 
     [Fact]
@@ -27,31 +27,46 @@ public class HostDeletionTests
     {
         var endpoint = TestResources.Endpoint();
         endpoint.Spec.DeletionPolicy = DeletionPolicies.Delete;
-        Assert.Equal(HostDeletionStep.AddFinalizer, HostDeletion.Next(endpoint, true, 1, CleanupJobState.Absent, TimeSpan.Zero, Bound));
+        Assert.Equal(HostDeletionStep.AddFinalizer, HostDeletion.Next(endpoint, true, 1, 0, CleanupJobState.Absent, TimeSpan.Zero, Bound));
 
         endpoint.Metadata.Finalizers = [HostDeletion.Finalizer];
-        Assert.Equal(HostDeletionStep.None, HostDeletion.Next(endpoint, true, 1, CleanupJobState.Absent, TimeSpan.Zero, Bound));
+        Assert.Equal(HostDeletionStep.None, HostDeletion.Next(endpoint, true, 1, 0, CleanupJobState.Absent, TimeSpan.Zero, Bound));
         endpoint.Metadata.DeletionTimestamp = DateTime.UtcNow;
         var minute = TimeSpan.FromMinutes(1);
-        Assert.Equal(HostDeletionStep.DeleteStatefulSet, HostDeletion.Next(endpoint, true, 2, CleanupJobState.Absent, minute, Bound));
-        Assert.Equal(HostDeletionStep.WaitForPods, HostDeletion.Next(endpoint, false, 2, CleanupJobState.Absent, minute, Bound));
-        Assert.Equal(HostDeletionStep.StartCleanup, HostDeletion.Next(endpoint, false, 0, CleanupJobState.Absent, minute, Bound));
-        Assert.Equal(HostDeletionStep.WaitForCleanup, HostDeletion.Next(endpoint, false, 0, CleanupJobState.Running, minute, Bound));
-        Assert.Equal(HostDeletionStep.Finish, HostDeletion.Next(endpoint, false, 0, CleanupJobState.Succeeded, minute, Bound));
+        Assert.Equal(HostDeletionStep.DeleteStatefulSet, HostDeletion.Next(endpoint, true, 2, 0, CleanupJobState.Absent, minute, Bound));
+        Assert.Equal(HostDeletionStep.WaitForPods, HostDeletion.Next(endpoint, false, 2, 0, CleanupJobState.Absent, minute, Bound));
+        Assert.Equal(HostDeletionStep.StartCleanup, HostDeletion.Next(endpoint, false, 0, 0, CleanupJobState.Absent, minute, Bound));
+        Assert.Equal(HostDeletionStep.WaitForCleanup, HostDeletion.Next(endpoint, false, 0, 0, CleanupJobState.Running, minute, Bound));
+        Assert.Equal(HostDeletionStep.Finish, HostDeletion.Next(endpoint, false, 0, 0, CleanupJobState.Succeeded, minute, Bound));
         Assert.StartsWith("Delete: deleting this FunctionEndpoint stops its host, then deletes", HostDeletion.OnDeleteMessage(endpoint), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void K6_Delete_WaitsWhileAnIngressRoutesToIt_ButNotOnceItsJobRuns_NorPastTheBound()
+    {
+        var endpoint = BeingDeletedWithItsState();
+        var minute = TimeSpan.FromMinutes(1);
+
+        // The host stops first either way (a running host would create its topics again too).
+        Assert.Equal(HostDeletionStep.DeleteStatefulSet, HostDeletion.Next(endpoint, true, 1, 2, CleanupJobState.Absent, minute, Bound));
+        Assert.Equal(HostDeletionStep.WaitForPods, HostDeletion.Next(endpoint, false, 1, 2, CleanupJobState.Absent, minute, Bound));
+        Assert.Equal(HostDeletionStep.WaitForIngresses, HostDeletion.Next(endpoint, false, 0, 2, CleanupJobState.Absent, minute, Bound));
+        Assert.Equal(HostDeletionStep.WaitForCleanup, HostDeletion.Next(endpoint, false, 0, 1, CleanupJobState.Running, minute, Bound));
+        Assert.Equal(HostDeletionStep.GiveUp, HostDeletion.Next(endpoint, false, 0, 1, CleanupJobState.Absent, Bound + TimeSpan.FromSeconds(1), Bound));
+
+        var message = HostDeletion.WaitingForIngressesMessage(["orders", "users"], new DateTime(2026, 12, 7, 10, 0, 0, DateTimeKind.Utc));
+        Assert.StartsWith("Waiting to delete the host's state: KafkaIngress orders, users still route records to this endpoint's functions", message, StringComparison.Ordinal);
+        Assert.EndsWith("if they still do at 2026-12-07T10:00:00Z, the state is left behind instead", message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void K6_ABrokerThatNeverAnswers_OrAFailedJob_NeverHoldsTheDeletionForever()
     {
-        var endpoint = TestResources.Endpoint();
-        endpoint.Spec.DeletionPolicy = DeletionPolicies.Delete;
-        endpoint.Metadata.Finalizers = [HostDeletion.Finalizer];
-        endpoint.Metadata.DeletionTimestamp = DateTime.UtcNow;
+        var endpoint = BeingDeletedWithItsState();
 
-        Assert.Equal(HostDeletionStep.GiveUp, HostDeletion.Next(endpoint, false, 0, CleanupJobState.Running, Bound + TimeSpan.FromSeconds(1), Bound));
-        Assert.Equal(HostDeletionStep.GiveUp, HostDeletion.Next(endpoint, true, 3, CleanupJobState.Absent, Bound + TimeSpan.FromSeconds(1), Bound));
-        Assert.Equal(HostDeletionStep.GiveUp, HostDeletion.Next(endpoint, false, 0, CleanupJobState.Failed, TimeSpan.FromMinutes(2), Bound));
+        Assert.Equal(HostDeletionStep.GiveUp, HostDeletion.Next(endpoint, false, 0, 0, CleanupJobState.Running, Bound + TimeSpan.FromSeconds(1), Bound));
+        Assert.Equal(HostDeletionStep.GiveUp, HostDeletion.Next(endpoint, true, 3, 0, CleanupJobState.Absent, Bound + TimeSpan.FromSeconds(1), Bound));
+        Assert.Equal(HostDeletionStep.GiveUp, HostDeletion.Next(endpoint, false, 0, 0, CleanupJobState.Failed, TimeSpan.FromMinutes(2), Bound));
     }
 
     [Fact]
@@ -73,5 +88,15 @@ public class HostDeletionTests
         Assert.False(HostWorkloadNames.SelectorLabels("example-functions").All(label => podLabels.TryGetValue(label.Key, out var value) && value == label.Value), "the Job's pod would count as a host pod");
         Assert.Equal("example-functions", job.Metadata.OwnerReferences.Single().Name);
         Assert.Equal(540, job.Spec.ActiveDeadlineSeconds);
+    }
+
+    /// <summary>An endpoint with deletionPolicy Delete, its finalizer on, being deleted.</summary>
+    private static FunctionEndpoint BeingDeletedWithItsState()
+    {
+        var endpoint = TestResources.Endpoint();
+        endpoint.Spec.DeletionPolicy = DeletionPolicies.Delete;
+        endpoint.Metadata.Finalizers = [HostDeletion.Finalizer];
+        endpoint.Metadata.DeletionTimestamp = DateTime.UtcNow;
+        return endpoint;
     }
 }

@@ -142,6 +142,51 @@ public class FunctionHostJourneyTests(KubeApiServerFixture server, ITestOutputHe
         AssertEveryCountOnceInOrder(journey, await journey.FinishAsync(GreeterJourney.Patience));
     }
 
+    /// <summary>
+    /// K6 (deletionPolicy Delete) as <c>make run</c> runs it, with the local runner standing in for the kubelet and the
+    /// Job controller. The endpoint is deleted while the ingress still routes to it: the host stops, and deleting the
+    /// state waits (its records would make a broker that auto-creates topics create the inbox again), saying so. Once
+    /// the ingress is deleted, the runner runs the Job <c>greeter-delete-state</c> as a local process, the endpoint
+    /// goes, and the broker no longer has the host's topics or consumer group.
+    /// </summary>
+    [RealBrokerFact]
+    public async Task K6_AnEndpointWithDeletionPolicyDelete_WaitsForTheIngressRoutingToIt_ThenGoesWithItsTopicsAndGroup_ItsJobRunByTheLocalRunner()
+    {
+        var broker = await KafkaTestBroker.GetRealAsync();
+        await using var journey = await GreeterJourney.StartAsync(server, output, broker, DeliverySemanticTypes.ExactlyOnce, partitions: 2);
+        await journey.FlowAsync(Flow);
+        AssertEveryCountOnceInOrder(journey, await journey.FinishAsync(GreeterJourney.Patience));
+
+        // Deleted while the ingress still routes to it: the host stops, and the state waits for the ingress to go.
+        await journey.DeleteEndpointWithItsStateAsync();
+        var waiting = await Eventually.Until(
+            () => server.Client.GetEndpointAsync(journey.Namespace, GreeterJourney.EndpointName),
+            e => Conditions.Find(e.Status?.Conditions, ConditionTypes.Ready)?.Reason == "WaitingForIngresses",
+            "Ready=False WaitingForIngresses",
+            GreeterJourney.Patience);
+        var message = Conditions.Find(waiting.Status!.Conditions, ConditionTypes.Ready)!.Message;
+        output.WriteLine("while the ingress routes to it: " + message);
+        Assert.Contains($"KafkaIngress {GreeterJourney.IngressName} still routes", message, StringComparison.Ordinal);
+        await journey.DeleteIngressAsync();
+        await journey.EndpointGoneAsync(TimeSpan.FromMinutes(2));
+
+        var events = await server.Client.EventsForAsync(journey.Namespace, GreeterJourney.EndpointName);
+        var reasons = events.OrderBy(e => e.LastTimestamp ?? e.EventTime ?? e.FirstTimestamp).Select(e => e.Reason).ToList();
+        output.WriteLine("events: " + string.Join(", ", reasons));
+        Assert.DoesNotContain("StateLeftBehind", reasons);
+        Assert.Contains("StoppingHost", reasons);
+        Assert.Contains("WaitingForIngresses", reasons);
+        Assert.Contains("DeletingState", reasons);
+        Assert.Contains("StateDeleted", reasons);
+
+        using var admin = new Confluent.Kafka.AdminClientBuilder(new Confluent.Kafka.AdminClientConfig { BootstrapServers = broker.BootstrapServers }).Build();
+        var topics = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Select(t => t.Topic).ToList();
+        Assert.DoesNotContain(FunctionHosts.InboxTopic(journey.HostId), topics);
+        Assert.DoesNotContain(FunctionHosts.ChangelogTopic(journey.HostId), topics);
+        var groups = await admin.ListConsumerGroupsAsync();
+        Assert.DoesNotContain(groups.Valid, g => g.GroupId == FunctionHosts.GroupId(journey.HostId));
+    }
+
     private async Task KillHostAndIngressAsync(KafkaTestBroker broker)
     {
         await using var journey = await GreeterJourney.StartAsync(server, output, broker, DeliverySemanticTypes.AtLeastOnce, partitions: 4);

@@ -69,6 +69,8 @@ public sealed partial class GreeterJourney : IAsyncDisposable
 
     public string Namespace { get; }
 
+    private TimeSpan _endpointDeleted;
+
     /// <summary>The runner's state: <c>&lt;ns&gt;/&lt;pod&gt;/runtime.log</c> and <c>runtime.pid</c> per pod, and the greeter's log.</summary>
     public string StateDirectory { get; }
 
@@ -231,13 +233,56 @@ public sealed partial class GreeterJourney : IAsyncDisposable
     /// </summary>
     public async Task DeleteEndpointAsync()
     {
-        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(StatefunApi.Group, StatefunApi.Version, Namespace, FunctionEndpoint.Plural, EndpointName);
-        await Eventually.Until(
-            () => Task.FromResult(_runner!.Running.Any(p => p.StartsWith($"{Namespace}/{EndpointName}-host-", StringComparison.Ordinal))),
-            running => !running,
-            $"the host pods of the deleted {EndpointName} to stop",
-            Patience);
+        await DeleteAndWaitStoppedAsync(FunctionEndpoint.Plural, EndpointName, $"{EndpointName}-host-");
         Log($"{EndpointName} deleted (deletionPolicy Keep); its host stopped");
+    }
+
+    /// <summary>Deletes the KafkaIngress as a user does and waits until its runtime stopped (the runner plays the garbage collector).</summary>
+    public async Task DeleteIngressAsync()
+    {
+        await DeleteAndWaitStoppedAsync(KafkaIngress.Plural, IngressName, $"{IngressName}-");
+        Log($"{IngressName} deleted; its runtime stopped");
+    }
+
+    /// <summary>
+    /// Sets the FunctionEndpoint's <c>deletionPolicy: Delete</c>, waits for its finalizer and deletes it as a user does;
+    /// <see cref="EndpointGoneAsync"/> waits for the rest.
+    /// </summary>
+    public async Task DeleteEndpointWithItsStateAsync()
+    {
+        await _client.PatchSpecAsync(FunctionEndpoint.Plural, Namespace, EndpointName, new Dictionary<string, object> { ["deletionPolicy"] = DeletionPolicies.Delete });
+        await Eventually.Until(
+            () => _client.GetEndpointAsync(Namespace, EndpointName),
+            e => e.Metadata.Finalizers?.Contains(Operator.Controller.HostDeletion.Finalizer) == true,
+            $"{EndpointName}'s finalizer",
+            Patience);
+        _endpointDeleted = Now;
+        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(StatefunApi.Group, StatefunApi.Version, Namespace, FunctionEndpoint.Plural, EndpointName);
+        Log($"{EndpointName} deleted with deletionPolicy Delete");
+    }
+
+    /// <summary>Waits until the endpoint deleted by <see cref="DeleteEndpointWithItsStateAsync"/> is gone (its finalizer removed); returns how long after the delete.</summary>
+    public async Task<TimeSpan> EndpointGoneAsync(TimeSpan limit)
+    {
+        await Eventually.Until(
+            async () =>
+            {
+                try
+                {
+                    await _client.GetEndpointAsync(Namespace, EndpointName);
+                    return false;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return true;
+                }
+            },
+            gone => gone,
+            $"{EndpointName} (deletionPolicy Delete) gone; the Job's log in {Path.Combine(StateDirectory, Namespace, Operator.Desired.HostStateDeletionJob.Name(EndpointName))}",
+            limit);
+        var took = Now - _endpointDeleted;
+        Log($"{EndpointName} gone {took.TotalSeconds:F1} s after the delete");
+        return took;
     }
 
     /// <summary>Creates the FunctionEndpoint again under its name, with the spec it had, and waits until it is Ready.</summary>
@@ -397,6 +442,17 @@ public sealed partial class GreeterJourney : IAsyncDisposable
         ["session.timeout.ms"] = "6000",
         ["heartbeat.interval.ms"] = "500",
     };
+
+    /// <summary>Deletes a custom resource and waits until the runner runs no pod whose name starts with <paramref name="podPrefix"/>.</summary>
+    private async Task DeleteAndWaitStoppedAsync(string plural, string name, string podPrefix)
+    {
+        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(StatefunApi.Group, StatefunApi.Version, Namespace, plural, name);
+        await Eventually.Until(
+            () => Task.FromResult(_runner!.Running.Any(p => p.StartsWith($"{Namespace}/{podPrefix}", StringComparison.Ordinal))),
+            running => !running,
+            $"the pods of the deleted {name} to stop",
+            Patience);
+    }
 
     private async Task WaitEndpointReadyAsync(int readyReplicas) =>
         await Eventually.Until(
