@@ -22,6 +22,9 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
     /// <summary>The label the Job controller puts on each pod of a Job, naming the Job.</summary>
     public const string JobNameLabel = "job-name";
 
+    /// <summary>The label naming the uid of the Job a pod belongs to (a Job created again under a name gets another).</summary>
+    public const string ControllerUidLabel = "controller-uid";
+
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(6);
 
@@ -34,22 +37,33 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
         var jobs = options.Namespace is { } only
             ? await client.BatchV1.ListNamespacedJobAsync(only, labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await client.BatchV1.ListJobForAllNamespacesAsync(labelSelector: selector, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var live = new HashSet<string>(StringComparer.Ordinal);
+
+        // By namespace/job: the uid of the Job of that name that lives now.
+        var live = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var job in jobs.Items)
         {
             var key = $"{job.Metadata.NamespaceProperty}/{job.Metadata.Name}";
-            if (!await ControllerOwner.ExistsAsync(client, job, FunctionEndpoint.KindName, FunctionEndpoint.Plural, cancellationToken).ConfigureAwait(false))
+            try
             {
-                Console.WriteLine($"statefun-local-runner: job {key}: its FunctionEndpoint is gone; deleting the Job as the garbage collector would");
-                await DeleteJobAsync(job, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+                if (!await ControllerOwner.ExistsAsync(client, job, FunctionEndpoint.KindName, FunctionEndpoint.Plural, cancellationToken).ConfigureAwait(false))
+                {
+                    Console.WriteLine($"statefun-local-runner: job {key}: its FunctionEndpoint is gone; deleting the Job as the garbage collector would");
+                    await DeleteJobAsync(job, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
 
-            live.Add(key);
-            await SyncJobAsync(key, job, cancellationToken).ConfigureAwait(false);
+                live[key] = job.Metadata.Uid;
+                await SyncJobAsync(key, job, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // One Job's trouble stops neither the others nor the next sync.
+                live.TryAdd(key, job.Metadata.Uid);
+                Console.Error.WriteLine($"statefun-local-runner: job {key}: {e.Message}; trying again");
+            }
         }
 
-        foreach (var gone in _runs.Keys.Where(k => !live.Contains(k)).ToList())
+        foreach (var gone in _runs.Keys.Where(k => !live.ContainsKey(k)).ToList())
         {
             if (_runs[gone].Current is { } current)
             {
@@ -76,9 +90,11 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
     private async Task SyncJobAsync(string key, V1Job job, CancellationToken cancellationToken)
     {
         var ns = job.Metadata.NamespaceProperty;
-        if (!_runs.TryGetValue(key, out var run))
+        if (!_runs.TryGetValue(key, out var run) || run.Uid != job.Metadata.Uid)
         {
-            run = new LocalJobRun();
+            // New, or deleted and created again under its name since the last sync: nothing of the old one carries over.
+            run?.Current?.Dispose();
+            run = new LocalJobRun(job.Metadata.Uid);
             _runs[key] = run;
         }
 
@@ -90,17 +106,25 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
         }
 
         var now = DateTime.UtcNow;
-        if (run.Current is { Alive: true } running)
+        var started = (job.Status?.StartTime ?? job.Metadata.CreationTimestamp ?? now).ToUniversalTime();
+        if (job.Spec.ActiveDeadlineSeconds is { } deadline && now - started > TimeSpan.FromSeconds(deadline))
         {
-            var started = job.Status?.StartTime ?? job.Metadata.CreationTimestamp ?? now;
-            if (job.Spec.ActiveDeadlineSeconds is { } deadline && now - started.ToUniversalTime() > TimeSpan.FromSeconds(deadline))
+            Console.WriteLine($"statefun-local-runner: job {key}: past its activeDeadlineSeconds ({deadline}); it fails");
+            var failed = job.Status?.Failed ?? 0;
+            if (run.Current is { } killed)
             {
-                Console.WriteLine($"statefun-local-runner: job {key}: past its activeDeadlineSeconds ({deadline}); stopping its runtime");
-                running.Dispose();
-                run.Current = null;
-                await PatchStatusAsync(job, new { active = 0, failed = (job.Status?.Failed ?? 0) + 1, conditions = new[] { Condition("Failed", "DeadlineExceeded", "Job was active longer than specified deadline") } }, cancellationToken).ConfigureAwait(false);
+                killed.Dispose();
+                await launcher.ReportEndedAsync(ns, killed, "DeadlineExceeded", cancellationToken).ConfigureAwait(false);
+                failed++;
             }
 
+            await PatchStatusAsync(job, new { active = 0, failed, conditions = Ended("Failed", "DeadlineExceeded", "Job was active longer than specified deadline") }, cancellationToken).ConfigureAwait(false);
+            run.Current = null;
+            return;
+        }
+
+        if (run.Current is { Alive: true })
+        {
             return;
         }
 
@@ -128,7 +152,7 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
 
         try
         {
-            var labels = new Dictionary<string, string> { [JobNameLabel] = job.Metadata.Name, ["controller-uid"] = job.Metadata.Uid };
+            var labels = new Dictionary<string, string> { [JobNameLabel] = job.Metadata.Name, [ControllerUidLabel] = job.Metadata.Uid };
             await launcher.CreatePodAsync(ns, template, labels, workload, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -142,32 +166,40 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
         await PatchStatusAsync(job, new { active = 1, startTime = job.Status?.StartTime ?? now }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An attempt's process exited: its pod says how, and the Job counts it (and ends on success or the last failure).</summary>
+    /// <summary>
+    /// An attempt's process exited: its pod says how, and the Job counts it (and ends on success or the last failure).
+    /// The attempt is forgotten only once both are written, so a failed write is done again at the next sync, not lost
+    /// (both writes say the same again).
+    /// </summary>
     private async Task EndedAsync(string key, V1Job job, LocalJobRun run, LocalWorkload ended, CancellationToken cancellationToken)
     {
         var exitCode = ended.Process.ExitCode;
         var message = ended.TerminationMessage();
-        await launcher.ReportEndedAsync(job.Metadata.NamespaceProperty, ended, cancellationToken).ConfigureAwait(false);
-        ended.Dispose();
-        run.Current = null;
+        await launcher.ReportEndedAsync(job.Metadata.NamespaceProperty, ended, null, cancellationToken).ConfigureAwait(false);
         if (exitCode == 0)
         {
+            await PatchStatusAsync(job, new { active = 0, succeeded = 1, completionTime = DateTime.UtcNow, conditions = Ended("Complete", null, null) }, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"statefun-local-runner: job {key}: {ended.PodName} succeeded");
-            await PatchStatusAsync(job, new { active = 0, succeeded = 1, completionTime = DateTime.UtcNow, conditions = new[] { Condition("Complete", null, null) } }, cancellationToken).ConfigureAwait(false);
-            return;
         }
-
-        var failed = (job.Status?.Failed ?? 0) + 1;
-        var limit = job.Spec.BackoffLimit ?? 6;
-        Console.WriteLine($"statefun-local-runner: job {key}: {ended.PodName} failed (exit code {exitCode}, attempt {failed} of {limit + 1}){(message.Length > 0 ? ": " + message : string.Empty)}");
-        if (failed > limit)
+        else
         {
-            await PatchStatusAsync(job, new { active = 0, failed, conditions = new[] { Condition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit") } }, cancellationToken).ConfigureAwait(false);
-            return;
+            var failed = (job.Status?.Failed ?? 0) + 1;
+            var limit = job.Spec.BackoffLimit ?? 6;
+            if (failed > limit)
+            {
+                await PatchStatusAsync(job, new { active = 0, failed, conditions = Ended("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit") }, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await PatchStatusAsync(job, new { active = 0, failed }, cancellationToken).ConfigureAwait(false);
+                run.NotBefore = DateTime.UtcNow + Backoff(failed);
+            }
+
+            Console.WriteLine($"statefun-local-runner: job {key}: {ended.PodName} failed (exit code {exitCode}, attempt {failed} of {limit + 1}){(message.Length > 0 ? ": " + message : string.Empty)}");
         }
 
-        run.NotBefore = DateTime.UtcNow + Backoff(failed);
-        await PatchStatusAsync(job, new { active = 0, failed }, cancellationToken).ConfigureAwait(false);
+        ended.Dispose();
+        run.Current = null;
     }
 
     /// <summary>The Job controller's backoff before attempt <paramref name="failed"/> + 1: 10 s, doubling, at most 6 minutes.</summary>
@@ -177,15 +209,21 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
     private static bool Finished(V1Job job) =>
         job.Status?.Conditions?.Any(c => c.Type is "Complete" or "Failed" && c.Status == "True") == true;
 
-    private static object Condition(string type, string? reason, string? message) => new
+    /// <summary>
+    /// The conditions a Job ends with, as the Job controller of Kubernetes 1.31 and later writes them (the API server
+    /// then refuses <c>Complete</c> without <c>SuccessCriteriaMet</c>, and <c>Failed</c> without <c>FailureTarget</c>);
+    /// older API servers take them as they are.
+    /// </summary>
+    private static object[] Ended(string type, string? reason, string? message)
     {
-        type,
-        status = "True",
-        reason,
-        message,
-        lastProbeTime = DateTime.UtcNow,
-        lastTransitionTime = DateTime.UtcNow,
-    };
+        var now = DateTime.UtcNow;
+        var target = type == "Complete" ? "SuccessCriteriaMet" : "FailureTarget";
+        return
+        [
+            new { type = target, status = "True", reason, message, lastProbeTime = now, lastTransitionTime = now },
+            new { type, status = "True", reason, message, lastProbeTime = now, lastTransitionTime = now },
+        ];
+    }
 
     private async Task PatchStatusAsync(V1Job job, object status, CancellationToken cancellationToken) =>
         await client.BatchV1.PatchNamespacedJobStatusAsync(
@@ -207,8 +245,8 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
         }
     }
 
-    /// <summary>The garbage collector's part for Job pods: a pod of a Job that no longer exists goes.</summary>
-    private async Task DeleteOrphanPodsAsync(HashSet<string> liveJobs, string selector, CancellationToken cancellationToken)
+    /// <summary>The garbage collector's part for Job pods: a pod of a Job that no longer exists (by uid) goes.</summary>
+    private async Task DeleteOrphanPodsAsync(Dictionary<string, string> liveJobs, string selector, CancellationToken cancellationToken)
     {
         var podSelector = $"{selector},{JobNameLabel}";
         var pods = options.Namespace is { } only
@@ -216,7 +254,8 @@ internal sealed class LocalJobRunner(IKubernetes client, RunnerOptions options, 
             : await client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: podSelector, cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var pod in pods.Items)
         {
-            if (!liveJobs.Contains($"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Labels[JobNameLabel]}"))
+            var job = $"{pod.Metadata.NamespaceProperty}/{pod.Metadata.Labels[JobNameLabel]}";
+            if (!liveJobs.TryGetValue(job, out var uid) || LocalPodLauncher.Lookup(pod.Metadata.Labels, ControllerUidLabel) != uid)
             {
                 await launcher.DeletePodAsync(pod.Metadata.NamespaceProperty, pod.Metadata.Name, cancellationToken).ConfigureAwait(false);
             }

@@ -60,7 +60,8 @@ internal sealed class LocalPodLauncher(IKubernetes client, RunnerOptions options
         Console.WriteLine($"statefun-local-runner: {key}: starting the runtime {string.Join(' ', arguments)} (config hash {hash}); log {log}");
         var workload = LocalWorkload.Start(podName, options.RuntimeDll, arguments, log, environment, hash, terminationLog);
         // For people and scripts who want to kill -9 one pod (make run does, to show recovery).
-        await File.WriteAllTextAsync(Path.Combine(directory, "runtime.pid"), workload.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        // Not cancelled half-way: the process runs now, and its caller must get it to stop it.
+        await File.WriteAllTextAsync(Path.Combine(directory, "runtime.pid"), workload.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None).ConfigureAwait(false);
         return workload;
     }
 
@@ -94,7 +95,7 @@ internal sealed class LocalPodLauncher(IKubernetes client, RunnerOptions options
                 Labels = labels,
                 Annotations = new Dictionary<string, string> { ["statefun.dev/local-runner"] = "a local process stands in for this pod (no kubelet)" },
             },
-            Spec = new V1PodSpec { Containers = containers },
+            Spec = new V1PodSpec { Containers = containers, RestartPolicy = template.Spec.RestartPolicy },
         };
         await client.CoreV1.CreateNamespacedPodAsync(pod, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
         var status = new { status = new { phase = "Running", podIP = "127.0.0.1", podIPs = new[] { new { ip = "127.0.0.1" } } } };
@@ -104,11 +105,16 @@ internal sealed class LocalPodLauncher(IKubernetes client, RunnerOptions options
 
     /// <summary>
     /// The pod of a process that ended, as a kubelet reports it: <c>Succeeded</c> or <c>Failed</c>, its container
-    /// terminated with the exit code and the termination message the process wrote.
+    /// terminated with the exit code and the termination message the process wrote. A pod deleted meanwhile has nothing
+    /// to report.
     /// </summary>
-    public async Task ReportEndedAsync(string ns, LocalWorkload workload, CancellationToken cancellationToken)
+    /// <param name="ns">The pod's namespace.</param>
+    /// <param name="workload">The ended (or killed) process.</param>
+    /// <param name="reason">Why it ended, when not by itself (the pod fails with this reason).</param>
+    /// <param name="cancellationToken">Stops the write.</param>
+    public async Task ReportEndedAsync(string ns, LocalWorkload workload, string? reason, CancellationToken cancellationToken)
     {
-        var exitCode = workload.Process.ExitCode;
+        var exitCode = reason is null ? workload.Process.ExitCode : 137;
         var container = new
         {
             name = "runtime",
@@ -121,16 +127,23 @@ internal sealed class LocalPodLauncher(IKubernetes client, RunnerOptions options
                 terminated = new
                 {
                     exitCode,
-                    reason = exitCode == 0 ? "Completed" : "Error",
+                    reason = reason ?? (exitCode == 0 ? "Completed" : "Error"),
                     message = workload.TerminationMessage(),
                     startedAt = workload.Started,
-                    finishedAt = workload.Process.ExitTime.ToUniversalTime(),
+                    finishedAt = DateTime.UtcNow,
                 },
             },
         };
-        var status = new { status = new { phase = exitCode == 0 ? "Succeeded" : "Failed", containerStatuses = new[] { container } } };
-        await client.CoreV1.PatchNamespacedPodStatusAsync(
-            new V1Patch(JsonSerializer.Serialize(status), V1Patch.PatchType.MergePatch), workload.PodName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var status = new { status = new { phase = exitCode == 0 ? "Succeeded" : "Failed", reason, containerStatuses = new[] { container } } };
+        try
+        {
+            await client.CoreV1.PatchNamespacedPodStatusAsync(
+                new V1Patch(JsonSerializer.Serialize(status), V1Patch.PatchType.MergePatch), workload.PodName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Deleted by hand: nobody reads it.
+        }
     }
 
     public async Task DeletePodAsync(string ns, string name, CancellationToken cancellationToken)

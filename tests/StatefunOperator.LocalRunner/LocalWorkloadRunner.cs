@@ -47,18 +47,10 @@ public sealed class LocalWorkloadRunner : IDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            try
+            // The workloads and the Jobs each in their own try: trouble with one never starves the other.
+            if (!await TryAsync(SyncAsync, cancellationToken).ConfigureAwait(false) || !await TryAsync(_jobs.SyncAsync, cancellationToken).ConfigureAwait(false))
             {
-                await SyncAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // Stopped in the middle of a call to the API server.
                 break;
-            }
-            catch (Exception e) when (e is k8s.Autorest.HttpOperationException or HttpRequestException)
-            {
-                Console.Error.WriteLine($"statefun-local-runner: {e.Message}; retrying");
             }
 
             try
@@ -81,6 +73,26 @@ public sealed class LocalWorkloadRunner : IDisposable
 
         _workloads.Clear();
         _jobs.Dispose();
+    }
+
+    /// <summary>One sync; false when stopped. Any other failure (the API server, a process that would not start) is logged and tried again at the next poll.</summary>
+    private static async Task<bool> TryAsync(Func<CancellationToken, Task> sync, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped in the middle of a call to the API server.
+            return false;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"statefun-local-runner: {e.GetType().Name}: {e.Message}; retrying");
+            return true;
+        }
     }
 
     private async Task SyncAsync(CancellationToken cancellationToken)
@@ -124,8 +136,6 @@ public sealed class LocalWorkloadRunner : IDisposable
         {
             await StopAsync(gone, "its workload was deleted or scaled down", cancellationToken).ConfigureAwait(false);
         }
-
-        await _jobs.SyncAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task SyncDeploymentAsync(string key, V1Deployment deployment, CancellationToken cancellationToken)

@@ -43,16 +43,20 @@ public sealed class EndpointDeletion(
         var pods = 0;
         var job = CleanupJobState.Absent;
         V1Job? observedJob = null;
+        IReadOnlyList<string> routing = [];
         if (deleting && HostDeletion.HasFinalizer(endpoint))
         {
             pods = (await client.CoreV1.ListNamespacedPodAsync(namespaceName, labelSelector: Selector(HostWorkloadNames.SelectorLabels(name)), cancellationToken: cancellationToken).ConfigureAwait(false)).Items.Count;
             observedJob = await ReadJobAsync(namespaceName, HostStateDeletionJob.Name(name), cancellationToken).ConfigureAwait(false);
             job = State(observedJob);
+            if (job == CleanupJobState.Absent)
+            {
+                routing = await RoutingIngressesAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var since = deleting ? clock.GetUtcNow().UtcDateTime - endpoint.Metadata.DeletionTimestamp!.Value.ToUniversalTime() : TimeSpan.Zero;
         var key = new ResourceKey(ResourceKinds.Endpoint, namespaceName, name);
-        var routing = deleting ? FunctionEndpointReconciler.RoutingIngresses(endpoint, caches) : [];
         var step = HostDeletion.Next(endpoint, statefulSet is not null, pods, routing.Count, job, since, options.DeletionTimeout);
         switch (step)
         {
@@ -74,8 +78,18 @@ public sealed class EndpointDeletion(
                 break;
             case HostDeletionStep.StartCleanup:
                 var created = HostStateDeletionJob.Build(endpoint, module(), options, options.DeletionTimeout - since);
+                try
+                {
+                    await applier.ApplyJobAsync(created, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HttpOperationException exception) when (NamespaceTerminating.Is(exception))
+                {
+                    // The namespace is being deleted: nothing new may run in it (and its Secrets and ConfigMaps go too).
+                    await GiveUpAsync(endpoint, $"the namespace {namespaceName} is being deleted, and Kubernetes runs no new Job in it; delete the FunctionEndpoint before its namespace to delete its state", cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+
                 await SayAsync(endpoint, EventRecorder.Normal, "DeletingState", $"Deleting {HostDeletion.LeftBehind(endpoint)} (Job {created.Metadata.Name})", cancellationToken).ConfigureAwait(false);
-                await applier.ApplyJobAsync(created, cancellationToken).ConfigureAwait(false);
                 requeue(key, TimeSpan.FromSeconds(2));
                 break;
             case HostDeletionStep.WaitForCleanup:
@@ -94,15 +108,42 @@ public sealed class EndpointDeletion(
             case HostDeletionStep.GiveUp:
                 var why = job == CleanupJobState.Failed
                     ? $"the Job {HostStateDeletionJob.Name(name)} failed: {await LastFailureAsync(namespaceName, observedJob!, cancellationToken).ConfigureAwait(false) ?? "see its pods"}"
-                    : $"not done {Span(options.DeletionTimeout)} after the deletion (the host still stopping, or the broker not answering)";
-                var message = $"Gave up deleting the host's state ({why}); left behind, to delete by hand: {HostDeletion.LeftBehind(endpoint)}";
-                logger.LogWarning("FunctionEndpoint {Namespace}/{Name}: {Message}", namespaceName, name, message);
-                await events.RecordAsync(endpoint, EventRecorder.Warning, "StateLeftBehind", message, cancellationToken).ConfigureAwait(false);
-                await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, false, cancellationToken).ConfigureAwait(false);
+                    : job == CleanupJobState.Absent && routing.Count > 0
+                        ? $"{HostDeletion.IngressesNamed(routing)} still routed records to its functions {Span(options.DeletionTimeout)} after the deletion"
+                        : $"not done {Span(options.DeletionTimeout)} after the deletion (the host still stopping, or the broker not answering)";
+                await GiveUpAsync(endpoint, why, cancellationToken).ConfigureAwait(false);
                 break;
         }
 
         return deleting;
+    }
+
+    /// <summary>The finalizer comes off without the state deleted; a Warning event and the log name what is left.</summary>
+    private async Task GiveUpAsync(FunctionEndpoint endpoint, string why, CancellationToken cancellationToken)
+    {
+        var message = $"Gave up deleting the host's state ({why}); left behind, to delete by hand: {HostDeletion.LeftBehind(endpoint)}";
+        logger.LogWarning("FunctionEndpoint {Namespace}/{Name}: {Message}", endpoint.Metadata.NamespaceProperty, endpoint.Metadata.Name, message);
+        await events.RecordAsync(endpoint, EventRecorder.Warning, "StateLeftBehind", message, cancellationToken).ConfigureAwait(false);
+        await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The KafkaIngresses whose workers may still send records to the endpoint's functions: those whose topics target
+    /// them and that run (their Deployment exists), and those deleted whose pods are still stopping (their records
+    /// in flight).
+    /// </summary>
+    private async Task<IReadOnlyList<string>> RoutingIngressesAsync(FunctionEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var namespaceName = endpoint.Metadata.NamespaceProperty;
+        var running = FunctionEndpointReconciler.RoutingIngresses(endpoint, caches)
+            .Where(ingress => caches.Deployments.Get(namespaceName, WorkloadNames.DeploymentName(ingress)) is not null);
+        var ingressPods = await client.CoreV1.ListNamespacedPodAsync(namespaceName, labelSelector: $"{WorkloadNames.ManagedByLabel}={WorkloadNames.ManagedByValue},{WorkloadNames.IngressLabel}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var stopping = ingressPods.Items
+            .Select(pod => pod.Metadata.Labels[WorkloadNames.IngressLabel])
+            .Distinct(StringComparer.Ordinal)
+            .Where(ingress => caches.Ingresses.Get(namespaceName, ingress) is not { Metadata.DeletionTimestamp: null })
+            .Select(ingress => $"{ingress} (deleted, its pods stopping)");
+        return [.. running.Concat(stopping).Order(StringComparer.Ordinal)];
     }
 
     private static CleanupJobState State(V1Job? job) => job switch

@@ -25,9 +25,10 @@ public static class HostDeletion
     /// <param name="endpoint">The FunctionEndpoint as the cache has it.</param>
     /// <param name="statefulSetExists">Whether its host's StatefulSet exists.</param>
     /// <param name="podsLeft">Host pods still there.</param>
-    /// <param name="routingIngresses">KafkaIngresses whose topics still name its functions as targets: their records would create
-    /// the deleted inbox topic again on a broker that auto-creates topics (with the broker's default partitions), so
-    /// the state is deleted only once none routes to it.</param>
+    /// <param name="routingIngresses">KafkaIngresses whose workers may still send records to its functions (they run and
+    /// their topics target them, or they were deleted and their pods are stopping): those records would create the
+    /// deleted inbox topic again on a broker that auto-creates topics (with the broker's default partitions), so the
+    /// state is deleted only once there are none.</param>
     /// <param name="job">The cleanup Job's state.</param>
     /// <param name="sinceDeletion">Time since the deletion timestamp.</param>
     /// <param name="bound">How long the operator tries before it gives up.</param>
@@ -91,12 +92,18 @@ public static class HostDeletion
     public static string WaitingForIngressesMessage(IReadOnlyList<string> ingresses, DateTime giveUpAt)
     {
         ArgumentNullException.ThrowIfNull(ingresses);
-        var names = string.Join(", ", ingresses);
         var verb = ingresses.Count == 1 ? "routes" : "route";
         var until = giveUpAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        return $"Waiting to delete the host's state: KafkaIngress {names} still {verb} records to this endpoint's functions, "
+        return $"Waiting to delete the host's state: {IngressesNamed(ingresses)} still {verb} records to this endpoint's functions, "
             + "and a broker that creates topics on first use would create the deleted inbox topic again for them, with its default partitions. "
             + $"Delete them or remove these targets; if they still do at {until}, the state is left behind instead";
+    }
+
+    /// <summary>"KafkaIngress a" or "KafkaIngresses a, b".</summary>
+    public static string IngressesNamed(IReadOnlyList<string> ingresses)
+    {
+        ArgumentNullException.ThrowIfNull(ingresses);
+        return (ingresses.Count == 1 ? "KafkaIngress " : "KafkaIngresses ") + string.Join(", ", ingresses);
     }
 
     /// <summary>The host's state, named: topics, consumer group, volumes.</summary>

@@ -55,7 +55,7 @@ public class HostDeletionTests
         Assert.Equal(HostDeletionStep.GiveUp, HostDeletion.Next(endpoint, false, 0, 1, CleanupJobState.Absent, Bound + TimeSpan.FromSeconds(1), Bound));
 
         var message = HostDeletion.WaitingForIngressesMessage(["orders", "users"], new DateTime(2026, 12, 7, 10, 0, 0, DateTimeKind.Utc));
-        Assert.StartsWith("Waiting to delete the host's state: KafkaIngress orders, users still route records to this endpoint's functions", message, StringComparison.Ordinal);
+        Assert.StartsWith("Waiting to delete the host's state: KafkaIngresses orders, users still route records to this endpoint's functions", message, StringComparison.Ordinal);
         Assert.EndsWith("if they still do at 2026-12-07T10:00:00Z, the state is left behind instead", message, StringComparison.Ordinal);
     }
 

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using StatefunOperator.Crds.Endpoints;
+using StatefunOperator.Operator;
 using StatefunOperator.Operator.Controller;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Operator.Tests.Support;
@@ -38,12 +39,7 @@ public class EndpointDeletionTests(KubeApiServerFixture server)
     public async Task K6_Delete_StopsTheHost_RunsTheCleanupJob_DeletesTheVolumes_ThenTheEndpointGoes()
     {
         var ns = await server.CreateNamespaceAsync("delete");
-        var created = TestResources.Endpoint(ns);
-        created.Spec.DeletionPolicy = DeletionPolicies.Delete;
-        await _client.CreateAsync(created);
-        await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns));
-        await Eventually.Until(() => _client.GetEndpointAsync(ns, "example-functions"), e => e.Metadata.Finalizers?.Contains(HostDeletion.Finalizer) == true, "the finalizer");
-        await Eventually.Until(() => _client.FindStatefulSetAsync(ns, "example-functions-host"), s => s is not null, "the host's StatefulSet");
+        await using var running = await StartWithADeleteEndpointAsync(ns, RunningOperator.OptionsFor(ns));
         await _client.CoreV1.CreateNamespacedPersistentVolumeClaimAsync(Claim("state-example-functions-host-0"), ns);
 
         await DeleteAsync(ns);
@@ -68,11 +64,7 @@ public class EndpointDeletionTests(KubeApiServerFixture server)
     public async Task K6_ACleanupThatNeverEnds_IsGivenUpAfterTheBound_AndTheEventNamesWhatIsLeft()
     {
         var ns = await server.CreateNamespaceAsync("giveup");
-        var created = TestResources.Endpoint(ns);
-        created.Spec.DeletionPolicy = DeletionPolicies.Delete;
-        await _client.CreateAsync(created);
-        await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns) with { DeletionTimeout = TimeSpan.FromSeconds(5) });
-        await Eventually.Until(() => _client.GetEndpointAsync(ns, "example-functions"), e => e.Metadata.Finalizers?.Contains(HostDeletion.Finalizer) == true, "the finalizer");
+        await using var running = await StartWithADeleteEndpointAsync(ns, RunningOperator.OptionsFor(ns) with { DeletionTimeout = TimeSpan.FromSeconds(5) });
 
         await DeleteAsync(ns);
 
@@ -80,6 +72,47 @@ public class EndpointDeletionTests(KubeApiServerFixture server)
         var left = (await _client.EventsForAsync(ns, "example-functions")).Single(e => e.Reason == "StateLeftBehind");
         Assert.Equal("Warning", left.Type);
         Assert.Contains($"statefun.{ns}.example-functions.changelog", left.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The namespace deleted with the endpoint in it: the API server runs no new Job in a namespace being deleted, so
+    /// the operator lets the endpoint go at once (not after the 10 minute bound), saying in its log what it left.
+    /// This API server has no namespace controller: the test deletes the endpoint as that controller would.
+    /// </summary>
+    [Fact]
+    public async Task K6_Delete_InANamespaceBeingDeleted_LetsGoAtOnce_TheStateLeftBehind()
+    {
+        var ns = await server.CreateNamespaceAsync("nsgone");
+        await using var running = await StartWithADeleteEndpointAsync(ns, RunningOperator.OptionsFor(ns));
+
+        await _client.CoreV1.DeleteNamespaceAsync(ns);
+        await DeleteAsync(ns);
+
+        var started = DateTime.UtcNow;
+        await Eventually.Until(() => FindAsync(ns), e => e is null, "the endpoint gone", TimeSpan.FromSeconds(60));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromMinutes(1));
+        Assert.Null(await FindJobAsync(ns));
+        Assert.Null(await _client.FindStatefulSetAsync(ns, "example-functions-host"));
+    }
+
+    /// <summary>An endpoint with deletionPolicy Delete and the operator running, once the finalizer is on and the host's StatefulSet exists.</summary>
+    private async Task<RunningOperator> StartWithADeleteEndpointAsync(string ns, OperatorOptions options)
+    {
+        var created = TestResources.Endpoint(ns);
+        created.Spec.DeletionPolicy = DeletionPolicies.Delete;
+        await _client.CreateAsync(created);
+        var running = RunningOperator.Start(_client, options);
+        try
+        {
+            await Eventually.Until(() => _client.GetEndpointAsync(ns, "example-functions"), e => e.Metadata.Finalizers?.Contains(HostDeletion.Finalizer) == true, "the finalizer");
+            await Eventually.Until(() => _client.FindStatefulSetAsync(ns, "example-functions-host"), s => s is not null, "the host's StatefulSet");
+            return running;
+        }
+        catch
+        {
+            await running.DisposeAsync();
+            throw;
+        }
     }
 
     private static V1PersistentVolumeClaim Claim(string name) => new()
