@@ -122,8 +122,20 @@ spec:
   address: $KAFKA_BOOTSTRAP_SERVERS
   deliverySemantic: {type: at-least-once, transactionTimeoutMillis: 5000}
 EOF
+# A FunctionEndpoint whose fields each pass the schema, but together not the module model: it may spill 1Gi (the
+# default) to a disk of 500Mi.
+cat > "$out/bad-spill.yaml" <<EOF
+apiVersion: statefun.dev/v1alpha1
+kind: FunctionEndpoint
+metadata: {name: bad-spill}
+spec:
+  functions: spill/*
+  urlPathTemplate: http://127.0.0.1:8000/{function.name}
+  address: $KAFKA_BOOTSTRAP_SERVERS
+  resources: {limits: {ephemeral-storage: 500Mi}}
+EOF
 refused=0
-for case in "bad-date spec.startupPosition.date" "bad-offsets spec.startupPosition.offsets['names:0']" "bad-timeout spec.deliverySemantic.transactionTimeoutMillis"; do
+for case in "bad-date spec.startupPosition.date" "bad-offsets spec.startupPosition.offsets['names:0']" "bad-timeout spec.deliverySemantic.transactionTimeoutMillis" "bad-spill spec.limits.maxSpilledBytes"; do
   file="$out/${case%% *}.yaml" field=${case#* } seen=
   for _ in $(seq 1 60); do
     # The webhook may need a moment after the install (its certificate, the CA bundle): a bad spec that went
@@ -141,7 +153,7 @@ for case in "bad-date spec.startupPosition.date" "bad-offsets spec.startupPositi
     fail_step "kubectl apply of a bad spec was not refused naming $field (last answer: $(tr '\n' ' ' < "$out/bad-spec.log"))"
   fi
 done
-[[ $refused -eq 3 ]] && log "K5: kubectl apply refused 3 bad specs through the operator's webhook, each naming its field ($(sed -n 's/.*denied the request: //p' "$out/bad-spec.log" | cut -c1-120))"
+[[ $refused -eq 4 ]] && log "K5: kubectl apply refused 4 bad specs (2 KafkaIngresses, a KafkaEgress, a FunctionEndpoint) through the operator's webhook, each naming its field ($(sed -n 's/.*denied the request: //p' "$out/bad-spec.log" | cut -c1-160))"
 
 # --- 4. recoveries ----------------------------------------------------------------------------------------------
 # The function host's pod, killed as a node kills it: the StatefulSet recreates example-functions-host-0 (same

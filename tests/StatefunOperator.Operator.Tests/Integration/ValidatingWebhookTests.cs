@@ -88,6 +88,11 @@ public class ValidatingWebhookTests(KubeApiServerFixture server)
             egress.Spec.DeliverySemantic.TransactionTimeoutMillis = 5000;
             Assert.Contains("spec.deliverySemantic.transactionTimeoutMillis", (await Refusal(() => _client.CreateAsync(egress)))!.Response.Content, StringComparison.Ordinal);
 
+            // Fields each fine for the schema, not together for the module model: spilling 1Gi (the default) to a 500Mi disk.
+            var spill = TestResources.Endpoint(ns, "spill", "spill/*");
+            spill.Spec.Resources = new() { Limits = new() { ["ephemeral-storage"] = "500Mi" } };
+            Assert.Contains("spec.limits.maxSpilledBytes", (await Refusal(() => _client.CreateAsync(spill)))!.Response.Content, StringComparison.Ordinal);
+
             // References to resources not created yet are not refused (GitOps applies in any order): the status tells.
             var unknownEndpoint = TestResources.Ingress(ns, "unknown-endpoint", "no-such-egress");
             unknownEndpoint.Spec.Topics[0].Targets = ["org.other/greeter"];
