@@ -84,7 +84,7 @@ public static class HostDeletion
         ArgumentNullException.ThrowIfNull(endpoint);
         var what = LeftBehind(endpoint);
         return DeletesState(endpoint)
-            ? $"Delete: deleting this FunctionEndpoint stops its host, then deletes {what}"
+            ? $"Delete: deleting this FunctionEndpoint stops its host, waits until no KafkaIngress routes records to its functions, then deletes {what}"
             : $"Keep: deleting this FunctionEndpoint leaves {what}; one created again under this name finds that state (spec.deletionPolicy: Delete to remove them)";
     }
 

@@ -38,7 +38,7 @@ public class HostDeletionTests
         Assert.Equal(HostDeletionStep.StartCleanup, HostDeletion.Next(endpoint, false, 0, 0, CleanupJobState.Absent, minute, Bound));
         Assert.Equal(HostDeletionStep.WaitForCleanup, HostDeletion.Next(endpoint, false, 0, 0, CleanupJobState.Running, minute, Bound));
         Assert.Equal(HostDeletionStep.Finish, HostDeletion.Next(endpoint, false, 0, 0, CleanupJobState.Succeeded, minute, Bound));
-        Assert.StartsWith("Delete: deleting this FunctionEndpoint stops its host, then deletes", HostDeletion.OnDeleteMessage(endpoint), StringComparison.Ordinal);
+        Assert.StartsWith("Delete: deleting this FunctionEndpoint stops its host, waits until no KafkaIngress routes records to its functions, then deletes", HostDeletion.OnDeleteMessage(endpoint), StringComparison.Ordinal);
     }
 
     [Fact]
