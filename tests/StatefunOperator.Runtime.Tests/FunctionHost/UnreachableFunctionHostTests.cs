@@ -39,7 +39,8 @@ public sealed class UnreachableFunctionHostTests
         await broker.CreateTopicAsync(input, 2);
         await broker.CreateTopicAsync(output, 1);
         await GreeterModule.CreateHostTopicsAsync(broker, "s7", group);
-        var port = LoopbackPorts.Free();
+        // The function starts only after 15 s: its port must not be one another process may be given meanwhile.
+        var port = LoopbackPorts.Reserved();
         var module = ModuleYamlLoader.Load(ModuleYaml("s7", broker.BootstrapServers, group, input, port, semantic));
 
         using var workloads = await ModuleWorkloads.CreateAsync(module, RuntimeRole.All, null, null, TestLogging.Loggers, new CheckpointOptions(TimeSpan.FromMilliseconds(200), 1000));
