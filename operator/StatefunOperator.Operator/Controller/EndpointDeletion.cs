@@ -93,9 +93,9 @@ public sealed class EndpointDeletion(
                 requeue(key, TimeSpan.FromSeconds(2));
                 break;
             case HostDeletionStep.WaitForCleanup:
-                if (observedJob?.Status?.Failed is > 0 && await LastFailureAsync(namespaceName, observedJob, cancellationToken).ConfigureAwait(false) is { } failing)
+                if (await TroubleAsync(namespaceName, observedJob!, cancellationToken).ConfigureAwait(false) is { } trouble)
                 {
-                    await SayAsync(endpoint, EventRecorder.Warning, "StateDeletionFailing", $"Deleting the host's state failed ({observedJob.Status.Failed} attempts, retried until {Span(options.DeletionTimeout)} after the deletion): {failing}", cancellationToken).ConfigureAwait(false);
+                    await SayAsync(endpoint, EventRecorder.Warning, "StateDeletionFailing", trouble.Describe(observedJob!.Status?.Failed ?? 0, Span(options.DeletionTimeout)), cancellationToken).ConfigureAwait(false);
                 }
 
                 requeue(key, TimeSpan.FromSeconds(3));
@@ -106,11 +106,14 @@ public sealed class EndpointDeletion(
                 await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, false, cancellationToken).ConfigureAwait(false);
                 break;
             case HostDeletionStep.GiveUp:
+                var jobTrouble = observedJob is null ? null : await TroubleAsync(namespaceName, observedJob, cancellationToken).ConfigureAwait(false);
                 var why = job == CleanupJobState.Failed
-                    ? $"the Job {HostStateDeletionJob.Name(name)} failed: {await LastFailureAsync(namespaceName, observedJob!, cancellationToken).ConfigureAwait(false) ?? "see its pods"}"
-                    : job == CleanupJobState.Absent && routing.Count > 0
-                        ? $"{HostDeletion.IngressesNamed(routing)} still routed records to its functions {Span(options.DeletionTimeout)} after the deletion"
-                        : $"not done {Span(options.DeletionTimeout)} after the deletion (the host still stopping, or the broker not answering)";
+                    ? $"the Job {HostStateDeletionJob.Name(name)} failed: {jobTrouble?.Reason ?? "see its pods"}"
+                    : jobTrouble is { CannotStart: true }
+                        ? $"the Job {HostStateDeletionJob.Name(name)} could not start in {Span(options.DeletionTimeout)}: {jobTrouble.Reason}"
+                        : job == CleanupJobState.Absent && routing.Count > 0
+                            ? $"{HostDeletion.IngressesNamed(routing)} still routed records to its functions {Span(options.DeletionTimeout)} after the deletion"
+                            : $"not done {Span(options.DeletionTimeout)} after the deletion (the host still stopping, or the broker not answering{(jobTrouble is null ? string.Empty : ": " + jobTrouble.Reason)})";
                 await GiveUpAsync(endpoint, why, cancellationToken).ConfigureAwait(false);
                 break;
         }
@@ -197,16 +200,11 @@ public sealed class EndpointDeletion(
         }
     }
 
-    /// <summary>The last termination message of the Job's pods: why deleting failed, in the runtime's words.</summary>
-    private async Task<string?> LastFailureAsync(string namespaceName, V1Job job, CancellationToken cancellationToken)
+    /// <summary>Why the Job's pods do not succeed: one that cannot start, or the last failed attempt's termination message.</summary>
+    private async Task<CleanupJobTrouble?> TroubleAsync(string namespaceName, V1Job job, CancellationToken cancellationToken)
     {
         var pods = await client.CoreV1.ListNamespacedPodAsync(namespaceName, labelSelector: "job-name=" + job.Metadata.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return pods.Items
-            .Select(p => p.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated)
-            .Where(t => t is { ExitCode: not 0 })
-            .OrderByDescending(t => t!.FinishedAt)
-            .Select(t => t!.Message?.Trim())
-            .FirstOrDefault(m => m is { Length: > 0 });
+        return CleanupJobTrouble.Of(pods.Items.ToList());
     }
 
     private async Task<int> DeleteClaimsAsync(string namespaceName, string name, CancellationToken cancellationToken)

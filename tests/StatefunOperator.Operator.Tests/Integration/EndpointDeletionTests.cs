@@ -5,6 +5,8 @@ using k8s.Models;
 using StatefunOperator.Crds.Endpoints;
 using StatefunOperator.Operator;
 using StatefunOperator.Operator.Controller;
+using StatefunOperator.Operator.Desired;
+using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Operator.Tests.Support;
 
@@ -75,6 +77,38 @@ public class EndpointDeletionTests(KubeApiServerFixture server)
     }
 
     /// <summary>
+    /// The Job's pod cannot start (its image cannot be pulled): the Job's status shows nothing of it, the pod's does. The
+    /// operator says why while it waits (a Warning and the Ready condition), and again when it gives up at the bound.
+    /// No kubelet here: the test creates the Job's pod and writes its status as the kubelet would.
+    /// </summary>
+    [Fact]
+    public async Task K6_ACleanupJobWhosePodCannotStart_SaysWhyWhileItWaits_AndWhenItGivesUp()
+    {
+        const string PullFailure = "Back-off pulling image \"statefun-runtime:typo\"";
+        var ns = await server.CreateNamespaceAsync("stuck");
+        await using var running = await StartWithADeleteEndpointAsync(ns, RunningOperator.OptionsFor(ns) with { DeletionTimeout = TimeSpan.FromSeconds(20) });
+
+        await DeleteAsync(ns);
+        var job = (await Eventually.Until(() => FindJobAsync(ns), j => j is not null, "the cleanup Job"))!;
+        var labels = new Dictionary<string, string>(job.Spec.Template.Metadata.Labels) { ["job-name"] = job.Metadata.Name };
+        var pod = new V1Pod { Metadata = new V1ObjectMeta { Name = job.Metadata.Name + "-x7k2p", Labels = labels }, Spec = job.Spec.Template.Spec };
+        await _client.CoreV1.CreateNamespacedPodAsync(pod, ns);
+        var waiting = new { name = WorkloadNames.ContainerName, image = "statefun-runtime:typo", imageID = string.Empty, ready = false, restartCount = 0, state = new { waiting = new { reason = "ImagePullBackOff", message = PullFailure } } };
+        await _client.CoreV1.PatchNamespacedPodStatusAsync(new V1Patch(new { status = new { phase = "Pending", containerStatuses = new[] { waiting } } }, V1Patch.PatchType.MergePatch), pod.Metadata.Name, ns);
+
+        var endpoint = await Eventually.Until(() => _client.GetEndpointAsync(ns, "example-functions"), e => Conditions.Find(e.Status?.Conditions, ConditionTypes.Ready)?.Reason == "StateDeletionFailing", "Ready reason StateDeletionFailing");
+        Assert.Equal(
+            $"The Job deleting the host's state cannot start (the operator waits until 20 s after the deletion, then leaves the state behind): pod {pod.Metadata.Name}: the runtime container is failing (ImagePullBackOff, 0 restarts): {PullFailure}",
+            Conditions.Find(endpoint.Status!.Conditions, ConditionTypes.Ready)!.Message);
+
+        await Eventually.Until(() => FindAsync(ns), e => e is null, "the endpoint gone after the bound");
+        var events = await _client.EventsForAsync(ns, "example-functions");
+        Assert.Contains(events, e => e.Reason == "StateDeletionFailing" && e.Type == "Warning");
+        var left = events.Single(e => e.Reason == "StateLeftBehind");
+        Assert.StartsWith($"Gave up deleting the host's state (the Job {job.Metadata.Name} could not start in 20 s: pod {pod.Metadata.Name}: the runtime container is failing (ImagePullBackOff", left.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// The namespace deleted with the endpoint in it: the API server runs no new Job in a namespace being deleted, so
     /// the operator lets the endpoint go at once (not after the 10 minute bound), saying in its log what it left.
     /// This API server has no namespace controller: the test deletes the endpoint as that controller would.
@@ -120,7 +154,7 @@ public class EndpointDeletionTests(KubeApiServerFixture server)
         Metadata = new V1ObjectMeta
         {
             Name = name,
-            Labels = StatefunOperator.Operator.Desired.HostWorkloadNames.SelectorLabels("example-functions"),
+            Labels = HostWorkloadNames.SelectorLabels("example-functions"),
         },
         Spec = new V1PersistentVolumeClaimSpec
         {
