@@ -6,6 +6,7 @@
 #   node_stack_broker    KAFKA_BOOTSTRAP_SERVERS, else kfake (scripts/kafka-oracle.sh) on the node's bridge address,
 #                        else the mock broker advertised there
 #   node_stack_install   kubectl apply -k config/local/node (config/default with the local images), operator Ready
+#                        (it fails at once, saying so, when the node is under disk pressure and would schedule nothing)
 #   node_stack_local_volume  (e2e) a StorageClass without a provisioner and a local PersistentVolume on the node,
 #                        for the demo's function host: node_stack_demo then gives example-functions storage on it
 #   node_stack_demo      the JavaScript and C# greeters as Deployments + Services, then config/local/demo.yaml and
@@ -104,14 +105,28 @@ node_stack_broker() {
   ns_log "Kafka: the local mock broker at $KAFKA_BOOTSTRAP_SERVERS (advertised on the pod network; ${missing:-STATEFUN_LOCAL_KAFKA=mock}); function host at-least-once"
 }
 
+# Why the node schedules nothing, when it is the disk: the kubelet taints its node (DiskPressure) while the disk holding
+# its data is short of space (by default less than 10% free, or 15% for images), and pods stay Pending. Prints the
+# reason, with what is free where, and returns 0; returns 1 when the node has no disk pressure.
+node_stack_disk_pressure() {
+  [[ "$("${kc[@]}" get nodes -o 'jsonpath={.items[*].status.conditions[?(@.type=="DiskPressure")].status}' 2>/dev/null)" == *True* ]] || return 1
+  local node_dir="${STATEFUN_KUBE_NODE_DIR:-${STATEFUN_KUBE_CACHE_DIR:-$HOME/.cache/statefun-operator}/kube-node}"
+  echo "the node reports DiskPressure: its kubelet schedules no pod while the disk holding $node_dir is short of space (it wants 10% free, 15% for images; free now: $(df -h --output=avail,pcent "$node_dir" 2>/dev/null | tail -n 1 | tr -s ' ') used). Free space there, e.g. old test runs in ${TMPDIR:-/tmp}/statefun-tests"
+}
+
 node_stack_install() {
+  local pressure
+  if pressure=$(node_stack_disk_pressure); then
+    ns_log "FAILED: $pressure"
+    return 1
+  fi
   kubectl kustomize "$here/config/local/node" >/dev/null 2>"$out/kustomize.log" \
     || { ns_log "FAILED: this kubectl ($(kubectl version --client 2>/dev/null | head -n 1)) cannot build config/local/node: a kubectl of 1.21 or later is needed for kustomize overlays ($out/kustomize.log)"; return 1; }
   t_install=$(ns_now)
   "${kc[@]}" apply -k "$here/config/local/node" >"$out/apply-install.log" 2>&1 \
     || { ns_log "FAILED: kubectl apply -k config/local/node (log: $out/apply-install.log)"; cat "$out/apply-install.log"; return 1; }
   "${kc[@]}" -n statefun-operator-system rollout status deployment/statefun-operator --timeout=180s >/dev/null 2>&1 \
-    || { ns_log "FAILED: the operator Deployment did not become available within 180 s"; return 1; }
+    || { pressure=$(node_stack_disk_pressure) && pressure=": $pressure"; ns_log "FAILED: the operator Deployment did not become available within 180 s$pressure"; return 1; }
   ns_log "kubectl apply -k config/local/node: both operator pods Ready (probes) in $(ns_since "$t_install") s"
 }
 

@@ -50,7 +50,7 @@ internal static class LargeStateBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  changelog written: {bytes / 1e6:F0} MB of keys and values in {clock.Elapsed.TotalSeconds:F0} s"));
 
         await using var server = await FunctionServerProcess.StartAsync(FunctionBenchModule.Egress).ConfigureAwait(false);
-        var directory = Directory.CreateTempSubdirectory("statefun-large-state-").FullName;
+        var directory = TestScratch.Create("large-state-").FullName;
         var module = Path.Combine(directory, "module.yaml");
         var url = $"http://127.0.0.1:{server.Port}{FunctionServerProcess.PathFor("count", null, output)}";
         await File.WriteAllTextAsync(module, FunctionBenchModule.Yaml(broker.BootstrapServers, unique, hostId, Partitions, input, url, "exactly-once")).ConfigureAwait(false);

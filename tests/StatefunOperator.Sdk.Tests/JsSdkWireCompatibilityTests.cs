@@ -26,7 +26,7 @@ public sealed class JsSdkWireCompatibilityTests : IAsyncLifetime
     }, Seen);
 
     public async Task InitializeAsync() =>
-        _js = await JsGreeter.StartAsync("greetings", Path.Combine(Path.GetTempPath(), $"statefun-sdk-js-greeter-{Environment.ProcessId}.log"));
+        _js = await JsGreeter.StartAsync("greetings", Path.Combine(TestScratch.Create("sdk-js-greeter-").FullName, "greeter.log"));
 
     public Task DisposeAsync()
     {

@@ -53,7 +53,7 @@ public class OperatorScaleBenchmark(KubeApiServerFixture server, ITestOutputHelp
         }
 
         var operatorDll = Path.Combine(AppContext.BaseDirectory, "statefun-operator.dll");
-        var logPath = Path.Combine(Path.GetTempPath(), $"statefun-operator-bench-{Environment.ProcessId}.log");
+        var logPath = Path.Combine(TestScratch.Create("operator-bench-").FullName, "operator.log");
         var healthPort = LoopbackPorts.Free();
         string[] operatorArgs = ["run", $"--health-prefix=http://127.0.0.1:{healthPort}/", $"--kubeconfig={server.KubeconfigPath}", $"--namespace={ns}", "--leader-election=false", "--runtime-image=statefun-runtime:bench", $"--workers={Environment.GetEnvironmentVariable("STATEFUN_BENCH_WORKERS") ?? "16"}"];
         // STATEFUN_BENCH_OPERATOR: the native operator's binary (scripts/publish-native-operator.sh), what the image

@@ -15,6 +15,7 @@ using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Tests.Integration;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Operator.Tests.Support;
+using StatefunOperator.Testing;
 using StatefunOperator.Testing.Functions;
 using StatefunOperator.Testing.Kafka;
 using Xunit.Abstractions;
@@ -92,7 +93,7 @@ public sealed partial class GreeterJourney : IAsyncDisposable
     public static async Task<GreeterJourney> StartAsync(KubeApiServerFixture server, ITestOutputHelper output, KafkaTestBroker broker, string hostSemantic, int partitions)
     {
         var ns = await server.CreateNamespaceAsync("greeter-journey");
-        var journey = new GreeterJourney(server.Client, output, broker, ns, Directory.CreateTempSubdirectory("statefun-journey-").FullName);
+        var journey = new GreeterJourney(server.Client, output, broker, ns, TestScratch.Create("journey-").FullName);
         try
         {
             await journey.BeginAsync(hostSemantic, partitions);

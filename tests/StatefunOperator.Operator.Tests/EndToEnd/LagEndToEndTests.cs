@@ -11,6 +11,7 @@ using StatefunOperator.Operator.Lag;
 using StatefunOperator.Operator.Tests.Integration;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Operator.Tests.Support;
+using StatefunOperator.Testing;
 using StatefunOperator.Testing.Kafka;
 using StatefunOperator.Testing.Metrics;
 
@@ -43,7 +44,7 @@ public class LagEndToEndTests(KubeApiServerFixture server)
         await broker.CreateTopicAsync(FunctionHosts.InboxTopic(hostId), 2);
         await broker.CreateTopicAsync(FunctionHosts.ChangelogTopic(hostId), 2);
         await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns) with { LagPollInterval = TimeSpan.FromSeconds(1) });
-        var state = Directory.CreateTempSubdirectory("statefun-runner-").FullName;
+        var state = TestScratch.Create("runner-").FullName;
         using var runner = new LocalWorkloadRunner(_client, new RunnerOptions("(in-process)", Path.Combine(AppContext.BaseDirectory, "statefun-runtime.dll"), state, TimeSpan.FromMilliseconds(500), ns));
         using var stopRunner = new CancellationTokenSource();
         var runnerTask = runner.RunAsync(stopRunner.Token);

@@ -4,6 +4,7 @@ using StatefunOperator.LocalRunner;
 using StatefunOperator.Operator.Desired;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Operator.Tests.Support;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Operator.Tests.EndToEnd;
 
@@ -31,7 +32,7 @@ public class LocalJobRunnerTests(KubeApiServerFixture server)
             ns);
         await _client.BatchV1.CreateNamespacedJobAsync(Job(), ns);
 
-        var state = Directory.CreateTempSubdirectory("statefun-local-job-").FullName;
+        var state = TestScratch.Create("local-job-").FullName;
         using var runner = new LocalWorkloadRunner(_client, new RunnerOptions("(in-process)", Path.Combine(AppContext.BaseDirectory, "statefun-runtime.dll"), state, TimeSpan.FromMilliseconds(500), ns));
         using var stop = new CancellationTokenSource();
         var running = runner.RunAsync(stop.Token);

@@ -11,6 +11,7 @@ using StatefunOperator.Operator.Status;
 using StatefunOperator.Operator.Tests.Integration;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
 using StatefunOperator.Operator.Tests.Support;
+using StatefunOperator.Testing;
 using StatefunOperator.Testing.Kafka;
 
 namespace StatefunOperator.Operator.Tests.EndToEnd;
@@ -92,7 +93,7 @@ public class UserJourneyTests(KubeApiServerFixture server)
         var broker = await KafkaTestBroker.GetAsync();
         var ns = await server.CreateNamespaceAsync("journey-host");
         await using var running = RunningOperator.Start(_client, RunningOperator.OptionsFor(ns));
-        var state = Directory.CreateTempSubdirectory("statefun-runner-").FullName;
+        var state = TestScratch.Create("runner-").FullName;
         using var runner = StartRunner(ns, state, out var stopRunner, out var runnerTask);
         var endpoint = TestResources.Endpoint(ns, "greeter", "com.example/*");
         endpoint.Spec.Address = broker.BootstrapServers;
@@ -129,7 +130,7 @@ public class UserJourneyTests(KubeApiServerFixture server)
             Patience);
 
     private LocalWorkloadRunner StartRunner(string ns, out CancellationTokenSource stop, out Task running) =>
-        StartRunner(ns, Directory.CreateTempSubdirectory("statefun-runner-").FullName, out stop, out running);
+        StartRunner(ns, TestScratch.Create("runner-").FullName, out stop, out running);
 
     private LocalWorkloadRunner StartRunner(string ns, string state, out CancellationTokenSource stop, out Task running)
     {

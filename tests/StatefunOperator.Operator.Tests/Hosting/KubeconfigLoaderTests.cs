@@ -3,13 +3,14 @@ using k8s;
 using k8s.Exceptions;
 using StatefunOperator.Operator.Hosting;
 using StatefunOperator.Operator.Tests.Integration.ApiServer;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Operator.Tests.Hosting;
 
 /// <summary>The operator's kubeconfig reader gives the same client configuration as KubernetesClient's own.</summary>
 public sealed class KubeconfigLoaderTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("statefun-kubeconfig-").FullName;
+    private readonly string _directory = TestScratch.Create("kubeconfig-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 

@@ -58,7 +58,7 @@ public class NativeOperatorTests(KubeApiServerFixture server)
         await _client.CreateAsync(bad);
 
         var healthPort = LoopbackPorts.Free();
-        var logPath = Path.Combine(Path.GetTempPath(), $"statefun-native-operator-{Environment.ProcessId}-{ns}.log");
+        var logPath = Path.Combine(TestScratch.Create("native-operator-").FullName, "operator.log");
         using var process = LocalProcess.Start(binary,
             ["run", $"--kubeconfig={server.KubeconfigPath}", $"--namespace={ns}", $"--lease-namespace={ns}", "--identity=native-0",
              "--runtime-image=statefun-runtime:native", $"--health-prefix=http://127.0.0.1:{healthPort}/"],

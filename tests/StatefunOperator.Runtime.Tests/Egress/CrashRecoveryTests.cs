@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using StatefunOperator.Testing;
 using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing;
 using StatefunOperator.Testing.Kafka;
 using Xunit.Abstractions;
 
@@ -48,7 +48,7 @@ public class CrashRecoveryTests
         var output = KafkaTestBroker.UniqueName("crash-out");
         await broker.CreateTopicAsync(input, 4);
         await broker.CreateTopicAsync(output, 4);
-        var dir = Directory.CreateTempSubdirectory("statefun-crash-");
+        var dir = TestScratch.Create("crash-");
         var module = Path.Combine(dir.FullName, "module.yaml");
         var log = Path.Combine(dir.FullName, "runtime.log");
         await File.WriteAllTextAsync(module, ForwardingModule.Yaml(broker.BootstrapServers, input, output, semantic, KafkaTestBroker.UniqueName("crash")));

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using StatefunOperator.Module;
 using StatefunOperator.Runtime.Egress;
 using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing;
 using StatefunOperator.Testing.Kafka;
 
 namespace StatefunOperator.Runtime.Tests.Egress;
@@ -115,7 +116,7 @@ public class TransactionTimeoutBrokerTests
 
     private static async Task<(int ExitCode, string Errors)> RunRuntimeAsync(string moduleYaml)
     {
-        var dir = Directory.CreateTempSubdirectory("statefun-txn-timeout-");
+        var dir = TestScratch.Create("txn-timeout-");
         var module = Path.Combine(dir.FullName, "module.yaml");
         await File.WriteAllTextAsync(module, moduleYaml);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

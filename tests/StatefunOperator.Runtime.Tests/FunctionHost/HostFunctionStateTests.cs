@@ -6,6 +6,7 @@ using StatefunOperator.Runtime.FunctionHost;
 using StatefunOperator.Runtime.FunctionHost.Store;
 using StatefunOperator.Runtime.Functions;
 using StatefunOperator.Runtime.Protocol;
+using StatefunOperator.Testing;
 using Mutation = StatefunOperator.Runtime.Protocol.FromFunction.Types.PersistedValueMutation;
 using Spec = StatefunOperator.Runtime.Protocol.FromFunction.Types.PersistedValueSpec;
 
@@ -14,7 +15,7 @@ namespace StatefunOperator.Runtime.Tests.FunctionHost;
 /// <summary>S1, S3, S4: the host's state (partition stores in a temporary directory), its changelog writes, and restore from them.</summary>
 public sealed class HostFunctionStateTests : IDisposable
 {
-    private readonly StoreResources _stores = new(Directory.CreateTempSubdirectory("statefun-state-test-").FullName, 16L << 20);
+    private readonly StoreResources _stores = new(TestScratch.Create("state-test-").FullName, 16L << 20);
     private readonly List<HostFunctionState> _states = [];
     private const int Partitions = 4;
     private static readonly FunctionAddress Alice = new(new TypeName("test", "greeter"), "alice");

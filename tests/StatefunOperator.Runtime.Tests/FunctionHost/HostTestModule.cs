@@ -1,4 +1,5 @@
 using StatefunOperator.Runtime.Configuration;
+using StatefunOperator.Testing;
 using StatefunOperator.Testing.Kafka;
 
 namespace StatefunOperator.Runtime.Tests.FunctionHost;
@@ -75,7 +76,7 @@ internal sealed class HostTestModule
                   - session.timeout.ms: 6000
                   - heartbeat.interval.ms: 500
             """;
-        var directory = System.IO.Directory.CreateTempSubdirectory("statefun-host-").FullName;
+        var directory = TestScratch.Create("host-").FullName;
         var path = System.IO.Path.Combine(directory, "module.yaml");
         File.WriteAllText(path, yaml);
         return new HostTestModule(yaml, path, directory);

@@ -88,7 +88,7 @@ public sealed class LargeStateRestartTests(ITestOutputHelper output)
         await GreeterModule.CreateHostTopicsAsync(broker, ns, group);
         var port = LoopbackPorts.Free();
         var function = new TestFunctionServer(request => Task.FromResult<Protocol.FromFunction?>(Count(request, ns, outputTopic)), port);
-        var dir = System.IO.Directory.CreateTempSubdirectory($"statefun-{ns}-").FullName;
+        var dir = TestScratch.Create($"{ns}-").FullName;
         var module = Path.Combine(dir, "module.yaml");
         await File.WriteAllTextAsync(module, ModuleYaml(ns, broker.BootstrapServers, group, input, port, semantic));
         var state = Path.Combine(dir, "state");

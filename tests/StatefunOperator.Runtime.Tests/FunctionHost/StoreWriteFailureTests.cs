@@ -30,7 +30,7 @@ public sealed class StoreWriteFailureTests(ITestOutputHelper output)
         await GreeterModule.CreateHostTopicsAsync(broker, "full", group);
         var port = LoopbackPorts.Free();
         await using var function = new TestFunctionServer(request => Task.FromResult<Protocol.FromFunction?>(Count(request, "full", outputTopic)), port);
-        var dir = Directory.CreateTempSubdirectory("statefun-full-").FullName;
+        var dir = TestScratch.Create("full-").FullName;
         var module = Path.Combine(dir, "module.yaml");
         await File.WriteAllTextAsync(module, ModuleYaml("full", broker.BootstrapServers, group, input, port, "exactly-once"));
         var volume = Path.Combine(dir, "volume");

@@ -37,7 +37,7 @@ public sealed class CrossSdkMessagingTests
             }
         }
 
-        var dir = Directory.CreateTempSubdirectory("statefun-relay-");
+        var dir = TestScratch.Create("relay-");
         using var js = await JsGreeter.StartScriptAsync("relay.js", [output, "relay/out", "cs"], Path.Combine(dir.FullName, "js.log"));
         await using var cs = await StartCsRelayAsync(output);
         var module = Path.Combine(dir.FullName, "module.yaml");

@@ -7,6 +7,7 @@ using StatefunOperator.Runtime.Ingress;
 using StatefunOperator.Runtime.Protocol;
 using StatefunOperator.Runtime.Tests.Pipeline;
 using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing;
 using static StatefunOperator.Runtime.Tests.Functions.FunctionReplies;
 
 namespace StatefunOperator.Runtime.Tests.Functions;
@@ -348,7 +349,7 @@ public sealed class FunctionDispatcherTests
 
             return Task.FromResult<FromFunction?>(Result());
         });
-        var directory = Path.Combine(Path.GetTempPath(), "statefun-spill-test-" + Guid.NewGuid().ToString("N"));
+        var directory = Path.Combine(TestScratch.Create("spill-test-").FullName, "spill");
         using (var dispatcher = new FunctionDispatcher([server.Endpoint(maxBatch: 25)], new HttpFunctionClient(), null, TestLogging.Logger("spill"), FastRetries with { SpillDirectory = directory }))
         {
             // 2,000 messages for the failing address in rounds, each followed by a spill (a host spills at its boundaries).
@@ -393,7 +394,7 @@ public sealed class FunctionDispatcherTests
     public async Task Dropping_AnAddressWithSpilledMessages_ForgetsThemAndDeletesItsFile()
     {
         await using var server = new TestFunctionServer(_ => Task.FromResult<FromFunction?>(null));
-        var directory = Path.Combine(Path.GetTempPath(), "statefun-spill-test-" + Guid.NewGuid().ToString("N"));
+        var directory = Path.Combine(TestScratch.Create("spill-test-").FullName, "spill");
         using var dispatcher = new FunctionDispatcher([server.Endpoint(maxBatch: 5)], new HttpFunctionClient(), null, TestLogging.Logger("spill-drop"), FastRetries with { SpillDirectory = directory });
         for (var i = 0; i < 100; i++)
         {
@@ -413,7 +414,7 @@ public sealed class FunctionDispatcherTests
     public void Spill_StopsAtTheFirstMessageItMayNotMove_SoThatTheOrderHolds()
     {
         var endpoint = ClientOnlyEndpoint(maxBatch: 2);
-        using var dispatcher = new FunctionDispatcher([endpoint], new BlockingClient(), null, TestLogging.Logger("spill-order"), FastRetries with { SpillDirectory = Path.Combine(Path.GetTempPath(), "statefun-spill-test-" + Guid.NewGuid().ToString("N")) });
+        using var dispatcher = new FunctionDispatcher([endpoint], new BlockingClient(), null, TestLogging.Logger("spill-order"), FastRetries with { SpillDirectory = Path.Combine(TestScratch.Create("spill-test-").FullName, "spill") });
         var messages = Enumerable.Range(0, 10).Select(i => new PendingInvocation(Alice, null, Text("a" + i))).ToList();
         foreach (var message in messages)
         {

@@ -40,7 +40,7 @@ public sealed class SdkCompatibilityTests
             }
         }
 
-        var dir = Directory.CreateTempSubdirectory($"statefun-{sdk}-");
+        var dir = TestScratch.Create($"{sdk}-");
         var log = Path.Combine(dir.FullName, "greeter.log");
         using IFunctionServer greeter = sdk == "js" ? await JsGreeter.StartAsync(output, log) : await CsGreeter.StartAsync(output, log);
         var module = Path.Combine(dir.FullName, "module.yaml");

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using StatefunOperator.Runtime.Tests.Egress;
 using StatefunOperator.Runtime.Tests.Support;
-using StatefunOperator.Testing.Kafka;
 using StatefunOperator.Testing;
+using StatefunOperator.Testing.Kafka;
 
 namespace StatefunOperator.Runtime.Tests.Hosting;
 
@@ -16,7 +16,7 @@ public class RuntimeHostTests
         var broker = await KafkaTestBroker.GetAsync();
         var input = KafkaTestBroker.UniqueName("host-in");
         await broker.CreateTopicAsync(input, 1);
-        var dir = Directory.CreateTempSubdirectory("statefun-host-");
+        var dir = TestScratch.Create("host-");
         var module = Path.Combine(dir.FullName, "module.yaml");
         await File.WriteAllTextAsync(module, ForwardingModule.Yaml(broker.BootstrapServers, input, input + "-out", "at-least-once", KafkaTestBroker.UniqueName("host")));
         var port = LoopbackPorts.Free();
@@ -33,7 +33,7 @@ public class RuntimeHostTests
     [Fact]
     public async Task R2_AnInvalidModule_ExitsWithCode2_NamingFieldAndValue_InItsTerminationMessageToo()
     {
-        var dir = Directory.CreateTempSubdirectory("statefun-host-");
+        var dir = TestScratch.Create("host-");
         var module = Path.Combine(dir.FullName, "module.yaml");
         await File.WriteAllTextAsync(module, ForwardingModule.Yaml("k:9092", "in", "out", "at-least-once", "g", startup: "tomorrow"));
         // Where a pod's termination message goes (the kubelet creates the file; /dev/termination-log by default).

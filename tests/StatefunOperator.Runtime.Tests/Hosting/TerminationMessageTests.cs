@@ -1,5 +1,6 @@
 using System.Text;
 using StatefunOperator.Runtime.Hosting;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Runtime.Tests.Hosting;
 
@@ -10,7 +11,7 @@ public class TerminationMessageTests
     [Fact]
     public void ALongMessage_KeepsItsEnd_InWholeCharacters_WithinTheKubeletsLimit()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("statefun-termination-").FullName, "termination-log");
+        var path = Path.Combine(TestScratch.Create("termination-").FullName, "termination-log");
         File.WriteAllText(path, string.Empty);
         Environment.SetEnvironmentVariable(TerminationMessage.PathVariable, path);
         try
@@ -35,7 +36,7 @@ public class TerminationMessageTests
     [Fact]
     public void WithoutTheFile_NothingIsWritten()
     {
-        var path = Path.Combine(Directory.CreateTempSubdirectory("statefun-termination-").FullName, "termination-log");
+        var path = Path.Combine(TestScratch.Create("termination-").FullName, "termination-log");
         Environment.SetEnvironmentVariable(TerminationMessage.PathVariable, path);
         try
         {

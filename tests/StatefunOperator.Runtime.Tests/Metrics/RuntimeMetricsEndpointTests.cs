@@ -2,9 +2,9 @@ using System.Net;
 using System.Text.Json;
 using StatefunOperator.Runtime.Tests.Egress;
 using StatefunOperator.Runtime.Tests.Support;
+using StatefunOperator.Testing;
 using StatefunOperator.Testing.Kafka;
 using StatefunOperator.Testing.Metrics;
-using StatefunOperator.Testing;
 
 namespace StatefunOperator.Runtime.Tests.Metrics;
 
@@ -21,7 +21,7 @@ public class RuntimeMetricsEndpointTests
         var output = topic.Name + "-out";
         await topic.Broker.CreateTopicAsync(output, 1);
         await topic.ProduceAsync(10);
-        var dir = Directory.CreateTempSubdirectory("statefun-metrics-");
+        var dir = TestScratch.Create("metrics-");
         var module = Path.Combine(dir.FullName, "module.yaml");
         await File.WriteAllTextAsync(module, ForwardingModule.Yaml(topic.Broker.BootstrapServers, topic.Name, output, "at-least-once", KafkaTestBroker.UniqueName("metrics")));
         var port = LoopbackPorts.Free();

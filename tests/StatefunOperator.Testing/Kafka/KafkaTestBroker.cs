@@ -18,8 +18,18 @@ public sealed class KafkaTestBroker
     /// </summary>
     public const string RealBrokerRecordVariable = "STATEFUN_REAL_BROKER_RECORD";
 
-    private static readonly Lazy<Task<KafkaTestBroker>> Shared = new(() => StartAsync(KafkaBrokerChoice.Decide()));
-    private static readonly Lazy<Task<KafkaTestBroker>> Real = new(StartRealAsync);
+    // The tests that take a broker run hosts in-process: their stores go to the test run's directory (TestScratch).
+    private static readonly Lazy<Task<KafkaTestBroker>> Shared = new(() =>
+    {
+        TestScratch.Prepare();
+        return StartAsync(KafkaBrokerChoice.Decide());
+    });
+
+    private static readonly Lazy<Task<KafkaTestBroker>> Real = new(() =>
+    {
+        TestScratch.Prepare();
+        return StartRealAsync();
+    });
     private readonly LocalMockBrokerProcess? _mock;
 
     private KafkaTestBroker(KafkaBrokerKind kind, string bootstrapServers, bool isMock, string description, LocalMockBrokerProcess? mock)

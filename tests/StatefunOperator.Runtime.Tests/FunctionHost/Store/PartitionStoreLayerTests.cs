@@ -4,6 +4,7 @@ using StatefunOperator.Module;
 using StatefunOperator.Runtime.FunctionHost;
 using StatefunOperator.Runtime.FunctionHost.Store;
 using StatefunOperator.Runtime.Functions;
+using StatefunOperator.Testing;
 
 namespace StatefunOperator.Runtime.Tests.FunctionHost.Store;
 
@@ -11,7 +12,7 @@ namespace StatefunOperator.Runtime.Tests.FunctionHost.Store;
 public sealed class PartitionStoreLayerTests : IDisposable
 {
     private static readonly FunctionAddress Alice = new(new TypeName("test", "counter"), "alice");
-    private readonly StoreResources _stores = new(Directory.CreateTempSubdirectory("statefun-layer-test-").FullName, 16L << 20, ephemeral: true);
+    private readonly StoreResources _stores = new(TestScratch.Create("layer-test-").FullName, 16L << 20, ephemeral: true);
 
     public void Dispose() => _stores.Dispose();
 
