@@ -287,9 +287,16 @@ if "${kc[@]}" -n "$scratch_ns" rollout status statefulset/scratch-host --timeout
   t=$(now)
   if "${kc[@]}" -n "$scratch_ns" delete functionendpoint scratch --wait=true --timeout=180s >/dev/null 2>&1; then
     deleted=$("${kc[@]}" -n "$scratch_ns" get events --field-selector involvedObject.name=scratch -o 'jsonpath={range .items[?(@.reason=="StateDeleted")]}{.message}{end}' 2>/dev/null || true)
+    # Where the time went: each step's event, seconds after the delete (to the second: the events' time).
+    steps=$("${kc[@]}" -n "$scratch_ns" get events --field-selector involvedObject.name=scratch --sort-by=.lastTimestamp \
+      -o 'jsonpath={range .items[*]}{.reason} {.lastTimestamp}{"\n"}{end}' 2>/dev/null \
+      | while read -r reason at; do
+          case "$reason" in StoppingHost|WaitingForIngresses|DeletingState|StateDeletionFailing|StateDeleted|StateLeftBehind) ;; *) continue ;; esac
+          if [[ -n "$at" ]]; then printf '%s +%.0f s, ' "$reason" "$(awk -v a="$t" -v b="$(date -d "$at" +%s)" 'BEGIN { d = b - a; print (d < 0 ? 0 : d) }')"; fi
+        done || true)
     after=$(scratch_topics)
     if [[ -n "$deleted" && "$before" -eq 2 && "$after" -eq 0 ]]; then
-      log "K6: FunctionEndpoint scratch (deletionPolicy Delete) deleted in $(since "$t") s: host stopped, its Job deleted its group and topics (on the broker: $before before, $after after): $deleted"
+      log "K6: FunctionEndpoint scratch (deletionPolicy Delete) deleted in $(since "$t") s (${steps%, }): host stopped, its Job deleted its group and topics (on the broker: $before before, $after after): $deleted"
     elif [[ -n "$deleted" ]]; then
       fail_step "FunctionEndpoint scratch said StateDeleted, but the broker holds $after of its topics ($before before)"
     else

@@ -111,7 +111,7 @@ node_stack_broker() {
 node_stack_disk_pressure() {
   [[ "$("${kc[@]}" get nodes -o 'jsonpath={.items[*].status.conditions[?(@.type=="DiskPressure")].status}' 2>/dev/null)" == *True* ]] || return 1
   local node_dir="${STATEFUN_KUBE_NODE_DIR:-${STATEFUN_KUBE_CACHE_DIR:-$HOME/.cache/statefun-operator}/kube-node}"
-  echo "the node reports DiskPressure: its kubelet schedules no pod while the disk holding $node_dir is short of space (it wants 10% free, 15% for images; free now: $(df -h --output=avail,pcent "$node_dir" 2>/dev/null | tail -n 1 | tr -s ' ') used). Free space there, e.g. old test runs in ${TMPDIR:-/tmp}/statefun-tests"
+  echo "the node reports DiskPressure: its kubelet schedules no pod while the disk holding $node_dir is short of space (it wants 10% free, 15% for images; free now: $(df -h --output=avail,pcent "$node_dir" 2>/dev/null | tail -n 1 | tr -s ' ') used). Free space there: old test runs in ${TMPDIR:-/tmp}/statefun-tests, the image store's old layers (README, Troubleshooting)"
 }
 
 node_stack_install() {
