@@ -117,7 +117,7 @@ internal sealed class LocalPodLauncher(IKubernetes client, RunnerOptions options
         var exitCode = reason is null ? workload.Process.ExitCode : 137;
         var container = new
         {
-            name = "runtime",
+            name = WorkloadNames.ContainerName,
             image = "local",
             imageID = string.Empty,
             ready = false,

@@ -107,14 +107,7 @@ public sealed class EndpointDeletion(
                 break;
             case HostDeletionStep.GiveUp:
                 var jobTrouble = observedJob is null ? null : await TroubleAsync(namespaceName, observedJob, cancellationToken).ConfigureAwait(false);
-                var why = job == CleanupJobState.Failed
-                    ? $"the Job {HostStateDeletionJob.Name(name)} failed: {jobTrouble?.Reason ?? "see its pods"}"
-                    : jobTrouble is { CannotStart: true }
-                        ? $"the Job {HostStateDeletionJob.Name(name)} could not start in {Span(options.DeletionTimeout)}: {jobTrouble.Reason}"
-                        : job == CleanupJobState.Absent && routing.Count > 0
-                            ? $"{HostDeletion.IngressesNamed(routing)} still routed records to its functions {Span(options.DeletionTimeout)} after the deletion"
-                            : $"not done {Span(options.DeletionTimeout)} after the deletion (the host still stopping, or the broker not answering{(jobTrouble is null ? string.Empty : ": " + jobTrouble.Reason)})";
-                await GiveUpAsync(endpoint, why, cancellationToken).ConfigureAwait(false);
+                await GiveUpAsync(endpoint, HostDeletion.GiveUpReason(HostStateDeletionJob.Name(name), job, jobTrouble, routing, Span(options.DeletionTimeout)), cancellationToken).ConfigureAwait(false);
                 break;
         }
 

@@ -99,6 +99,34 @@ public static class HostDeletion
             + $"Delete them or remove these targets; if they still do at {until}, the state is left behind instead";
     }
 
+    /// <summary>Why the operator gave up deleting the state at <paramref name="bound"/> (or when the Job failed for good), for the <c>StateLeftBehind</c> event.</summary>
+    /// <param name="jobName">The cleanup Job's name.</param>
+    /// <param name="job">Its state.</param>
+    /// <param name="trouble">What its pods show, when it exists.</param>
+    /// <param name="routing">The KafkaIngresses still routing to the functions (looked at only while there is no Job).</param>
+    /// <param name="bound">The bound, in words.</param>
+    public static string GiveUpReason(string jobName, CleanupJobState job, CleanupJobTrouble? trouble, IReadOnlyList<string> routing, string bound)
+    {
+        ArgumentNullException.ThrowIfNull(routing);
+        if (job == CleanupJobState.Failed)
+        {
+            return $"the Job {jobName} failed: {trouble?.Reason ?? "see its pods"}";
+        }
+
+        if (trouble is { CannotStart: true })
+        {
+            return $"the Job {jobName} could not start in {bound}: {trouble.Reason}";
+        }
+
+        if (job == CleanupJobState.Absent && routing.Count > 0)
+        {
+            return $"{IngressesNamed(routing)} still routed records to its functions {bound} after the deletion";
+        }
+
+        var last = trouble is null ? string.Empty : ": " + trouble.Reason;
+        return $"not done {bound} after the deletion (the host still stopping, or the broker not answering{last})";
+    }
+
     /// <summary>"KafkaIngress a" or "KafkaIngresses a, b".</summary>
     public static string IngressesNamed(IReadOnlyList<string> ingresses)
     {

@@ -70,6 +70,21 @@ public class HostDeletionTests
     }
 
     [Fact]
+    public void K6_AGiveUp_SaysWhy_TheJobsFailure_APodThatCannotStart_TheIngressesStillRouting_OrTheBound()
+    {
+        var stuck = new CleanupJobTrouble(true, "pod p: the runtime container is failing (ImagePullBackOff, 0 restarts): Back-off");
+        var failedAttempt = new CleanupJobTrouble(false, "consumer group g: The group is not empty");
+        const string Job = "users-delete-state";
+
+        Assert.Equal("the Job users-delete-state failed: consumer group g: The group is not empty", HostDeletion.GiveUpReason(Job, CleanupJobState.Failed, failedAttempt, [], "10 minutes"));
+        Assert.Equal("the Job users-delete-state failed: see its pods", HostDeletion.GiveUpReason(Job, CleanupJobState.Failed, null, [], "10 minutes"));
+        Assert.Equal("the Job users-delete-state could not start in 10 minutes: " + stuck.Reason, HostDeletion.GiveUpReason(Job, CleanupJobState.Running, stuck, [], "10 minutes"));
+        Assert.Equal("KafkaIngresses a, b still routed records to its functions 10 minutes after the deletion", HostDeletion.GiveUpReason(Job, CleanupJobState.Absent, null, ["a", "b"], "10 minutes"));
+        Assert.Equal("not done 10 minutes after the deletion (the host still stopping, or the broker not answering)", HostDeletion.GiveUpReason(Job, CleanupJobState.Absent, null, [], "10 minutes"));
+        Assert.Equal("not done 10 minutes after the deletion (the host still stopping, or the broker not answering: consumer group g: The group is not empty)", HostDeletion.GiveUpReason(Job, CleanupJobState.Running, failedAttempt, [], "10 minutes"));
+    }
+
+    [Fact]
     public void K6_TheCleanupJob_RunsTheHostsModuleAndCredentials_IsNotAHostPod_AndEndsWithItsEndpoint()
     {
         var endpoint = TestResources.Endpoint();
