@@ -93,15 +93,19 @@ public sealed class KubernetesApplier(IKubernetes client)
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Adds or removes one finalizer of a custom resource (a JSON patch guarded by its resourceVersion).</summary>
-    public async Task SetFinalizerAsync(string plural, IKubernetesObject<V1ObjectMeta> resource, string finalizer, bool present, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds or removes one finalizer of a custom resource (a JSON patch guarded by its resourceVersion). Returns the
+    /// object as written, for the caller's cache; null when the finalizer already was as asked (nothing written).
+    /// </summary>
+    public async Task<T?> SetFinalizerAsync<T>(string plural, T resource, string finalizer, bool present, CancellationToken cancellationToken)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(resource);
         var current = resource.Metadata.Finalizers ?? [];
         var index = current.IndexOf(finalizer);
         if (present == index >= 0)
         {
-            return;
+            return null;
         }
 
         var guard = $"{{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":\"{resource.Metadata.ResourceVersion}\"}}";
@@ -111,7 +115,7 @@ public sealed class KubernetesApplier(IKubernetes client)
                 : $"{{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"{finalizer}\"}}"
             : $"{{\"op\":\"remove\",\"path\":\"/metadata/finalizers/{index}\"}}";
         Counted("finalizer");
-        await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+        return await client.CustomObjects.PatchNamespacedCustomObjectAsync<T>(
             new V1Patch($"[{guard},{change}]", V1Patch.PatchType.JsonPatch),
             StatefunApi.Group,
             StatefunApi.Version,

@@ -62,7 +62,7 @@ public sealed class EndpointDeletion(
         {
             case HostDeletionStep.AddFinalizer:
             case HostDeletionStep.RemoveFinalizer:
-                await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, step == HostDeletionStep.AddFinalizer, cancellationToken).ConfigureAwait(false);
+                await SetFinalizerAsync(endpoint, step == HostDeletionStep.AddFinalizer, cancellationToken).ConfigureAwait(false);
                 break;
             case HostDeletionStep.DeleteStatefulSet:
                 await SayAsync(endpoint, EventRecorder.Normal, "StoppingHost", $"Deleting (deletionPolicy Delete): stopping the function host (StatefulSet {statefulSet!.Metadata.Name}) before deleting its state", cancellationToken).ConfigureAwait(false);
@@ -102,8 +102,8 @@ public sealed class EndpointDeletion(
                 break;
             case HostDeletionStep.Finish:
                 var claims = await DeleteClaimsAsync(namespaceName, name, cancellationToken).ConfigureAwait(false);
+                await SetFinalizerAsync(endpoint, false, cancellationToken).ConfigureAwait(false);
                 await events.RecordAsync(endpoint, EventRecorder.Normal, "StateDeleted", $"Deleted {HostDeletion.LeftBehind(endpoint)} ({claims} volume claims)", cancellationToken).ConfigureAwait(false);
-                await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, false, cancellationToken).ConfigureAwait(false);
                 break;
             case HostDeletionStep.GiveUp:
                 var jobTrouble = observedJob is null ? null : await TroubleAsync(namespaceName, observedJob, cancellationToken).ConfigureAwait(false);
@@ -117,10 +117,24 @@ public sealed class EndpointDeletion(
     /// <summary>The finalizer comes off without the state deleted; a Warning event and the log name what is left.</summary>
     private async Task GiveUpAsync(FunctionEndpoint endpoint, string why, CancellationToken cancellationToken)
     {
+        await SetFinalizerAsync(endpoint, false, cancellationToken).ConfigureAwait(false);
         var message = $"Gave up deleting the host's state ({why}); left behind, to delete by hand: {HostDeletion.LeftBehind(endpoint)}";
         logger.LogWarning("FunctionEndpoint {Namespace}/{Name}: {Message}", endpoint.Metadata.NamespaceProperty, endpoint.Metadata.Name, message);
         await events.RecordAsync(endpoint, EventRecorder.Warning, "StateLeftBehind", message, cancellationToken).ConfigureAwait(false);
-        await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The finalizer on or off, and the object as written into the cache: a reconcile queued meanwhile (a requeue of an
+    /// earlier step) then sees the finalizer gone and does nothing, instead of doing the last step again before the
+    /// watch reports the object deleted. The event of a last step is recorded after this write, so a write that fails
+    /// (the object changed or went meanwhile) records none.
+    /// </summary>
+    private async Task SetFinalizerAsync(FunctionEndpoint endpoint, bool present, CancellationToken cancellationToken)
+    {
+        if (await applier.SetFinalizerAsync(FunctionEndpoint.Plural, endpoint, HostDeletion.Finalizer, present, cancellationToken).ConfigureAwait(false) is { } written)
+        {
+            caches.Endpoints.UpsertWritten(written, endpoint.Metadata.ResourceVersion);
+        }
     }
 
     /// <summary>
